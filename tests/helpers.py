@@ -1,0 +1,31 @@
+"""Helpers for tests: load template YAML from a string, run the rules, pick diagnostics."""
+
+from __future__ import annotations
+
+import textwrap
+
+from wa_templates.diagnostics import Diagnostic
+from wa_templates.load import Source, load_bytes
+from wa_templates.rules import engine
+
+
+def source(text: str, stem: str | None = None) -> Source:
+    loaded, problems = load_bytes(textwrap.dedent(text).encode(), "t.yaml", stem)
+    assert loaded is not None, problems
+    return loaded
+
+
+def diagnose(text: str) -> list[Diagnostic]:
+    """Every diagnostic for one template given as YAML text (loader and rules)."""
+    loaded, problems = load_bytes(textwrap.dedent(text).encode(), "t.yaml")
+    if loaded is None:
+        return problems
+    return sorted(problems + engine.run([loaded]), key=Diagnostic.sort_key)
+
+
+def rules_of(text: str) -> list[str]:
+    return [d.rule for d in diagnose(text)]
+
+
+def only(text: str, rule: str) -> list[Diagnostic]:
+    return [d for d in diagnose(text) if d.rule == rule]

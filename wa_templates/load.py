@@ -1,0 +1,281 @@
+"""Load: template files on disk to models, keeping every position.
+
+Problems with the input itself (bytes, YAML, shape of the data) become WA0xx diagnostics with
+file, line and column; they never raise. A file that fails here is not passed on to the rules.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import types
+import typing
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from wa_templates.diagnostics import Diagnostic, Severity
+from wa_templates.model import TemplateFile
+from wa_templates.yamlsafe import Document, YamlError, decode, parse
+
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(slots=True)
+class Source:
+    """A template file that loaded: where it is, its positions, and its model."""
+
+    path: str
+    document: Document
+    template: TemplateFile
+
+    def position(self, path: tuple[str | int, ...]) -> tuple[int, int]:
+        return self.document.position(path)
+
+
+@dataclass(slots=True)
+class Loaded:
+    sources: list[Source] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 0
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """Template files under `paths` (files or folders), sorted; missing paths are diagnostics."""
+    found: set[Path] = set()
+    problems: list[Diagnostic] = []
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.update(Path(root, f) for f in files if f.endswith(SUFFIXES))
+        elif path.is_file():
+            found.add(path)
+        else:
+            problems.append(_diag(str(path), 1, 1, "WA000", "no such file or folder"))
+    return sorted(found), problems
+
+
+def load_paths(paths: Iterable[Path]) -> Loaded:
+    files, problems = discover(paths)
+    loaded = load_files(files)
+    loaded.diagnostics[:0] = problems
+    return loaded
+
+
+def load_files(files: Iterable[Path]) -> Loaded:
+    loaded = Loaded()
+    for file in files:
+        loaded.files += 1
+        source, problems = load_file(file)
+        loaded.diagnostics.extend(problems)
+        if source is not None:
+            loaded.sources.append(source)
+    loaded.diagnostics.extend(duplicate_names(loaded.sources))
+    return loaded
+
+
+def display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_file(path: Path) -> tuple[Source | None, list[Diagnostic]]:
+    shown = display(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [_diag(shown, 1, 1, "WA000", f"cannot read file: {exc.strerror}")]
+    return load_bytes(raw, shown, Path(path).stem)
+
+
+def load_bytes(raw: bytes, shown: str, stem: str | None = None) -> tuple[Source | None, list[Diagnostic]]:
+    try:
+        document = parse(decode(raw))
+    except YamlError as exc:
+        return None, [_diag(shown, exc.line, exc.column, exc.code, exc.message)]
+    try:
+        template = TemplateFile.model_validate(document.data)
+    except ValidationError as exc:
+        return None, list(_schema_problems(exc, document, shown))
+    problems: list[Diagnostic] = []
+    if stem is not None and stem != template.name:
+        line, col = document.position(("name",))
+        problems.append(
+            _diag(
+                shown,
+                line,
+                col,
+                "WA010",
+                f"file name '{stem}' differs from the template name '{template.name}'; "
+                f"name the file {template.name}.yaml",
+            )
+        )
+    return Source(shown, document, template), problems
+
+
+def duplicate_names(sources: list[Source]) -> Iterator[Diagnostic]:
+    first: dict[str, Source] = {}
+    for source in sources:
+        name = source.template.name
+        if name in first:
+            other = first[name]
+            line, col = source.position(("name",))
+            other_line = other.position(("name",))[0]
+            yield _diag(
+                source.path,
+                line,
+                col,
+                "WA011",
+                f"template '{name}' is also defined in {other.path}:{other_line}; "
+                "one file per template name",
+            )
+        else:
+            first[name] = source
+
+
+def _diag(file: str, line: int, col: int, rule: str, message: str) -> Diagnostic:
+    return Diagnostic(file, line, col, rule, Severity.ERROR, message)
+
+
+# --- pydantic errors to one-line messages -------------------------------------------------
+
+_EXPECTED = {
+    "string_type": "a string",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+}
+
+
+def _schema_problems(exc: ValidationError, doc: Document, shown: str) -> Iterator[Diagnostic]:
+    seen: set[tuple[str | int, ...]] = set()
+    for error in exc.errors():
+        path = _data_path(error["loc"], doc.data)
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            key = path[-1]
+            allowed = _allowed_keys(path[:-1])
+            hint = difflib.get_close_matches(str(key), allowed, n=1)
+            where = _describe(path[:-1])
+            message = f"unknown key '{key}' in {where}"
+            message += f"; did you mean '{hint[0]}'?" if hint else f"; allowed: {', '.join(allowed)}"
+            rule = "WA003"
+        elif kind == "missing":
+            missing = error["loc"][len(path)] if len(error["loc"]) > len(path) else path[-1]
+            rule, message = "WA005", f"missing required key '{missing}' in {_describe(path)}"
+        elif kind == "too_short" and path == ("languages",):
+            rule, message = "WA005", "'languages' is empty: add at least one language"
+        else:
+            rule = "WA004"
+            got = _kind_of(_value_at(doc.data, path))
+            expected = _EXPECTED.get(kind)
+            if len(error["loc"]) > len(path) and path and path[-1] == "examples":
+                expected = "a list of strings, or a mapping of names to strings"
+            elif len(error["loc"]) > len(path) + 1:
+                expected = None
+            name = f"'{path[-1]}'" if path and isinstance(path[-1], str) else _describe(path)
+            if expected:
+                message = f"{name} must be {expected}, not {got}"
+            else:
+                message = f"{name}: {error['msg'].lower()}"
+        if path in seen:
+            continue
+        seen.add(path)
+        line, col = doc.position(path)
+        yield _diag(shown, line, col, rule, message)
+
+
+def _data_path(loc: tuple[str | int, ...], data: Any) -> tuple[str | int, ...]:
+    """The longest prefix of a pydantic location that exists in the data (drops union tags)."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            if isinstance(node, dict) and isinstance(part, str) and part not in _UNION_TAGS:
+                path.append(part)  # a missing key or an unknown one: name it
+            break
+        path.append(part)
+    return tuple(path)
+
+
+_UNION_TAGS = {"list[str]", "dict[str,str]", "str", "int", "bool"}
+
+
+def _value_at(data: Any, path: tuple[str | int, ...]) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return "a string"
+    return type(value).__name__  # pragma: no cover - YAML safe loading yields no other types
+
+
+def _describe(path: tuple[str | int, ...]) -> str:
+    if not path:
+        return "the template"
+    parts = []
+    for part in path:
+        parts.append(f"[{part}]" if isinstance(part, int) else f".{part}")
+    return "'" + "".join(parts).lstrip(".") + "'"
+
+
+def _allowed_keys(path: tuple[str | int, ...]) -> list[str]:
+    model: Any = TemplateFile
+    for part in path:
+        if isinstance(part, str) and _is_model(model):
+            info = model.model_fields.get(part)
+            if info is None:
+                return []
+            model = _unwrap(info.annotation)
+        else:
+            model = _unwrap(model, item=True)
+    return list(model.model_fields) if _is_model(model) else []
+
+
+def _is_model(value: Any) -> bool:
+    return isinstance(value, type) and issubclass(value, BaseModel)
+
+
+def _unwrap(annotation: Any, item: bool = False) -> Any:
+    """Optional[X] -> X; with item=True, list[X] -> X and dict[str, X] -> X."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _unwrap(args[0], item) if len(args) == 1 else annotation
+    if item and origin in (list, dict):
+        return typing.get_args(annotation)[-1]
+    if typing.get_origin(annotation) is typing.Annotated:  # pragma: no cover
+        return _unwrap(typing.get_args(annotation)[0], item)
+    return annotation

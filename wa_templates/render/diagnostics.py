@@ -1,0 +1,69 @@
+"""Diagnostics as text (ruff-like), JSON, or GitHub Actions workflow commands."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+
+import click
+
+from wa_templates.diagnostics import Diagnostic, Severity
+
+GITHUB_CAP = 10
+"""GitHub shows at most 10 annotations of each type per step; the rest become one notice."""
+
+
+def text(diagnostics: list[Diagnostic], files: int, color: bool) -> str:
+    lines = []
+    for d in diagnostics:
+        where = click.style(f"{d.file}:{d.line}:{d.column}:", bold=True) if color else (
+            f"{d.file}:{d.line}:{d.column}:"
+        )
+        fg = "red" if d.severity is Severity.ERROR else "yellow"
+        rule = click.style(d.rule, fg=fg, bold=True) if color else d.rule
+        lines.append(f"{where} {rule} [{d.severity}] {d.message}")
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    summary = (
+        f"{files} file{'s' if files != 1 else ''} checked: "
+        f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    )
+    if color:
+        summary = click.style(summary, fg="red" if errors else ("yellow" if warnings else "green"))
+    lines.append(summary)
+    return "\n".join(lines)
+
+
+def as_json(diagnostics: list[Diagnostic]) -> str:
+    return json.dumps([d.as_dict() for d in diagnostics], indent=2, ensure_ascii=False)
+
+
+def github(diagnostics: Iterable[Diagnostic]) -> str:
+    lines = []
+    shown: Counter[str] = Counter()
+    hidden: Counter[str] = Counter()
+    for d in diagnostics:
+        kind = "error" if d.severity is Severity.ERROR else "warning"
+        if shown[kind] >= GITHUB_CAP:
+            hidden[kind] += 1
+            continue
+        shown[kind] += 1
+        lines.append(
+            f"::{kind} file={_prop(d.file)},line={d.line},col={d.column},"
+            f"title={_prop(d.rule)}::{_data(d.message)}"
+        )
+    for kind, count in sorted(hidden.items()):
+        lines.append(
+            f"::notice title=wa-templates::{count} more {kind}{'s' if count != 1 else ''} not "
+            "annotated (GitHub shows 10 per type); run `wa-templates validate` to see all"
+        )
+    return "\n".join(lines)
+
+
+def _data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _prop(value: str) -> str:
+    return _data(value).replace(":", "%3A").replace(",", "%2C")

@@ -1,0 +1,1 @@
+"""Validation rules: stable ids, severities, category scopes. `catalogue` imports them all."""

@@ -1,0 +1,3 @@
+"""WA4xx: buttons."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""WA6xx: carousel."""
+
+from __future__ import annotations

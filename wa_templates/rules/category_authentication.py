@@ -1,0 +1,3 @@
+"""WA50x: AUTHENTICATION category rules."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""WA51x: MARKETING category rules."""
+
+from __future__ import annotations

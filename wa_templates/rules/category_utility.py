@@ -1,0 +1,3 @@
+"""WA52x: UTILITY category rules."""
+
+from __future__ import annotations
