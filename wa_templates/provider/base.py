@@ -1,0 +1,39 @@
+"""The interface every stage above the network talks to.
+
+Both the real 8x8 client and the sandbox implement it; the sandbox is reached through the very
+same HTTP client (in-process through an httpx transport, or over real HTTP), so everything that
+works against the sandbox exercises the code that talks to 8x8.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Protocol
+
+ListItem = dict[str, Any]
+"""One entry of `GET .../templates` -> `{"templates": [...]}`, as 8x8 returns it."""
+CreatePayload = dict[str, Any]
+"""The body of `POST .../templates` (see `wa_templates.payload.to_payload`)."""
+
+
+class Provider(Protocol):
+    description: str
+    """Where this provider points, for output: 'sandbox (.wa-templates/sandbox.json)', 'target prod'."""
+
+    def list_templates(self) -> list[ListItem]:
+        """Every template (name + language) registered on the channel: one request."""
+        ...
+
+    def create_template(self, payload: CreatePayload) -> None:
+        """Register one name + language. A create whose answer was lost is checked, not resent."""
+        ...
+
+    def delete_template(self, name: str) -> None:
+        """Delete a name with all its languages. Deleting a name that is gone is success."""
+        ...
+
+    def upload_file(self, path: Path) -> str:
+        """Upload a media sample; returns the HTTPS URL to use as the header example."""
+        ...
+
+    def close(self) -> None: ...
