@@ -79,10 +79,12 @@ def load_files(files: Iterable[Path]) -> Loaded:
 
 
 def display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    """The path as the user will want to click it: relative to the working directory if inside."""
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    if absolute.startswith(cwd + os.sep):
+        return absolute[len(cwd) + 1 :]
+    return str(path)
 
 
 def load_file(path: Path) -> tuple[Source | None, list[Diagnostic]]:

@@ -28,6 +28,7 @@ MAX_BYTES = 1024 * 1024
 MAX_NODES = 50_000
 """Nodes visited after alias expansion: stops billion-laughs documents before they cost memory."""
 MAX_DEPTH = 64
+_STR = "tag:yaml.org,2002:str"
 
 
 class YamlError(Exception):
@@ -147,6 +148,8 @@ class _Walker:
                 )
                 items.append(self.walk(child, child_path, depth + 1))
             return items
+        if node.tag == _STR:
+            return node.value  # the common case, without the constructor's bookkeeping
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.MarkedYAMLError as exc:
@@ -163,7 +166,9 @@ class _Walker:
                 raise YamlError("WA001", "YAML merge keys (<<) are not supported", line, col)
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlError("WA004", "a key must be a plain string, not a list or mapping", line, col)
-            key = self.loader.construct_object(key_node)
+            key = (
+                key_node.value if key_node.tag == _STR else self.loader.construct_object(key_node)
+            )
             if not isinstance(key, str):
                 # Unquoted `1:` or `yes:` keys; in this format every key is a string.
                 key = str(key_node.value)
