@@ -2,8 +2,9 @@
 
 Like octoDNS's loader, every mapping key and sequence item keeps its line and column, so a
 problem found much later (a rule on a button text) can still point at the file. Unlike a plain
-`yaml.safe_load`, it refuses duplicate keys, non-string keys, oversized files, deep nesting and
-alias expansion bombs, and reports each as one `YamlError` with a position instead of a traceback.
+`yaml.safe_load`, it refuses duplicate keys, non-string keys, tags beyond plain data, oversized
+files, deep nesting, recursive anchors and alias expansion bombs, and reports each as one
+`YamlError` with a position and a one-line message instead of a traceback.
 
 The C parser (libyaml) builds the node graph; this module walks it once, resolving scalars with
 PyYAML's safe constructor, so parsing costs barely more than `yaml.load(..., CSafeLoader)`.
@@ -11,6 +12,8 @@ PyYAML's safe constructor, so parsing costs barely more than `yaml.load(..., CSa
 
 from __future__ import annotations
 
+import codecs
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +31,22 @@ MAX_BYTES = 1024 * 1024
 MAX_NODES = 50_000
 """Nodes visited after alias expansion: stops billion-laughs documents before they cost memory."""
 MAX_DEPTH = 64
-_STR = "tag:yaml.org,2002:str"
+"""Nested lists and mappings; a real template needs about six."""
+
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = frozenset(_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
+_MERGE = _CORE + "merge"
+_BOMS = (
+    # UTF-32 first: its little-endian mark begins with UTF-16's.
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
+_TIMESTAMP = yaml.constructor.SafeConstructor.timestamp_regexp
+_ALIAS = re.compile(r"\*([^\s,\[\]{}]+)")
+_ANCHOR = re.compile(r"&([^\s,\[\]{}]+)")
 
 
 class YamlError(Exception):
@@ -57,50 +75,90 @@ class Document:
         return self.positions.get((), (1, 1))
 
 
-def decode(raw: bytes) -> str:
-    """UTF-8 (an optional BOM allowed) or a YamlError naming the line of the first bad byte."""
-    if len(raw) > MAX_BYTES:
+def check_size(size: int) -> None:
+    """Refuse a file of `size` bytes before reading or parsing it, if it is over MAX_BYTES."""
+    if size > MAX_BYTES:
         raise YamlError(
             "WA009",
-            f"file is {len(raw) / 1024 / 1024:.1f} MiB, over the {MAX_BYTES // 1024 // 1024} MiB "
-            "limit for a template file",
+            f"file is {size:,} bytes ({size / 1024 / 1024:.1f} MiB); a template file may be at "
+            f"most {MAX_BYTES // 1024 // 1024} MiB ({MAX_BYTES:,} bytes)",
         )
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 (an optional BOM allowed) or a YamlError naming the line of the first bad byte."""
+    check_size(len(raw))
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            raise YamlError(
+                "WA006",
+                f"file is {encoding} (it starts with a {encoding} byte order mark); "
+                "save it as UTF-8",
+            )
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, column = _line_col_of_byte(raw, exc.start)
         raise YamlError(
             "WA006",
-            f"file is not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
+            f"file is not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded; "
+            "save the file as UTF-8",
             line,
             column,
         ) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        # UTF-16 without a byte order mark decodes as UTF-8 full of NULs; so does a binary file.
+        line, column = _line_col(text, nul)
+        raise YamlError(
+            "WA006",
+            "file contains a NUL byte: it looks like UTF-16 or a binary file; save it as UTF-8",
+            line,
+            column,
+        )
+    return text
 
 
 def parse(text: str) -> Document:
     """Parse one YAML document whose root must be a mapping."""
-    if not text.strip() or all(
-        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
-    ):
-        raise YamlError("WA007", "file is empty: expected a template mapping with name and category")
-    loader = _Loader(text)
+    if all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        raise YamlError(
+            "WA007", "file is empty: expected a template mapping with name and category"
+        )
+    bad = _NON_PRINTABLE.search(text)
+    if bad is not None:
+        line, column = _line_col(text, bad.start())
+        raise YamlError(
+            "WA001",
+            f"invalid YAML: control character U+{ord(bad.group()):04X} is not allowed; remove it",
+            line,
+            column,
+        )
     try:
-        node = loader.get_single_node()
+        # libyaml's composer recurses in C and crashes the interpreter on a few hundred thousand
+        # nested brackets, so the depth is measured on the event stream (a flat loop) first.
+        _check_nesting(text)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or "invalid YAML"
-        context = f" {exc.context}" if exc.context else ""
-        raise YamlError("WA001", f"invalid YAML: {problem}{context}", line, col) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports everything as marked
-        raise YamlError("WA001", f"invalid YAML: {exc}") from None
-    finally:
-        loader.dispose()
-    if node is None:
-        raise YamlError("WA007", "file is empty: expected a template mapping with name and category")
+        raise _syntax_error(exc, text) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - control characters are refused above
+        raise YamlError("WA001", "invalid YAML: " + " ".join(str(exc).split())) from None
+    if node is None or (
+        isinstance(node, yaml.ScalarNode) and node.tag == _CORE + "null" and not node.value
+    ):
+        raise YamlError(
+            "WA007", "file is empty: expected a template mapping with name and category"
+        )
     if not isinstance(node, yaml.MappingNode):
-        kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
+        kind = (
+            "a list"
+            if isinstance(node, yaml.SequenceNode)
+            else f"a single value ('{_clip(str(node.value))}')"
+        )
         raise YamlError(
             "WA008",
             f"the file holds {kind}; expected a mapping with name, category and languages",
@@ -108,9 +166,63 @@ def parse(text: str) -> Document:
             node.start_mark.column + 1,
         )
     walker = _Walker(loader)
-    data = walker.walk(node, (), 0)
     walker.positions[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    data = walker.walk(node, (), 0)
     return Document(data, walker.positions)
+
+
+def _check_nesting(text: str) -> None:
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                assert mark is not None  # the parser marks every event it emits
+                raise YamlError(
+                    "WA009",
+                    f"lists and mappings nest deeper than {MAX_DEPTH} levels",
+                    mark.line + 1,
+                    mark.column + 1,
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
+    """libyaml's complaint as one line a person can act on, at the most useful position."""
+    problem = " ".join((exc.problem or "not valid YAML").split())
+    context = " ".join((exc.context or "").split())
+    mark = exc.problem_mark or exc.context_mark
+    start = exc.context_mark
+    line, column = (mark.line, mark.column) if mark else (0, 0)
+    char = _char_at(text, line, column)
+    if char == "\t":
+        message = "a tab character here; YAML indents and separates with spaces only"
+    elif problem == "found unexpected end of stream" and start is not None:
+        # The end of the file is where libyaml noticed, not where the mistake is.
+        line, column = start.line, start.column
+        what = context.removeprefix("while scanning a ").replace("quoted scalar", "quoted string")
+        message = f"the file ends inside the {what} that starts here; close it"
+    elif problem == "found character that cannot start any token" and char:
+        message = f"character '{char}' cannot start a value; put the value in quotes"
+    elif problem.startswith("mapping values are not allowed"):
+        message = "unexpected ': ' in a value; put a value that contains ': ' in quotes"
+    elif problem == "found undefined alias":
+        found = _ALIAS.match(text.splitlines()[line], column) if char == "*" else None
+        name = found.group(1) if found else "?"
+        message = f"alias '*{name}' refers to no anchor '&{name}' defined before it"
+    elif problem == "second occurrence" and start is not None:
+        found = _ANCHOR.match(text.splitlines()[line], column) if char == "&" else None
+        name = f" '&{found.group(1)}'" if found else ""
+        message = f"anchor{name} is defined twice (first at line {start.line + 1})"
+    elif problem == "but found another document":
+        message = "the file holds more than one YAML document ('---'); put one template per file"
+    else:
+        message = f"{problem} {context}".strip()
+        if context and start is not None and start.line != line:
+            message += f" that starts at line {start.line + 1}"
+    return YamlError("WA001", f"invalid YAML: {message}", line + 1, column + 1)
 
 
 class _Walker:
@@ -118,57 +230,81 @@ class _Walker:
         self.loader = loader
         self.positions: dict[Path, tuple[int, int]] = {}
         self.visited = 0
+        self.open: set[int] = set()
+        """Collections being walked: meeting one again means an alias refers to its ancestor."""
 
     def walk(self, node: yaml.Node, path: Path, depth: int) -> Any:
         self.visited += 1
         if self.visited > MAX_NODES:
-            raise YamlError(
+            raise self._error(
                 "WA009",
-                f"document expands to more than {MAX_NODES:,} values (alias bomb or recursive "
-                "anchor?)",
-                node.start_mark.line + 1,
-                node.start_mark.column + 1,
+                f"aliases expand the document to more than {MAX_NODES:,} values "
+                "(an alias bomb?); write the values out instead",
+                node,
+                path,
             )
-        if depth > MAX_DEPTH:
-            raise YamlError(
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path)
+        if id(node) in self.open:
+            raise self._error(
                 "WA009",
-                f"document nests deeper than {MAX_DEPTH} levels",
-                node.start_mark.line + 1,
-                node.start_mark.column + 1,
+                "an alias refers to a list or mapping that contains it (recursive anchor)",
+                node,
+                path,
             )
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path, depth)
-        if isinstance(node, yaml.SequenceNode):
+        if depth + 1 > MAX_DEPTH:
+            raise self._error(
+                "WA009",
+                f"aliases nest lists and mappings deeper than {MAX_DEPTH} levels",
+                node,
+                path,
+            )
+        expected = _CORE + ("map" if isinstance(node, yaml.MappingNode) else "seq")
+        if node.tag != expected:
+            raise self._error("WA001", _unsupported(node.tag, node), node, None)
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path, depth + 1)
             items = []
             for index, child in enumerate(node.value):
                 child_path = (*path, index)
-                self.positions[child_path] = (
-                    child.start_mark.line + 1,
-                    child.start_mark.column + 1,
-                )
+                self.positions[child_path] = _pos(child)
                 items.append(self.walk(child, child_path, depth + 1))
             return items
-        if node.tag == _STR:
-            return node.value  # the common case, without the constructor's bookkeeping
+        finally:
+            self.open.discard(id(node))
+
+    def _scalar(self, node: yaml.ScalarNode, path: Path | None) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            raise self._error("WA001", _unsupported(node.tag, node), node, None)
+        if node.tag == _CORE + "timestamp" and _TIMESTAMP.match(node.value):
+            # No field of the format is a date: `examples: [2024-05-01]` means the text.
+            return node.value
         try:
             return self.loader.construct_object(node, deep=True)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or node.start_mark
-            raise YamlError(
-                "WA001", f"invalid YAML: {exc.problem}", mark.line + 1, mark.column + 1
+        except Exception:  # PyYAML raises ValueError, KeyError... for `!!int abc`
+            kind = node.tag.removeprefix(_CORE)
+            raise self._error(
+                "WA001", f"invalid YAML: '{_clip(node.value)}' is not a valid !!{kind}", node, None
             ) from None
 
     def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise YamlError("WA001", "YAML merge keys (<<) are not supported", line, col)
+            line, col = _pos(key_node)
+            if key_node.tag == _MERGE:
+                raise YamlError(
+                    "WA001",
+                    "invalid YAML: merge keys (<<) are not supported; write the keys out",
+                    line,
+                    col,
+                )
             if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlError("WA004", "a key must be a plain string, not a list or mapping", line, col)
-            key = (
-                key_node.value if key_node.tag == _STR else self.loader.construct_object(key_node)
-            )
+                raise YamlError(
+                    "WA004", "a key must be a plain string, not a list or mapping", line, col
+                )
+            key = self._scalar(key_node, None)
             if not isinstance(key, str):
                 # Unquoted `1:` or `yes:` keys; in this format every key is a string.
                 key = str(key_node.value)
@@ -179,5 +315,45 @@ class _Walker:
                 )
             child_path = (*path, key)
             self.positions[child_path] = (line, col)
-            result[key] = self.walk(value_node, child_path, depth + 1)
+            result[key] = self.walk(value_node, child_path, depth)
         return result
+
+    def _error(self, code: str, message: str, node: yaml.Node, path: Path | None) -> YamlError:
+        # An alias's node carries the anchor's position; where the alias is used is more useful.
+        line, col = self.positions.get(path, _pos(node)) if path is not None else _pos(node)
+        return YamlError(code, message, line, col)
+
+
+def _unsupported(tag: str, node: yaml.Node) -> str:
+    short = "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
+    if tag in _SCALAR_TAGS:
+        kind = "mapping" if isinstance(node, yaml.MappingNode) else "list"
+        return f"invalid YAML: the tag '{short}' cannot be put on a {kind}"
+    return f"invalid YAML: the tag '{short}' is not supported; only plain YAML data is allowed"
+
+
+def _pos(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _clip(value: str, limit: int = 40) -> str:
+    return value if len(value) <= limit else value[: limit - 3] + "..."
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    if line < len(lines) and column < len(lines[line]):
+        return lines[line][column]
+    return ""
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def _line_col_of_byte(raw: bytes, index: int) -> tuple[int, int]:
+    line_start = raw.rfind(b"\n", 0, index) + 1
+    # Columns count characters, as the YAML positions do; the line is valid up to `index`.
+    prefix = raw[line_start:index].decode("utf-8-sig" if line_start == 0 else "utf-8")
+    return raw.count(b"\n", 0, index) + 1, len(prefix) + 1
