@@ -10,7 +10,7 @@ compares them case-insensitively.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -126,6 +126,10 @@ class TemplateFile(_Strict):
     message_send_ttl_seconds: int | None = None
     ignore: dict[str, str] = Field(
         default_factory=dict, description="Rule ids to suppress for this template, with a reason."
+    )
+    versioning: Literal["suffix"] | None = Field(
+        None,
+        description="suffix: a changed approved template is created as name_v2, name_v3, ...",
     )
     languages: dict[str, Language] = Field(min_length=1)
 

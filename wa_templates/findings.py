@@ -1,0 +1,138 @@
+"""Status findings: what Meta did to a template after it was submitted.
+
+Shared by plan (which shows them beside changes) and drift (which exists to report them). A
+finding is never a change: apply cannot unpause, appeal or recategorise a template, so each one
+carries a next step in plain words instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wa_templates.plan.model import Finding
+
+LIVE = frozenset({"APPROVED", "PAUSED", "DISABLED", "FLAGGED"})
+"""A name with a language in one of these was approved: deleting it locks the name for 30 days."""
+NEVER_APPROVED = frozenset({"PENDING", "REJECTED"})
+"""Only these prove a template was never approved; anything else is treated as if it was."""
+SENDABLE = frozenset({"APPROVED", "FLAGGED"})
+
+HEALTH = {
+    "APPROVED": "Healthy",
+    "PENDING": "Progressing",
+    "IN_APPEAL": "Progressing",
+    "PAUSED": "Suspended",
+    "REJECTED": "Degraded",
+    "DISABLED": "Degraded",
+    "FLAGGED": "Degraded",
+    "PENDING_DELETION": "Degraded",
+}
+
+_PAUSE_STEPS = {
+    "RATE_LIMITING_PAUSE": "pacing pause of a new marketing template: unpause it in WhatsApp "
+    "Manager once you have checked its early feedback",
+    "FIRST_PAUSE": "quality pause: auto-unpauses after 3 h; a third pause disables it, so fix "
+    "what recipients block or report",
+    "SECOND_PAUSE": "second quality pause: auto-unpauses after 6 h; the next pause disables it "
+    "for good",
+}
+
+
+def remote_extras(item: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """(reason, pause title, disable date) when the channel reports them (Meta's webhook meta)."""
+    other, disable = item.get("otherInfo"), item.get("disableInfo")
+    other = other if isinstance(other, dict) else {}
+    disable = disable if isinstance(disable, dict) else {}
+    reason = item.get("reason") or item.get("rejectedReason")
+    return (
+        str(reason) if reason else None,
+        str(other["title"]) if other.get("title") else None,
+        str(disable["disableDate"]) if disable.get("disableDate") else None,
+    )
+
+
+def status_findings(
+    item: dict[str, Any],
+    name: str,
+    language: str,
+    status: str,
+    category: str,
+    local_category: str | None,
+    source: str | None = None,
+) -> list[Finding]:
+    """Findings for one template on the channel; `local_category` is the file's, if managed."""
+    reason, title, disable_date = remote_extras(item)
+    out: list[Finding] = []
+
+    def add(kind: str, severity: str, message: str, step: str) -> None:
+        out.append(
+            Finding(name, language, kind, severity, message, step, HEALTH.get(status, "Unknown"))
+        )
+
+    if status == "PENDING":
+        add(
+            "pending_review",
+            "info",
+            "still in Meta's review (minutes to 24 h)",
+            "nothing to do; `apply --wait` waits for the verdict",
+        )
+    elif status == "REJECTED":
+        why = reason or "reason not reported"
+        step = {
+            "INCORRECT_CATEGORY": "set the category Meta expects (or reword); apply recreates it",
+            "INVALID_FORMAT": "fix what `wa-templates validate` reports, then apply recreates it",
+            "PROMOTIONAL": "remove promotional wording or move it to MARKETING, then apply",
+        }.get(why, "change the content; apply deletes and recreates a never-approved name")
+        add("rejected", "error", f"rejected by Meta: {why}", step)
+    elif status == "PAUSED":
+        if title in _PAUSE_STEPS:
+            step = _PAUSE_STEPS[title]
+        elif category == "MARKETING" and title is None:
+            step = _PAUSE_STEPS["RATE_LIMITING_PAUSE"]
+        else:
+            step = (
+                "quality pause: auto-unpauses after 3 h (6 h the second time); a third pause "
+                "disables it"
+            )
+        label = f" ({title})" if title else ""
+        add("paused", "warning", f"paused by Meta{label}: not sendable", step)
+    elif status == "DISABLED":
+        add(
+            "disabled",
+            "error",
+            "disabled by Meta for good: not sendable",
+            "send another template; create the content under a new name (versioning: suffix)",
+        )
+    elif status == "FLAGGED":
+        when = f" on {disable_date}" if disable_date else " soon"
+        add(
+            "flagged",
+            "warning",
+            f"flagged for low quality: will be disabled{when}",
+            "still sendable; improve the content or stop sending it before the disable date",
+        )
+    elif status == "IN_APPEAL":
+        add("in_appeal", "info", "rejection under appeal", "wait for Meta's decision on the appeal")
+    elif status == "PENDING_DELETION":
+        add(
+            "pending_deletion",
+            "warning",
+            "being deleted on the channel",
+            "if it was ever approved the name stays locked for 30 days; use a new name",
+        )
+    elif status not in SENDABLE:
+        add(
+            "unknown_status",
+            "warning",
+            f"status {status or '(none)'} is not sendable",
+            "check the template in WhatsApp Manager",
+        )
+    if local_category is not None and category and local_category != category and status in LIVE:
+        where = f" in {source}" if source else ""
+        add(
+            "category_changed",
+            "warning",
+            f"Meta recategorised it from {local_category} to {category}",
+            f"set `category: {category}`{where} so the repository says what is live",
+        )
+    return out

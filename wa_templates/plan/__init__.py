@@ -1,0 +1,1 @@
+"""Plan: the actions apply would take, with their reasons and the lifecycle checks behind them."""

@@ -1,0 +1,527 @@
+"""Build a plan: what apply would do to make the channel match the repository.
+
+The API can list, create (per name + language) and delete (per name, every language at once).
+So a changed template can only be deleted and created again, and that is only safe while no
+language of the name was ever approved: deleting an approved name locks it for 30 days. This
+module decides, per name, which of create / no-op / recreate / blocked / versioned create /
+delete is honest, and never calls a change anything it is not.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from wa_templates.diff import FieldChange, diff
+from wa_templates.findings import LIVE, NEVER_APPROVED, status_findings
+from wa_templates.load import Source
+from wa_templates.normalise import UNCONFIRMABLE, Canonical, align_samples, canonical
+from wa_templates.payload import PayloadError, from_list_item, to_payload
+from wa_templates.plan.model import Action, Finding, Plan, ResourceChange, Safety
+from wa_templates.provider.base import ListItem
+
+_VERSION = re.compile(r"^(?P<base>[a-z0-9_]+?)_v(?P<n>[2-9]|[1-9][0-9]+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOptions:
+    prune: bool = False
+    force: bool = False
+    ignore: tuple[str, ...] = ()
+    """Names or fnmatch patterns neither managed nor reported as unmanaged."""
+    versioning: str | None = None
+    """Project-wide default for templates that do not set `versioning` themselves."""
+    max_names: int = 10
+    max_fraction: float = 0.3
+
+
+@dataclass(slots=True)
+class Remote:
+    name: str
+    language: str
+    category: str
+    status: str
+    content: Canonical | None
+    """None when the channel's content could not be read: such a template is never touched."""
+    raw: ListItem
+    fingerprint: str = ""
+
+
+@dataclass(slots=True)
+class _Builder:
+    sources: list[Source]
+    remote: dict[str, dict[str, Remote]]
+    options: PlanOptions
+    changes: list[ResourceChange] = field(default_factory=list)
+    touched: set[str] = field(default_factory=set)
+    destructive: set[str] = field(default_factory=set)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def build(
+    sources: list[Source],
+    items: list[ListItem],
+    target: str,
+    options: PlanOptions | None = None,
+    diagnostics: list[dict[str, Any]] | None = None,
+) -> Plan:
+    options = options or PlanOptions()
+    remote = parse_remote(items)
+    managed_sources = [s for s in sources if not _ignored(s.template.name, options)]
+    builder = _Builder(managed_sources, remote, options)
+    managed: set[str] = set()
+    plan = Plan(
+        target=target,
+        fingerprint=fingerprint(items),
+        remote_state={},
+        diagnostics=diagnostics or [],
+        unconfirmable=list(UNCONFIRMABLE),
+    )
+    for source in sorted(managed_sources, key=lambda s: s.template.name):
+        template = source.template
+        versioning = template.versioning or options.versioning
+        if versioning == "suffix":
+            managed |= _plan_versioned(builder, source)
+        else:
+            managed.add(template.name)
+            _plan_name(builder, source, template.name)
+    for name in sorted(remote):
+        if name in managed or _ignored(name, options):
+            continue
+        languages = remote[name]
+        if options.prune:
+            _delete_name(
+                builder, name, languages, "pruned", "not in the repository and --prune is set"
+            )
+        else:
+            plan.unmanaged.extend(
+                {"name": name, "language": r.language, "status": r.status, "category": r.category}
+                for r in sorted(languages.values(), key=lambda r: r.language)
+            )
+    by_name = {s.template.name: s for s in managed_sources}
+    for name in sorted(managed & set(remote)):
+        for lang in sorted(remote[name]):
+            r = remote[name][lang]
+            owner = by_name.get(name) or by_name.get(_base_name(name))
+            plan.findings.extend(
+                status_findings(
+                    r.raw,
+                    name,
+                    lang,
+                    r.status,
+                    r.category,
+                    owner.template.category if owner else None,
+                    owner.path if owner else None,
+                )
+            )
+    plan.changes = builder.changes
+    plan.findings.extend(builder.findings)
+    plan.remote_state = {
+        name: {lang: r.fingerprint for lang, r in sorted(remote[name].items())}
+        for name in sorted(builder.touched)
+        if name in remote
+    }
+    for name in sorted(builder.touched - set(remote)):
+        plan.remote_state[name] = {}
+    plan.safety = Safety(
+        destructive_names=sorted(builder.destructive),
+        managed_names=len(managed & set(remote)),
+        max_names=options.max_names,
+        max_fraction=options.max_fraction,
+        forced=options.force,
+    )
+    return plan
+
+
+def parse_remote(items: list[ListItem]) -> dict[str, dict[str, Remote]]:
+    out: dict[str, dict[str, Remote]] = defaultdict(dict)
+    for item in items:
+        name, language = str(item.get("templateName", "")), str(item.get("language", ""))
+        category = str(item.get("category", "")).upper()
+        status = str(item.get("status", "")).upper()
+        try:
+            parsed = from_list_item(item)
+            content: Canonical | None = canonical(parsed.content, parsed.category)
+        except (PayloadError, ValidationError, KeyError, TypeError, AttributeError):
+            content = None
+        remote = Remote(name, language, category, status, content, item)
+        remote.fingerprint = _hash(
+            {
+                "status": status,
+                "category": category,
+                "content": content if content is not None else item,
+            }
+        )
+        out[name][language] = remote
+    return out
+
+
+def fingerprint(items: list[ListItem]) -> str:
+    ordered = sorted(items, key=lambda i: (str(i.get("templateName")), str(i.get("language"))))
+    return "sha256:" + hashlib.sha256(_dumps(ordered).encode()).hexdigest()
+
+
+def _hash(value: Any) -> str:
+    return hashlib.sha256(_dumps(value).encode()).hexdigest()[:16]
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _ignored(name: str, options: PlanOptions) -> bool:
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in options.ignore)
+
+
+def _base_name(name: str) -> str:
+    match = _VERSION.match(name)
+    return match.group("base") if match else name
+
+
+# --- one name ----------------------------------------------------------------------------
+
+
+def _plan_name(b: _Builder, source: Source, name: str) -> None:
+    """Plan the file's languages against the channel's languages of `name`."""
+    template = source.template
+    remote = b.remote.get(name, {})
+    compared: dict[str, tuple[Canonical, list[FieldChange]]] = {}
+    differs: list[str] = []
+    for lang_code, lang in template.languages.items():
+        after = canonical(lang, template.category)
+        r = remote.get(lang_code)
+        if r is None:
+            compared[lang_code] = (after, [])
+            continue
+        changes = _compare(after, template.category, r)
+        compared[lang_code] = (after, changes)
+        if changes:
+            differs.append(lang_code)
+    dropped = sorted(set(remote) - set(template.languages))
+    unreadable = [r.language for r in remote.values() if r.content is None]
+    if not differs and not dropped:
+        for lang_code, (after, _) in compared.items():
+            r = remote.get(lang_code)
+            if r is None:
+                _add(
+                    b,
+                    source,
+                    name,
+                    lang_code,
+                    Action.CREATE,
+                    "not_on_channel",
+                    "not on the channel: create it",
+                    after,
+                )
+            else:
+                _add(
+                    b,
+                    source,
+                    name,
+                    lang_code,
+                    Action.NOOP,
+                    "unchanged",
+                    "the channel matches the repository",
+                    after,
+                    r,
+                )
+        return
+    statuses = {r.status for r in remote.values()}
+    if unreadable:
+        why = (
+            f"the channel's content of {', '.join(sorted(unreadable))} could not be read, "
+            "so it is not touched"
+        )
+        _block(b, source, name, compared, differs, dropped, "unreadable", why)
+    elif statuses <= NEVER_APPROVED:
+        _recreate(b, source, name, compared, dropped)
+    else:
+        live = sorted(
+            f"{r.language} {r.status}" for r in remote.values() if r.status not in NEVER_APPROVED
+        )
+        why = (
+            f"8x8 cannot edit a template, and deleting '{name}' would drop every language of it "
+            f"({', '.join(live)}) and lock the name for 30 days. Ways out: give the new content "
+            "a new name, or set `versioning: suffix` to create it as the next version"
+        )
+        _block(b, source, name, compared, differs, dropped, "changed_live", why)
+
+
+def _compare(after: Canonical, category: str, r: Remote) -> list[FieldChange]:
+    if r.content is None:
+        return [FieldChange("(content)", "unreadable on the channel", "as in the repository")]
+    local, remote = align_samples(after, r.content)
+    changes = diff(remote, local)
+    if category != r.category and r.status not in LIVE:
+        # A live template's category change is Meta's doing: a finding, not a change.
+        changes.insert(0, FieldChange("category", r.category, category))
+    return changes
+
+
+def _recreate(
+    b: _Builder,
+    source: Source,
+    name: str,
+    compared: dict[str, tuple[Canonical, list[FieldChange]]],
+    dropped: list[str],
+) -> None:
+    remote = b.remote.get(name, {})
+    languages = sorted(set(compared) | set(remote))
+    every = ", ".join(languages)
+    b.destructive.add(name)
+    for lang_code in sorted(compared):
+        after, changes = compared[lang_code]
+        r = remote.get(lang_code)
+        if r is None:
+            _add(
+                b,
+                source,
+                name,
+                lang_code,
+                Action.CREATE,
+                "not_on_channel",
+                f"created after '{name}' is deleted and recreated",
+                after,
+            )
+            continue
+        detail = (
+            f"8x8 cannot edit: '{name}' is deleted with all its languages ({every}) and "
+            "created again; no language was ever approved, so the name is not locked"
+        )
+        if not changes:
+            detail = f"unchanged, but recreated because '{name}' is deleted with all its languages"
+        _add(
+            b,
+            source,
+            name,
+            lang_code,
+            Action.RECREATE,
+            "changed_never_approved" if changes else "recreated_with_name",
+            detail,
+            after,
+            r,
+            changes,
+        )
+    for lang_code in dropped:
+        r = remote[lang_code]
+        _add(
+            b,
+            source,
+            name,
+            lang_code,
+            Action.DELETE,
+            "language_removed",
+            f"not in the file any more: deleted with '{name}' (8x8 deletes by name)",
+            None,
+            r,
+            [FieldChange("(language)", lang_code, None)],
+        )
+
+
+def _block(
+    b: _Builder,
+    source: Source,
+    name: str,
+    compared: dict[str, tuple[Canonical, list[FieldChange]]],
+    differs: list[str],
+    dropped: list[str],
+    reason: str,
+    why: str,
+) -> None:
+    remote = b.remote.get(name, {})
+    for lang_code in sorted(compared):
+        after, changes = compared[lang_code]
+        r = remote.get(lang_code)
+        if r is None:
+            _add(
+                b,
+                source,
+                name,
+                lang_code,
+                Action.CREATE,
+                "not_on_channel",
+                "not on the channel: create it (a new language needs no delete)",
+                after,
+            )
+        elif lang_code in differs:
+            _add(b, source, name, lang_code, Action.BLOCKED, reason, why, after, r, changes)
+        else:
+            _add(
+                b,
+                source,
+                name,
+                lang_code,
+                Action.NOOP,
+                "unchanged",
+                "the channel matches the repository",
+                after,
+                r,
+            )
+    for lang_code in dropped:
+        r = remote[lang_code]
+        _add(
+            b,
+            source,
+            name,
+            lang_code,
+            Action.BLOCKED,
+            reason,
+            f"removed from the file, but {why[0].lower()}{why[1:]}",
+            None,
+            r,
+            [FieldChange("(language)", lang_code, None)],
+        )
+
+
+def _delete_name(
+    b: _Builder, name: str, languages: dict[str, Remote], reason: str, why: str
+) -> None:
+    live = any(r.status in LIVE for r in languages.values())
+    lock = " and locks the name for 30 days" if live else ""
+    b.destructive.add(name)
+    for lang_code in sorted(languages):
+        r = languages[lang_code]
+        b.touched.add(name)
+        b.changes.append(
+            ResourceChange(
+                name=name,
+                template=_base_name(name),
+                language=lang_code,
+                action=Action.DELETE,
+                reason=reason,
+                detail=f"{why}: deleting '{name}' removes every language of it{lock}",
+                category=r.category,
+                status=r.status,
+                before=r.content,
+                after=None,
+            )
+        )
+
+
+def _add(
+    b: _Builder,
+    source: Source,
+    name: str,
+    lang_code: str,
+    action: Action,
+    reason: str,
+    detail: str,
+    after: Canonical | None,
+    r: Remote | None = None,
+    changes: list[FieldChange] | None = None,
+) -> None:
+    template = source.template
+    payload = None
+    if action in (Action.CREATE, Action.RECREATE):
+        payload = to_payload(template, lang_code)
+        payload["name"] = name
+    if action is not Action.NOOP:
+        b.touched.add(name)
+    b.changes.append(
+        ResourceChange(
+            name=name,
+            template=template.name,
+            language=lang_code,
+            action=action,
+            reason=reason,
+            detail=detail,
+            category=template.category,
+            status=r.status if r else None,
+            before=r.content if r else None,
+            after=after,
+            changes=changes or [],
+            payload=payload,
+            source=source.path,
+        )
+    )
+
+
+# --- versioning: suffix ------------------------------------------------------------------
+
+
+def versions_on_channel(base: str, remote: dict[str, dict[str, Remote]]) -> dict[int, str]:
+    """Version number -> registered name, for `base` (version 1) and `base_vN` on the channel."""
+    found = {1: base} if base in remote else {}
+    for name in remote:
+        match = _VERSION.match(name)
+        if match and match.group("base") == base:
+            found[int(match.group("n"))] = name
+    return found
+
+
+def version_name(base: str, number: int) -> str:
+    return base if number == 1 else f"{base}_v{number}"
+
+
+def _plan_versioned(b: _Builder, source: Source) -> set[str]:
+    base = source.template.name
+    versions = versions_on_channel(base, b.remote)
+    if not versions:
+        _plan_name(b, source, base)
+        return {base}
+    current = max(versions)
+    current_name = versions[current]
+    remote = b.remote[current_name]
+    template = source.template
+    # New languages alone need no new version: they are created under the current name.
+    changed = bool(set(remote) - set(template.languages)) or any(
+        _compare(canonical(lang, template.category), template.category, remote[code])
+        for code, lang in template.languages.items()
+        if code in remote
+    )
+    if not changed or any(r.content is None for r in remote.values()):
+        _plan_name(b, source, current_name)
+        live_name = current_name
+    else:
+        new = version_name(base, current + 1)
+        for lang_code, lang in template.languages.items():
+            after = canonical(lang, template.category)
+            r = remote.get(lang_code)
+            changes = _compare(after, template.category, r) if r else []
+            _add(
+                b,
+                source,
+                new,
+                lang_code,
+                Action.CREATE,
+                "new_version",
+                f"versioning: suffix: the changed content is created as '{new}'; "
+                f"'{current_name}' stays until '{new}' is approved",
+                after,
+                None,
+                changes,
+            )
+        live_name = current_name
+    approved = all(r.status == "APPROVED" for r in b.remote[live_name].values())
+    for number, name in sorted(versions.items()):
+        if number >= current or not approved:
+            continue
+        if b.options.prune:
+            _delete_name(
+                b,
+                name,
+                b.remote[name],
+                "superseded_version",
+                f"superseded by '{live_name}', which is approved",
+            )
+        else:
+            for lang_code in sorted(b.remote[name]):
+                b.findings.append(
+                    Finding(
+                        name,
+                        lang_code,
+                        "superseded",
+                        "info",
+                        f"superseded by '{live_name}', which is approved",
+                        "delete it with `apply --prune` once no application sends it",
+                        "Healthy",
+                    )
+                )
+    return set(versions.values()) | {version_name(base, current + 1)}
