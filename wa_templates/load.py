@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from wa_templates.diagnostics import Diagnostic, Severity
 from wa_templates.model import TemplateFile
-from wa_templates.yamlsafe import Document, YamlError, decode, parse
+from wa_templates.yamlsafe import Document, YamlError, check_size, decode, parse
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -45,18 +45,24 @@ class Loaded:
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
     """Template files under `paths` (files or folders), sorted; missing paths are diagnostics."""
-    found: set[Path] = set()
+    # Keyed by absolute path: `templates` and `templates/a.yaml` given together, or a folder and
+    # its absolute path, must not load a file twice and report it as its own duplicate (WA011).
+    found: dict[str, Path] = {}
     problems: list[Diagnostic] = []
     for path in paths:
         if path.is_dir():
             for root, dirs, files in os.walk(path):
+                # Hidden folders and files: .git, editor lock and backup files (.#a.yaml).
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.update(Path(root, f) for f in files if f.endswith(SUFFIXES))
+                for name in files:
+                    if name.endswith(SUFFIXES) and not name.startswith("."):
+                        file = Path(root, name)
+                        found.setdefault(os.path.abspath(file), file)
         elif path.is_file():
-            found.add(path)
+            found.setdefault(os.path.abspath(path), path)
         else:
             problems.append(_diag(str(path), 1, 1, "WA000", "no such file or folder"))
-    return sorted(found), problems
+    return sorted(found.values()), problems
 
 
 def load_paths(paths: Iterable[Path]) -> Loaded:
@@ -81,22 +87,29 @@ def load_files(files: Iterable[Path]) -> Loaded:
 def display(path: Path) -> str:
     """The path as the user will want to click it: relative to the working directory if inside."""
     absolute = os.path.abspath(path)
-    cwd = os.getcwd()
-    if absolute.startswith(cwd + os.sep):
-        return absolute[len(cwd) + 1 :]
+    cwd = os.path.join(os.getcwd(), "")  # with its trailing separator, also when it is `/`
+    if absolute.startswith(cwd):
+        return absolute[len(cwd) :]
     return str(path)
 
 
 def load_file(path: Path) -> tuple[Source | None, list[Diagnostic]]:
     shown = display(path)
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            # Refuse an oversized file from its size, before reading gigabytes into memory.
+            check_size(os.fstat(handle.fileno()).st_size)
+            raw = handle.read()
+    except YamlError as exc:
+        return None, [_diag(shown, exc.line, exc.column, exc.code, exc.message)]
     except OSError as exc:
         return None, [_diag(shown, 1, 1, "WA000", f"cannot read file: {exc.strerror}")]
     return load_bytes(raw, shown, Path(path).stem)
 
 
-def load_bytes(raw: bytes, shown: str, stem: str | None = None) -> tuple[Source | None, list[Diagnostic]]:
+def load_bytes(
+    raw: bytes, shown: str, stem: str | None = None
+) -> tuple[Source | None, list[Diagnostic]]:
     try:
         document = parse(decode(raw))
     except YamlError as exc:
@@ -115,7 +128,7 @@ def load_bytes(raw: bytes, shown: str, stem: str | None = None) -> tuple[Source 
                 col,
                 "WA010",
                 f"file name '{stem}' differs from the template name '{template.name}'; "
-                f"name the file {template.name}.yaml",
+                f"rename the file to {template.name}{_suffix(shown)} or change the name",
             )
         )
     return Source(shown, document, template), problems
@@ -141,6 +154,11 @@ def duplicate_names(sources: list[Source]) -> Iterator[Diagnostic]:
             first[name] = source
 
 
+def _suffix(shown: str) -> str:
+    suffix = os.path.splitext(shown)[1]
+    return suffix if suffix in SUFFIXES else ".yaml"
+
+
 def _diag(file: str, line: int, col: int, rule: str, message: str) -> Diagnostic:
     return Diagnostic(file, line, col, rule, Severity.ERROR, message)
 
@@ -162,36 +180,34 @@ _EXPECTED = {
 
 
 def _schema_problems(exc: ValidationError, doc: Document, shown: str) -> Iterator[Diagnostic]:
+    errors = exc.errors()
+    paths = [_data_path(error["loc"], doc.data) for error in errors]
+    # A misspelt required key (`categroy:`) is one mistake: its WA003 did-you-mean says it all,
+    # so the WA005 for the key it stands for would only send the reader looking for a second one.
+    suggested: set[tuple[str | int, ...]] = set()
+    unknown: dict[tuple[str | int, ...], str] = {}
+    for error, path in zip(errors, paths, strict=True):
+        if error["type"] == "extra_forbidden":
+            allowed = _allowed_keys(path[:-1])
+            hint = difflib.get_close_matches(str(path[-1]), allowed, n=1)
+            unknown[path] = _unknown_message(path, allowed, hint)
+            if hint:
+                suggested.add((*path[:-1], hint[0]))
     seen: set[tuple[str | int, ...]] = set()
-    for error in exc.errors():
-        path = _data_path(error["loc"], doc.data)
+    for error, path in zip(errors, paths, strict=True):
         kind = error["type"]
         if kind == "extra_forbidden":
-            key = path[-1]
-            allowed = _allowed_keys(path[:-1])
-            hint = difflib.get_close_matches(str(key), allowed, n=1)
-            where = _describe(path[:-1])
-            message = f"unknown key '{key}' in {where}"
-            message += f"; did you mean '{hint[0]}'?" if hint else f"; allowed: {', '.join(allowed)}"
-            rule = "WA003"
+            rule, message = "WA003", unknown[path]
         elif kind == "missing":
-            missing = error["loc"][len(path)] if len(error["loc"]) > len(path) else path[-1]
-            rule, message = "WA005", f"missing required key '{missing}' in {_describe(path)}"
+            if path in suggested:
+                continue
+            key = error["loc"][-1]
+            where = path[:-1] if path and path[-1] == key else path
+            rule, message = "WA005", f"missing required key '{key}' in {_describe(where)}"
         elif kind == "too_short" and path == ("languages",):
             rule, message = "WA005", "'languages' is empty: add at least one language"
         else:
-            rule = "WA004"
-            got = _kind_of(_value_at(doc.data, path))
-            expected = _EXPECTED.get(kind)
-            if len(error["loc"]) > len(path) and path and path[-1] == "examples":
-                expected = "a list of strings, or a mapping of names to strings"
-            elif len(error["loc"]) > len(path) + 1:
-                expected = None
-            name = f"'{path[-1]}'" if path and isinstance(path[-1], str) else _describe(path)
-            if expected:
-                message = f"{name} must be {expected}, not {got}"
-            else:
-                message = f"{name}: {error['msg'].lower()}"
+            rule, message = "WA004", _type_message(error, path, _value_at(doc.data, path))
         if path in seen:
             continue
         seen.add(path)
@@ -199,14 +215,46 @@ def _schema_problems(exc: ValidationError, doc: Document, shown: str) -> Iterato
         yield _diag(shown, line, col, rule, message)
 
 
+def _unknown_message(path: tuple[str | int, ...], allowed: list[str], hint: list[str]) -> str:
+    message = f"unknown key '{path[-1]}' in {_describe(path[:-1])}"
+    if hint:
+        return message + f"; did you mean '{hint[0]}'?"
+    return message + f"; allowed: {', '.join(allowed)}"
+
+
+def _type_message(error: Any, path: tuple[str | int, ...], value: Any) -> str:
+    kind = error["type"]
+    loc = error["loc"]
+    name = f"'{path[-1]}'" if path and isinstance(path[-1], str) else _describe(path)
+    got = _kind_of(value)
+    if kind == "literal_error":
+        return f"{name} must be {error['ctx']['expected']}, not {_shown_value(value)}"
+    expected = _EXPECTED.get(kind)
+    if len(loc) > len(path) and path and path[-1] == "examples":
+        expected = "a list of strings, or a mapping of names to strings"
+    elif len(loc) > len(path) + 1:
+        expected = None  # an error deep inside a union branch: pydantic's words are better
+    if not expected:
+        return f"{name}: {error['msg'][:1].lower()}{error['msg'][1:]}"
+    message = f"{name} must be {expected}, not {got}"
+    if isinstance(value, bool) and expected == "a string":
+        message += (
+            " (YAML reads unquoted yes, no, on, off as true or false; put the text in quotes)"
+        )
+    return message
+
+
+def _shown_value(value: Any) -> str:
+    return f"'{value}'" if isinstance(value, str) else _kind_of(value)
+
+
 def _data_path(loc: tuple[str | int, ...], data: Any) -> tuple[str | int, ...]:
     """The longest prefix of a pydantic location that exists in the data (drops union tags)."""
     path: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+        inside_dict = isinstance(node, dict) and part in node
+        if inside_dict or (isinstance(node, list) and isinstance(part, int) and part < len(node)):
             node = node[part]
         else:
             if isinstance(node, dict) and isinstance(part, str) and part not in _UNION_TAGS:

@@ -33,7 +33,9 @@ MAX_NODES = 50_000
 MAX_DEPTH = 64
 """Nested lists and mappings; a real template needs about six."""
 
+_COMPOSE_SAFE = 1_000
 _CORE = "tag:yaml.org,2002:"
+_STR = _CORE + "str"
 _SCALAR_TAGS = frozenset(_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
 _MERGE = _CORE + "merge"
 _BOMS = (
@@ -135,9 +137,12 @@ def parse(text: str) -> Document:
             column,
         )
     try:
-        # libyaml's composer recurses in C and crashes the interpreter on a few hundred thousand
-        # nested brackets, so the depth is measured on the event stream (a flat loop) first.
-        _check_nesting(text)
+        # libyaml's composer recurses in C and crashes the interpreter (SIGSEGV) on some tens of
+        # thousands of nested brackets. Block mappings cannot nest past ~1,450 levels in 1 MiB of
+        # indentation; only `[`, `{`, `- ` and `? ` can go deeper. Counting them costs almost
+        # nothing, and only a file with many pays for measuring the depth on the event stream.
+        if sum(text.count(c) for c in "[{-?") > _COMPOSE_SAFE:
+            _check_nesting(text)
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
@@ -244,7 +249,9 @@ class _Walker:
                 path,
             )
         if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node, path)
+            if node.tag == _STR:
+                return node.value  # the common case, without the constructor's bookkeeping
+            return self._scalar(node)
         if id(node) in self.open:
             raise self._error(
                 "WA009",
@@ -275,7 +282,7 @@ class _Walker:
         finally:
             self.open.discard(id(node))
 
-    def _scalar(self, node: yaml.ScalarNode, path: Path | None) -> Any:
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
         if node.tag not in _SCALAR_TAGS:
             raise self._error("WA001", _unsupported(node.tag, node), node, None)
         if node.tag == _CORE + "timestamp" and _TIMESTAMP.match(node.value):
@@ -304,7 +311,7 @@ class _Walker:
                 raise YamlError(
                     "WA004", "a key must be a plain string, not a list or mapping", line, col
                 )
-            key = self._scalar(key_node, None)
+            key = key_node.value if key_node.tag == _STR else self._scalar(key_node)
             if not isinstance(key, str):
                 # Unquoted `1:` or `yes:` keys; in this format every key is a string.
                 key = str(key_node.value)
