@@ -1,3 +1,85 @@
-"""WA51x: MARKETING category rules."""
+"""WA51x: MARKETING category rules, and MARKETING-only features used elsewhere.
+
+Of the MARKETING-only features (RULES.md WA510) narrower rules own most: a COPY_CODE button
+elsewhere is WA405's, a carousel WA601's (WA521's in UTILITY), any header in AUTHENTICATION
+WA502's. WA510 reports what is left, a GIF header in UTILITY. Limited-time offers cannot be
+written in the file format.
+"""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from wa_templates.rules.category_utility import describe, texts
+from wa_templates.rules.engine import Finding, LanguageContext, TemplateContext, rule
+from wa_templates.rules.media import ttl_in_category
+
+MARKETING = ("MARKETING",)
+TTL_RANGE = (43_200, 2_592_000)
+
+# An opt-out instruction in English, Spanish, Portuguese, French or German ("Reply STOP",
+# "unsubscribe", "darse de baja", "parar", "se désabonner", "abmelden").
+OPT_OUT = re.compile(
+    r"\b(?:stop|unsubscrib\w*|opt[-\s]?out|baja|parar|pare|cancelar\s+(?:la\s+)?suscripci[oó]n"
+    r"|descadastr\w*|d[ée]sabonn\w*|d[ée]sinscri\w*|abmelden|abbestellen)\b",
+    re.IGNORECASE,
+)
+
+
+@rule(
+    "WA510",
+    "error",
+    "GIF header only in MARKETING, via Meta's Marketing Messages API (COPY_CODE: WA405; "
+    "carousel: WA601/WA521; AUTHENTICATION headers: WA502)",
+    "L4, M",
+)
+def marketing_only(ctx: LanguageContext) -> Iterator[Finding]:
+    category = ctx.category
+    header = ctx.lang.header
+    if (
+        header is not None
+        and header.format == "GIF"
+        and category not in ("MARKETING", "AUTHENTICATION")
+    ):
+        yield Finding(
+            ("header", "format"),
+            f"GIF headers are MARKETING only (sent through Meta's Marketing Messages API), "
+            f"not {category}",
+        )
+
+
+@rule(
+    "WA512",
+    "error",
+    "MARKETING message_send_ttl_seconds 43200-2592000 (a value no category accepts is WA801)",
+    "L4",
+    scope=MARKETING,
+    level="template",
+)
+def ttl(ctx: TemplateContext) -> Iterator[Finding]:
+    yield from ttl_in_category(ctx.template, *TTL_RANGE, default_ok=False)
+
+
+@rule(
+    "WA513",
+    "warning",
+    'MARKETING without an opt-out instruction ("Reply STOP to '
+    'unsubscribe") in body, footer or buttons',
+    "L2",
+    scope=MARKETING,
+)
+def opt_out(ctx: LanguageContext) -> Iterator[Finding]:
+    for where_, text in texts(ctx.lang):
+        if where_[-1] != "url" and OPT_OUT.search(text):
+            return
+    body = ctx.lang.body
+    path: tuple[str | int, ...] = ()
+    if body is not None:
+        path = ("body", "text") if body.text else ("body",)
+    where = describe(path) if path else "message"
+    yield Finding(
+        path,
+        f"MARKETING {where} has no opt-out line such as 'Reply STOP to "
+        "unsubscribe' (in body, footer or a quick reply)",
+    )
