@@ -1,0 +1,461 @@
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.provider.fake import (
+    ACCOUNT,
+    BASE,
+    CHANNEL,
+    KEY,
+    TEMPLATES,
+    Fake8x8,
+    Fault,
+    error_body,
+    listed,
+)
+from wa_templates.errors import WaError
+from wa_templates.provider.errors import (
+    ApiError,
+    AuthError,
+    NameLockedError,
+    RateLimitError,
+    ResponseError,
+    ServerError,
+    TemplateConflictError,
+    TemplateExistsError,
+    TransportError,
+)
+from wa_templates.provider.retry import RetryPolicy
+
+PAYLOAD: dict[str, Any] = {
+    "name": "order_update",
+    "language": "en_US",
+    "category": "UTILITY",
+    "components": [
+        {"type": "BODY", "text": "Your order {{1}} has shipped.", "examples": ["A-1"]},
+    ],
+}
+OTHER = {**PAYLOAD, "components": [{"type": "BODY", "text": "Something else entirely."}]}
+
+
+@pytest.fixture
+def fake() -> Fake8x8:
+    return Fake8x8()
+
+
+# --- list --------------------------------------------------------------------------------------
+
+
+def test_list_sends_bearer_key_to_the_account_and_channel(fake: Fake8x8) -> None:
+    fake.templates.append(listed(PAYLOAD))
+    assert fake.client().list_templates() == [listed(PAYLOAD)]
+    [request] = fake.requests
+    assert request.url == f"{BASE}{TEMPLATES}"
+    assert request.headers["Authorization"] == f"Bearer {KEY}"
+    assert request.headers["Accept"] == "application/json"
+    assert request.headers["User-Agent"].startswith("wa-templates/")
+
+
+def test_ids_are_url_encoded_in_the_path(fake: Fake8x8) -> None:
+    client = fake.client(channel_id="chan/1 x")
+    with pytest.raises(ApiError):
+        client.list_templates()
+    assert fake.requests[0].url.raw_path.endswith(b"/channels/chan%2F1%20x/templates")
+
+
+@pytest.mark.parametrize("body", [{"items": []}, {"templates": {}}, [1], {"templates": [1]}])
+def test_list_with_an_unexpected_shape_is_a_clear_error(fake: Fake8x8, body: Any) -> None:
+    fake.fail("GET", Fault(200, body))
+    with pytest.raises(ResponseError, match="unexpected answer to list templates"):
+        fake.client().list_templates()
+
+
+def test_list_with_a_body_that_is_not_json_is_a_clear_error(fake: Fake8x8) -> None:
+    fake.fail("GET", Fault(200, "<html>"))
+    with pytest.raises(ResponseError):
+        fake.client().list_templates()
+
+
+def test_list_404_points_at_the_account_and_channel(fake: Fake8x8) -> None:
+    fake.fail("GET", Fault(404, error_body(1300, "Not found")))
+    with pytest.raises(ApiError, match=f"check account_id {ACCOUNT} and channel_id {CHANNEL}"):
+        fake.client().list_templates()
+
+
+# --- error mapping -----------------------------------------------------------------------------
+
+
+def test_401_is_an_auth_error_naming_the_account_and_keeping_the_body(fake: Fake8x8) -> None:
+    with pytest.raises(AuthError) as caught:
+        fake.client(api_key="wrong-key").list_templates()
+    error = caught.value
+    assert str(error).startswith(f"API key rejected for account {ACCOUNT}")
+    assert (error.status, error.code) == (401, 1200)
+    assert error.error_id == "1cc1eda1-f5dd-ea11-8288-0263195dd35a"
+    assert "errorId 1cc1eda1-f5dd-ea11-8288-0263195dd35a" in str(error)
+    assert error.exit_code == 1 and isinstance(error, WaError)
+    assert fake.calls("GET") == 1  # a wrong key will not get better by retrying
+
+
+def test_409_3060_is_name_locked(fake: Fake8x8) -> None:
+    fake.fail("POST", Fault(409, error_body(3060, "Template is being deleted")))
+    with pytest.raises(NameLockedError) as caught:
+        fake.client().create_template(PAYLOAD)
+    assert str(caught.value).startswith("name locked after deletion: 'order_update'")
+    assert caught.value.code == 3060
+    assert "Template is being deleted" in str(caught.value)
+
+
+def test_duplicate_name_and_language_is_template_exists(fake: Fake8x8) -> None:
+    fake.templates.append(listed(PAYLOAD))
+    with pytest.raises(TemplateExistsError) as caught:
+        fake.client().create_template(PAYLOAD)
+    assert type(caught.value) is TemplateExistsError
+    assert "'order_update' (en_US) already exists" in str(caught.value)
+    assert fake.calls("GET") == 0  # no lost answer, so nothing to look up
+
+
+def test_other_4xx_is_a_plain_api_error_with_code_and_message(fake: Fake8x8) -> None:
+    fake.fail("POST", Fault(400, error_body(3032, "Invalid Template Name")))
+    with pytest.raises(ApiError) as caught:
+        fake.client().create_template(PAYLOAD)
+    assert type(caught.value) is ApiError
+    assert str(caught.value) == (
+        "8x8 refused create template 'order_update' (en_US): Invalid Template Name "
+        "(HTTP 400, code 3032, errorId 1cc1eda1-f5dd-ea11-8288-0263195dd35a)"
+    )
+    assert fake.calls("POST") == 1
+
+
+def test_an_html_error_page_becomes_the_reason_phrase(fake: Fake8x8) -> None:
+    fake.fail("GET", *[Fault(502, "<html>bad gateway</html>")] * 5)
+    with pytest.raises(ServerError) as caught:
+        fake.client().list_templates()
+    assert "Bad Gateway" in str(caught.value) and "<html>" not in str(caught.value)
+    assert caught.value.code is None
+
+
+def test_a_multiline_server_message_stays_on_one_line(fake: Fake8x8) -> None:
+    fake.fail("POST", Fault(400, error_body(1000, "bad\nthing\r\n  here")))
+    with pytest.raises(ApiError) as caught:
+        fake.client().create_template(PAYLOAD)
+    assert "bad thing here" in str(caught.value) and "\n" not in str(caught.value)
+
+
+# --- retries -----------------------------------------------------------------------------------
+
+
+def test_5xx_is_retried_with_backoff_until_it_succeeds(fake: Fake8x8) -> None:
+    fake.fail("GET", Fault(500, error_body(2000, "Internal")), Fault(503, error_body(2000, "x")))
+    fake.client().list_templates()
+    assert fake.calls("GET") == 3
+    assert len(fake.sleeps) == 2
+
+
+def test_attempts_are_bounded_then_a_server_error(fake: Fake8x8) -> None:
+    fake.fail("GET", *[Fault(500, error_body(2000, "Internal error"))] * 10)
+    with pytest.raises(ServerError, match=r"\(after 5 attempts\)") as caught:
+        fake.client().list_templates()
+    assert fake.calls("GET") == 5 and len(fake.sleeps) == 4
+    assert caught.value.status == 500 and caught.value.code == 2000
+
+
+def test_connection_errors_are_retried_then_a_transport_error(fake: Fake8x8) -> None:
+    fake.fail("GET", *[Fault(error=httpx.ConnectError)] * 3)
+    with pytest.raises(TransportError) as caught:
+        fake.client(retry=RetryPolicy(max_attempts=3, base_delay=0)).list_templates()
+    assert fake.calls("GET") == 3
+    text = str(caught.value)
+    assert text.startswith(f"no answer from {BASE} to list templates (after 3 attempts)")
+    assert "ConnectError" in text
+    assert caught.value.status is None
+
+
+def test_a_non_network_transport_error_is_not_retried(fake: Fake8x8) -> None:
+    fake.fail("GET", Fault(error=httpx.UnsupportedProtocol))
+    with pytest.raises(TransportError):
+        fake.client().list_templates()
+    assert fake.calls("GET") == 1
+
+
+def test_429_honours_retry_after_seconds(fake: Fake8x8) -> None:
+    fake.fail("GET", Fault(429, error_body(1100, "Too many"), {"Retry-After": "7"}))
+    fake.client().list_templates()
+    assert fake.sleeps == [7.0]
+
+
+def test_503_honours_retry_after_as_an_http_date(fake: Fake8x8) -> None:
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    fake.fail("GET", Fault(503, error_body(2000, "busy"), {"Retry-After": when}))
+    fake.client().list_templates()
+    [slept] = fake.sleeps
+    assert 27 <= slept <= 30
+
+
+def test_retry_after_on_a_500_is_not_a_reason_to_wait_long(fake: Fake8x8) -> None:
+    fake.fail("GET", Fault(500, error_body(2000, "x"), {"Retry-After": "90"}))
+    fake.client().list_templates()
+    assert fake.sleeps[0] <= 0.01
+
+
+def test_a_retry_after_too_long_to_wait_fails_at_once_with_the_hint(fake: Fake8x8) -> None:
+    fake.fail("GET", Fault(429, error_body(1100, "Too many requests"), {"Retry-After": "3600"}))
+    with pytest.raises(RateLimitError) as caught:
+        fake.client().list_templates()
+    assert fake.calls("GET") == 1 and fake.sleeps == []
+    assert caught.value.retry_after == 3600
+    assert "retry after 3600 s" in str(caught.value)
+    assert "(after 1 attempt)" in str(caught.value)
+
+
+def test_rate_limit_that_never_lifts_is_a_rate_limit_error(fake: Fake8x8) -> None:
+    fake.fail("GET", *[Fault(429, error_body(1100, "Too many"), {"Retry-After": "1"})] * 5)
+    with pytest.raises(RateLimitError, match="rate limited during list templates"):
+        fake.client().list_templates()
+    assert fake.sleeps == [1.0] * 4
+
+
+def test_backoff_waits_grow_and_stay_under_the_cap(fake: Fake8x8) -> None:
+    fake.fail("GET", *[Fault(500, error_body(2000, "x"))] * 6)
+    policy = RetryPolicy(max_attempts=6, base_delay=1, max_delay=4, jitter=lambda: 0.999)
+    with pytest.raises(ServerError):
+        fake.client(retry=policy).list_templates()
+    assert fake.sleeps == pytest.approx([0.999, 1.998, 3.996, 3.996, 3.996])
+
+
+# --- create: success, and answers that were lost -----------------------------------------------
+
+
+def test_create_posts_the_payload_once(fake: Fake8x8) -> None:
+    fake.client().create_template(PAYLOAD)
+    [request] = fake.requests
+    assert (request.method, request.url.path) == ("POST", TEMPLATES)
+    assert json.loads(request.content) == PAYLOAD
+    assert fake.templates == [listed(PAYLOAD)]
+
+
+def test_lost_create_that_went_through_is_success_without_resending(fake: Fake8x8) -> None:
+    fake.fail("POST", Fault(error=httpx.ReadTimeout, after=True))
+    fake.client().create_template(PAYLOAD)
+    assert fake.calls("POST") == 1 and fake.calls("GET") == 1
+    assert len(fake.templates) == 1
+
+
+def test_lost_create_that_did_not_arrive_is_sent_again(fake: Fake8x8) -> None:
+    fake.fail("POST", Fault(error=httpx.RemoteProtocolError))
+    fake.client().create_template(PAYLOAD)
+    assert [r.method for r in fake.requests] == ["POST", "GET", "POST"]
+    assert fake.templates == [listed(PAYLOAD)]
+
+
+def test_lost_create_with_other_content_there_is_a_conflict(fake: Fake8x8) -> None:
+    fake.templates.append(listed(OTHER))
+    fake.fail("POST", Fault(error=httpx.ReadError))
+    with pytest.raises(TemplateConflictError) as caught:
+        fake.client().create_template(PAYLOAD)
+    assert "'order_update' (en_US) exists with different content" in str(caught.value)
+    assert isinstance(caught.value, TemplateExistsError)
+    assert fake.calls("POST") == 1
+
+
+def test_5xx_on_create_looks_before_resending(fake: Fake8x8) -> None:
+    fake.fail("POST", Fault(500, error_body(2000, "Internal"), after=True))
+    fake.client().create_template(PAYLOAD)
+    assert [r.method for r in fake.requests] == ["POST", "GET"]
+    assert len(fake.templates) == 1
+
+
+def test_5xx_before_storing_is_resent_after_the_look(fake: Fake8x8) -> None:
+    fake.fail("POST", Fault(502, error_body(2000, "Bad gateway")))
+    fake.client().create_template(PAYLOAD)
+    assert [r.method for r in fake.requests] == ["POST", "GET", "POST"]
+
+
+def test_create_refused_before_sending_is_resent_without_a_look(fake: Fake8x8) -> None:
+    fake.fail("POST", Fault(error=httpx.ConnectError), Fault(429, error_body(1100, "slow down")))
+    fake.client().create_template(PAYLOAD)
+    assert [r.method for r in fake.requests] == ["POST", "POST", "POST"]
+
+
+def test_exists_after_a_lost_answer_is_checked_against_the_list(fake: Fake8x8) -> None:
+    # The first answer was lost and the list did not show it yet (eventual consistency): the
+    # resend meets "already exists", which must resolve through the list, not fail.
+    fake.fail("POST", Fault(error=httpx.ReadTimeout, after=True))
+    fake.fail("GET", Fault(200, {"templates": []}))
+    fake.client().create_template(PAYLOAD)
+    assert [r.method for r in fake.requests] == ["POST", "GET", "POST", "GET"]
+    assert len(fake.templates) == 1
+
+
+def test_create_lost_every_time_is_a_clear_error_and_no_duplicate(fake: Fake8x8) -> None:
+    fake.fail("POST", *[Fault(error=httpx.ReadTimeout)] * 5)
+    with pytest.raises(TransportError) as caught:
+        fake.client().create_template(PAYLOAD)
+    assert fake.calls("POST") == 5
+    assert "after 5 attempts" in str(caught.value)
+    assert "may have been created anyway: run plan to see" in str(caught.value)
+    assert fake.templates == []
+
+
+def test_a_last_attempt_that_went_through_is_found_by_the_final_look(fake: Fake8x8) -> None:
+    fake.fail("POST", Fault(error=httpx.ReadError), Fault(error=httpx.ReadError, after=True))
+    fake.client(retry=RetryPolicy(max_attempts=2, base_delay=0)).create_template(PAYLOAD)
+    assert [r.method for r in fake.requests] == ["POST", "GET", "POST", "GET"]
+    assert len(fake.templates) == 1
+
+
+def test_a_failing_final_look_reports_the_create_failure(fake: Fake8x8) -> None:
+    fake.fail("POST", Fault(500, error_body(2000, "Internal")))
+    fake.fail("GET", *[Fault(500, error_body(2000, "list down"))] * 5)
+    with pytest.raises(ServerError) as caught:
+        fake.client(retry=RetryPolicy(max_attempts=1)).create_template(PAYLOAD)
+    assert "during create template 'order_update'" in str(caught.value)
+    assert "may have been created anyway" in str(caught.value)
+
+
+def test_a_deleted_registration_does_not_count_as_created(fake: Fake8x8) -> None:
+    fake.templates.append(listed(PAYLOAD, status="DELETED"))
+    fake.fail("POST", Fault(error=httpx.ReadError), Fault(409, error_body(3060, "being deleted")))
+    with pytest.raises(NameLockedError):
+        fake.client().create_template(PAYLOAD)
+    assert [r.method for r in fake.requests] == ["POST", "GET", "POST"]
+
+
+# --- delete ------------------------------------------------------------------------------------
+
+
+def test_delete_removes_the_name_url_encoded(fake: Fake8x8) -> None:
+    odd = {**PAYLOAD, "name": "a b/c%"}
+    fake.templates.append(listed(odd))
+    fake.client().delete_template("a b/c%")
+    assert fake.templates == []
+    assert fake.requests[0].url.raw_path.endswith(b"/templates/a%20b%2Fc%25")
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault(404, error_body(3038, "Template not found")),
+        Fault(400, error_body(3038, "Template not found")),
+        Fault(404, error_body(1300, "Not found")),
+        Fault(404, "not json"),
+    ],
+)
+def test_deleting_a_name_that_is_gone_is_success(fake: Fake8x8, fault: Fault) -> None:
+    fake.fail("DELETE", fault)
+    fake.client().delete_template("gone")
+
+
+def test_delete_404_with_another_code_is_an_error(fake: Fake8x8) -> None:
+    fake.fail("DELETE", Fault(404, error_body(1001, "Illegal SubAccountId")))
+    with pytest.raises(ApiError, match="8x8 refused delete template 'x'"):
+        fake.client().delete_template("x")
+
+
+def test_a_lost_delete_answer_then_404_is_success(fake: Fake8x8) -> None:
+    fake.templates.append(listed(PAYLOAD))
+    fake.fail("DELETE", Fault(error=httpx.ReadTimeout, after=True))
+    fake.client().delete_template("order_update")
+    assert fake.calls("DELETE") == 2 and fake.templates == []
+
+
+# --- upload ------------------------------------------------------------------------------------
+
+
+def test_upload_posts_multipart_and_returns_the_https_url(fake: Fake8x8, tmp_path: Path) -> None:
+    image = tmp_path / "banner.png"
+    image.write_bytes(b"\x89PNG-data")
+    url = fake.client().upload_file(image)
+    assert url == f"{BASE}/files/f1.png?token=tok"
+    [request] = fake.requests
+    assert request.url.path == "/api/v1/subaccounts/acme_wa/files"
+    assert request.headers["Content-Type"].startswith("multipart/form-data")
+    body = fake.uploads[0]
+    assert b'name="file"; filename="banner.png"' in body
+    assert b"Content-Type: image/png" in body and b"\x89PNG-data" in body
+
+
+def test_upload_without_location_builds_the_url_from_the_body(
+    fake: Fake8x8, tmp_path: Path
+) -> None:
+    (tmp_path / "a.jpg").write_bytes(b"x")
+    fake.fail("POST", Fault(201, {"fileName": "abc.jpg", "token": "t/k+n"}))
+    assert fake.client().upload_file(tmp_path / "a.jpg") == f"{BASE}/files/abc.jpg?token=t%2Fk%2Bn"
+
+
+def test_upload_answer_without_a_file_is_a_clear_error(fake: Fake8x8, tmp_path: Path) -> None:
+    (tmp_path / "a.jpg").write_bytes(b"x")
+    fake.fail("POST", Fault(201, {}))
+    with pytest.raises(ResponseError, match="no Location header"):
+        fake.client().upload_file(tmp_path / "a.jpg")
+
+
+def test_upload_retries_resend_the_whole_file(fake: Fake8x8, tmp_path: Path) -> None:
+    (tmp_path / "doc.pdf").write_bytes(b"%PDF-" + b"z" * 1000)
+    fake.fail("POST", Fault(503, error_body(2000, "busy")))
+    fake.client().upload_file(tmp_path / "doc.pdf")
+    assert fake.calls("POST") == 2
+    assert b"z" * 1000 in fake.uploads[0]
+
+
+def test_upload_needs_a_subaccount(fake: Fake8x8, tmp_path: Path) -> None:
+    with pytest.raises(WaError, match="no subaccount_id"):
+        fake.client(subaccount_id=None).upload_file(tmp_path / "a.png")
+
+
+def test_upload_of_a_missing_file_is_a_clear_error(fake: Fake8x8, tmp_path: Path) -> None:
+    with pytest.raises(WaError, match=r"a\.png: cannot read"):
+        fake.client().upload_file(tmp_path / "a.png")
+    assert fake.requests == []
+
+
+def test_upload_error_is_mapped(fake: Fake8x8, tmp_path: Path) -> None:
+    (tmp_path / "big.mp4").write_bytes(b"x")
+    fake.fail("POST", Fault(413, error_body(7001, "Request size must not exceed 100 MB")))
+    with pytest.raises(ApiError, match=r"8x8 refused upload big\.mp4: Request size"):
+        fake.client().upload_file(tmp_path / "big.mp4")
+
+
+# --- construction ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["", "   ", "abc def", "abc\ndef"])
+def test_unusable_keys_are_refused_without_echoing_them(fake: Fake8x8, key: str) -> None:
+    with pytest.raises(WaError) as caught:
+        fake.client(api_key=key)
+    assert key.strip() == "" or key not in str(caught.value)
+
+
+def test_surrounding_whitespace_of_the_key_is_dropped(fake: Fake8x8) -> None:
+    fake.client(api_key=f"  {KEY}\n").list_templates()
+    assert fake.requests[0].headers["Authorization"] == f"Bearer {KEY}"
+
+
+def test_plain_http_to_a_remote_host_is_refused(fake: Fake8x8) -> None:
+    with pytest.raises(WaError, match="https is required"):
+        fake.client(base_url="http://chatapps.8x8.com")
+
+
+def test_plain_http_to_loopback_is_allowed(fake: Fake8x8) -> None:
+    client = fake.client(base_url="http://127.0.0.1:8080/")
+    client.list_templates()
+    assert str(fake.requests[0].url).startswith("http://127.0.0.1:8080/api/v1/accounts/")
+
+
+def test_client_is_a_context_manager_and_closes(fake: Fake8x8) -> None:
+    with fake.client() as client:
+        client.list_templates()
+    with pytest.raises(RuntimeError):
+        client.list_templates()
+
+
+def test_description_defaults_to_the_base_url(fake: Fake8x8) -> None:
+    assert fake.client().description == BASE
+    assert fake.client(description="target prod").description == "target prod"

@@ -1,0 +1,419 @@
+"""The 8x8 templates API over httpx: list, create, delete by name, and media upload.
+
+Every request can fail in transit, so each is retried on connection errors, 429 and 5xx with
+backoff (`retry.RetryPolicy`). Create is the one call that is not safe to repeat blindly: if its
+answer was lost, or a 5xx came back, the template may exist anyway. Before sending it again the
+client lists the channel: the same content there means the create went through; other content
+means something else holds the name; absent means it is safe to send again.
+
+The sandbox is reached through this same class with its transport swapped, so the code that
+talks to 8x8 is the code the sandbox tests exercise.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from wa_templates import __version__
+from wa_templates.errors import WaError
+from wa_templates.provider import compare, redact
+from wa_templates.provider.base import CreatePayload, ListItem
+from wa_templates.provider.endpoints import check_base_url
+from wa_templates.provider.errors import (
+    CODE_ALREADY_EXISTS,
+    CODE_TEMPLATE_BEING_DELETED,
+    CODE_TEMPLATE_NOT_FOUND,
+    CODE_UNAUTHORIZED,
+    ApiError,
+    AuthError,
+    NameLockedError,
+    RateLimitError,
+    ResponseError,
+    ServerError,
+    TemplateConflictError,
+    TemplateExistsError,
+    TransportError,
+)
+from wa_templates.provider.retry import (
+    RETRY_AFTER_STATUSES,
+    RetryPolicy,
+    parse_retry_after,
+    retryable_status,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+"""Connect fast or fail; a create or an upload may take a while to answer."""
+
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+"""Failures before the request left this machine: resending cannot duplicate anything."""
+_RETRYABLE = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+_HEADER_SAFE = re.compile(r"^[\x21-\x7e]+$")
+_EXISTS = re.compile(r"already exist|duplicate", re.IGNORECASE)
+_NOT_FOUND_CODES = (None, 1300, CODE_TEMPLATE_NOT_FOUND)
+
+Failure = httpx.Response | httpx.TransportError
+"""What a failed attempt left behind: an error response, or no response at all."""
+
+
+class Client:
+    """A `Provider` for one account + channel of the 8x8 templates API."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        account_id: str,
+        channel_id: str,
+        api_key: str,
+        subaccount_id: str | None = None,
+        transport: httpx.BaseTransport | None = None,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        description: str | None = None,
+    ) -> None:
+        self.base_url = check_base_url(base_url)
+        self.account_id = account_id
+        self.channel_id = channel_id
+        self.subaccount_id = subaccount_id
+        self.description = description or self.base_url
+        self.retry = retry or RetryPolicy()
+        self._sleep = sleep
+        key = api_key.strip()
+        if not key:
+            raise WaError("the API key is empty")
+        if not _HEADER_SAFE.match(key):
+            # Never echo it: the message would put the key in a terminal or a CI log.
+            raise WaError("the API key contains spaces or control characters (a stray newline?)")
+        redact.register(key)
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            headers={
+                "Authorization": f"Bearer {key}",
+                "Accept": "application/json",
+                "User-Agent": f"wa-templates/{__version__}",
+            },
+            transport=transport,
+            timeout=timeout,
+            verify=True,
+            follow_redirects=False,
+        )
+        self._templates = (
+            f"/api/v1/accounts/{quote(account_id, safe='')}"
+            f"/channels/{quote(channel_id, safe='')}/templates"
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"Client(base_url={self.base_url!r}, account_id={self.account_id!r}, "
+            f"channel_id={self.channel_id!r}, api_key='{redact.MASK}')"
+        )
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    # --- the Provider operations -----------------------------------------------------------
+
+    def list_templates(self) -> list[ListItem]:
+        action = "list templates"
+        response = self._call(action, lambda: self._http.build_request("GET", self._templates))
+        if not response.is_success:
+            raise self._error(response, action)
+        data = _json(response)
+        templates = data.get("templates") if isinstance(data, dict) else None
+        if not isinstance(templates, list) or not all(isinstance(t, dict) for t in templates):
+            raise ResponseError(
+                response.status_code,
+                None,
+                'expected {"templates": [...]}',
+                None,
+                summary=f"unexpected answer to {action}",
+            )
+        return templates
+
+    def create_template(self, payload: CreatePayload) -> None:
+        name, language = str(payload.get("name")), str(payload.get("language"))
+        action = f"create template '{name}' ({language})"
+        policy = self.retry
+        uncertain = False  # the last attempt may have created it: look before resending
+        ever_uncertain = False
+        failure: Failure | None = None
+        attempt = 0
+        while attempt < policy.max_attempts:
+            attempt += 1
+            if uncertain:
+                if self._already_created(payload, name, language):
+                    return
+                uncertain = False
+            retry_after: float | None = None
+            try:
+                response = self._send(
+                    self._http.build_request("POST", self._templates, json=payload)
+                )
+            except _RETRYABLE as exc:
+                failure = exc
+                uncertain = not isinstance(exc, _NOT_SENT)
+            except httpx.TransportError as exc:
+                raise self._transport_error(action, exc, "") from None
+            else:
+                if response.is_success:
+                    return
+                if not retryable_status(response.status_code):
+                    error = self._error(response, action, name, language)
+                    if (
+                        isinstance(error, TemplateExistsError)
+                        and ever_uncertain
+                        and self._already_created(payload, name, language)
+                    ):
+                        return
+                    raise error
+                failure = response
+                retry_after = _retry_after(response)
+                # A 5xx may come after the template was stored; a 429 is refused up front.
+                uncertain = response.status_code >= 500
+            ever_uncertain = ever_uncertain or uncertain
+            if attempt < policy.max_attempts and not self._pause(action, attempt, retry_after):
+                break
+        if uncertain and self._created_despite_failures(payload, name, language):
+            return
+        assert failure is not None
+        raise self._exhausted(action, failure, attempt, maybe_done=ever_uncertain)
+
+    def delete_template(self, name: str) -> None:
+        action = f"delete template '{name}'"
+        path = f"{self._templates}/{quote(name, safe='')}"
+        response = self._call(action, lambda: self._http.build_request("DELETE", path))
+        if response.is_success:
+            return
+        code = _error_body(response)[0]
+        gone = code == CODE_TEMPLATE_NOT_FOUND or (
+            response.status_code == 404 and code in _NOT_FOUND_CODES
+        )
+        if not gone:
+            raise self._error(response, action, name)
+
+    def upload_file(self, path: Path) -> str:
+        if not self.subaccount_id:
+            raise WaError(
+                f"cannot upload {path}: the target has no subaccount_id (files go to a subaccount)"
+            )
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise WaError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        action = f"upload {path.name}"
+        url = f"/api/v1/subaccounts/{quote(self.subaccount_id, safe='')}/files"
+
+        def build() -> httpx.Request:
+            files = {"file": (path.name, content, mime)}
+            return self._http.build_request("POST", url, files=files)
+
+        response = self._call(action, build)
+        if not response.is_success:
+            raise self._error(response, action)
+        return self._file_url(response, action)
+
+    # --- requests and retries --------------------------------------------------------------
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
+        started = time.perf_counter()
+        try:
+            response = self._http.send(request)
+        except httpx.TransportError as exc:
+            elapsed = (time.perf_counter() - started) * 1000
+            log.debug("%s %s -> %s (%.0f ms)", request.method, request.url, _name(exc), elapsed)
+            raise
+        elapsed = (time.perf_counter() - started) * 1000
+        log.debug(
+            "%s %s -> %d (%.0f ms)", request.method, request.url, response.status_code, elapsed
+        )
+        return response
+
+    def _call(self, action: str, build: Callable[[], httpx.Request]) -> httpx.Response:
+        """The first answer that is not worth retrying; for requests that are safe to repeat."""
+        policy = self.retry
+        failure: Failure | None = None
+        attempt = 0
+        while attempt < policy.max_attempts:
+            attempt += 1
+            retry_after: float | None = None
+            try:
+                response = self._send(build())
+            except _RETRYABLE as exc:
+                failure = exc
+            except httpx.TransportError as exc:
+                raise self._transport_error(action, exc, "") from None
+            else:
+                if not retryable_status(response.status_code):
+                    return response
+                failure = response
+                retry_after = _retry_after(response)
+            if attempt < policy.max_attempts and not self._pause(action, attempt, retry_after):
+                break
+        assert failure is not None
+        raise self._exhausted(action, failure, attempt)
+
+    def _pause(self, action: str, attempt: int, retry_after: float | None) -> bool:
+        """Wait before the next attempt; False when the server asks for too long a wait."""
+        wait = self.retry.wait(attempt, retry_after)
+        if wait is None:
+            return False
+        log.debug(
+            "retrying %s in %.2f s (attempt %d of %d)",
+            action,
+            wait,
+            attempt + 1,
+            self.retry.max_attempts,
+        )
+        self._sleep(wait)
+        return True
+
+    def _already_created(self, payload: CreatePayload, name: str, language: str) -> bool:
+        """After a create with no clear answer: is it there now (True), or absent (False)?"""
+        listed = [t for t in self.list_templates() if compare.is_listed(t, name, language)]
+        if not listed:
+            return False
+        if any(compare.same_content(payload, item) for item in listed):
+            log.debug("template '%s' (%s) is listed after an unanswered create", name, language)
+            return True
+        raise TemplateConflictError(
+            None,
+            None,
+            "a create got no clear answer, and the channel now lists this name and language "
+            "with other content; run plan to see what is there",
+            None,
+            summary=f"template '{name}' ({language}) exists with different content",
+        )
+
+    def _created_despite_failures(self, payload: CreatePayload, name: str, language: str) -> bool:
+        """The look after the last attempt; a failing list must not hide the create's own error."""
+        try:
+            return self._already_created(payload, name, language)
+        except TemplateConflictError:
+            raise
+        except ApiError:
+            return False
+
+    # --- turning answers into results and errors -------------------------------------------
+
+    def _file_url(self, response: httpx.Response, action: str) -> str:
+        data = _json(response)
+        location = response.headers.get("Location")
+        if not location and isinstance(data, dict):
+            file_name, token = data.get("fileName"), data.get("token")
+            if isinstance(file_name, str) and isinstance(token, str) and file_name and token:
+                location = f"/files/{quote(file_name)}?token={quote(token, safe='')}"
+        if not location:
+            raise ResponseError(
+                response.status_code,
+                None,
+                "no Location header and no fileName/token",
+                None,
+                summary=f"unexpected answer to {action}",
+            )
+        return str(httpx.URL(self.base_url).join(location))
+
+    def _error(
+        self,
+        response: httpx.Response,
+        action: str,
+        name: str | None = None,
+        language: str | None = None,
+        note: str = "",
+    ) -> ApiError:
+        """The exception for an error answer; `note` is appended to its summary."""
+        status = response.status_code
+        code, message, error_id = _error_body(response)
+        args = (status, code, message, error_id)
+        if status == 401 or code == CODE_UNAUTHORIZED:
+            summary = f"API key rejected for account {self.account_id}{note}"
+            return AuthError(*args, summary=summary)
+        if name is not None and (code == CODE_TEMPLATE_BEING_DELETED or status == 409):
+            summary = (
+                f"name locked after deletion: '{name}' cannot be registered again until Meta "
+                f"releases it (up to 30 days after the delete; pick another name){note}"
+            )
+            return NameLockedError(*args, summary=summary)
+        if status == 429:
+            summary = f"rate limited during {action}{note}"
+            return RateLimitError(*args, summary=summary, retry_after=_retry_after(response))
+        if status >= 500:
+            return ServerError(*args, summary=f"8x8 server error during {action}{note}")
+        exists = code == CODE_ALREADY_EXISTS or _EXISTS.search(message)
+        if name is not None and language is not None and exists:
+            summary = f"template '{name}' ({language}) already exists on the channel{note}"
+            return TemplateExistsError(*args, summary=summary)
+        if status == 404 and name is None:
+            summary = (
+                f"not found during {action}: check account_id {self.account_id} "
+                f"and channel_id {self.channel_id}{note}"
+            )
+            return ApiError(*args, summary=summary)
+        return ApiError(*args, summary=f"8x8 refused {action}{note}")
+
+    def _exhausted(
+        self, action: str, failure: Failure, attempts: int, maybe_done: bool = False
+    ) -> ApiError:
+        note = f" (after {attempts} attempt{'s' if attempts != 1 else ''})"
+        if maybe_done:
+            note += "; it may have been created anyway: run plan to see"
+        if isinstance(failure, httpx.TransportError):
+            return self._transport_error(action, failure, note)
+        return self._error(failure, action, note=note)
+
+    def _transport_error(self, action: str, exc: httpx.TransportError, note: str) -> TransportError:
+        detail = redact.scrub(" ".join(str(exc).split()))[:300]
+        message = f"{_name(exc)}: {detail}" if detail else _name(exc)
+        return TransportError(message, summary=f"no answer from {self.base_url} to {action}{note}")
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    if response.status_code not in RETRY_AFTER_STATUSES:
+        return None
+    return parse_retry_after(response.headers.get("Retry-After"))
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _error_body(response: httpx.Response) -> tuple[int | None, str, str | None]:
+    """code, message and errorId of 8x8's error body, tolerating anything else (an HTML page)."""
+    data = _json(response)
+    if not isinstance(data, dict):
+        return None, response.reason_phrase, None
+    raw_code = data.get("code")
+    code = raw_code if isinstance(raw_code, int) and not isinstance(raw_code, bool) else None
+    if isinstance(raw_code, str) and raw_code.isdigit():
+        code = int(raw_code)
+    message = data.get("message")
+    text = message if isinstance(message, str) and message else response.reason_phrase
+    error_id = data.get("errorId")
+    # One line, bounded, and never the key even if a server echoes it back.
+    text = redact.scrub(" ".join(text.split()))[:500]
+    return code, text, redact.scrub(str(error_id))[:100] if error_id else None
+
+
+def _name(exc: BaseException) -> str:
+    return type(exc).__name__

@@ -1,0 +1,48 @@
+"""Where the 8x8 API lives: the regional hosts, and which base URLs we are willing to use."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import httpx
+
+from wa_templates.errors import WaError
+
+REGIONS = {
+    "apac": "https://chatapps.8x8.com",
+    "us": "https://chatapps.us.8x8.com",
+    "eu": "https://chatapps.8x8.uk",
+    "id": "https://chatapps.8x8.id",
+}
+"""The servers of 8x8's templates OpenAPI, by the region names its docs use."""
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(base_url: str) -> str:
+    """The base URL without a trailing slash; https, or http to this machine only.
+
+    The API key travels in a header, so plain http anywhere but loopback would hand it to the
+    network; a local sandbox (`wa-templates sandbox serve`) is the one reason to allow http.
+    """
+    try:
+        url = httpx.URL(base_url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise WaError(f"invalid base_url '{base_url}': {exc}") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise WaError(f"invalid base_url '{base_url}': expected https://host[:port][/path]")
+    if url.scheme == "http" and not is_loopback(url.host):
+        raise WaError(
+            f"base_url '{base_url}' uses plain http: https is required "
+            "(http is allowed only for 127.0.0.1, ::1 and localhost)"
+        )
+    if url.query or url.fragment or url.userinfo:
+        raise WaError(f"invalid base_url '{base_url}': no query, fragment or credentials allowed")
+    return str(url).rstrip("/")
