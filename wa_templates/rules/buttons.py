@@ -191,7 +191,7 @@ def desktop_rendering(ctx: LanguageContext) -> Iterator[Finding]:
 # --- category-bound types ----------------------------------------------------------------------
 
 
-@rule("WA404", "error", "OTP button only in AUTHENTICATION, exactly one, alone", "L1")
+@rule("WA404", "error", "OTP button only in AUTHENTICATION and alone (how many: WA504)", "L1")
 def otp_placement(ctx: LanguageContext) -> Iterator[Finding]:
     buttons = ctx.lang.buttons
     otp = [i for i, b in enumerate(buttons) if b.type == "OTP"]
@@ -203,18 +203,9 @@ def otp_placement(ctx: LanguageContext) -> Iterator[Finding]:
                 f"AUTHENTICATION templates (category is {ctx.category})",
             )
         return
+    # How many OTP buttons an AUTHENTICATION template has is WA504's (with the OTP details).
     if not otp:
-        yield Finding(
-            ("buttons",),
-            "AUTHENTICATION template has no OTP button; it needs exactly one "
-            "(type: OTP, otp_type: COPY_CODE)",
-        )
         return
-    if len(otp) > 1:
-        yield Finding(
-            ("buttons", otp[1], "type"),
-            f"template has {len(otp)} OTP buttons; an AUTHENTICATION template has exactly one",
-        )
     others = [i for i, b in enumerate(buttons) if b.type != "OTP"]
     if others:
         first = others[0]

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from difflib import get_close_matches
 from itertools import islice, pairwise
 
 from wa_templates.diagnostics import Severity
@@ -435,18 +436,25 @@ def samples_match(ctx: LanguageContext) -> Iterator[Finding]:
         if isinstance(samples, dict):
             missing = [n for n in names if n not in samples]
             extra = [k for k in samples if k not in names]
-            if missing:
-                yield Finding(
-                    where,
-                    f"{site.label} has no sample for {_braced(missing)}; add "
-                    f"{_clip(missing[0])}: <sample> to {site.label}.examples",
-                )
+            hinted: set[str] = set()
             for key in extra:
+                hint = get_close_matches(key, missing, n=1)
+                hinted.update(hint)
                 yield Finding(
                     (*site.samples_path, key),
-                    f"{site.label} sample '{_clip(key)}' "
-                    f"matches no variable in the text (variables: "
-                    f"{_braced(names) or 'none'})",
+                    f"{site.label} sample '{_clip(key)}' matches no variable in the text"
+                    + (
+                        f"; did you mean {_braced(hint)}?"
+                        if hint
+                        else f" (variables: {_braced(names) or 'none'})"
+                    ),
+                )
+            unexplained = [n for n in missing if n not in hinted]
+            if unexplained:
+                yield Finding(
+                    where,
+                    f"{site.label} has no sample for {_braced(unexplained)}; add "
+                    f"{_clip(unexplained[0])}: <sample> to its examples",
                 )
             continue
         have, want = len(samples), len(names)
