@@ -1,0 +1,283 @@
+"""What the sandbox does for each request, on the state: 8x8's checks and the platform's rules.
+
+8x8 refuses at create time what is structurally wrong (no name, an unknown language or
+component type, a payload it cannot read); everything Meta judges (lengths, placeholders,
+categories) is accepted and decided by the simulated review. Platform rules: a name + language
+exists once; a channel holds `max_templates` names (languages of a name share one slot); at most
+100 creations per rolling hour; deleting a name removes all its languages and, if any of them was
+ever approved, locks the name for 30 days.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+
+from wa_templates.model import CATEGORIES
+from wa_templates.payload import Payload, PayloadError, from_payload
+from wa_templates.rules.structure import LANGUAGES, NAME
+from wa_templates.sandbox import errors as codes
+from wa_templates.sandbox.errors import ApiError
+from wa_templates.sandbox.review import CREATION_WINDOW, apply, review
+from wa_templates.sandbox.state import Channel, Faults, SandboxState, Template
+
+CREATIONS_PER_HOUR = 100
+DELETION_LOCK = timedelta(days=30)
+MAX_NAME_LENGTH = 512
+ADMIN_STATUSES = (
+    "APPROVED",
+    "REJECTED",
+    "PAUSED",
+    "DISABLED",
+    "FLAGGED",
+    "IN_APPEAL",
+    "PENDING_DELETION",
+)
+_COMPONENT_TYPES = ("HEADER", "BODY", "FOOTER", "BUTTONS", "CAROUSEL", "CALL_PERMISSION_REQUEST")
+_PATCH_KEYS = frozenset({"status", "reason", "category", "components"})
+
+
+def bad_request(code: int, message: str) -> ApiError:
+    return ApiError(400, code, message)
+
+
+def not_found(name: str) -> ApiError:
+    return ApiError(404, codes.TEMPLATE_NOT_FOUND, f"Template not found: '{name}'")
+
+
+# --- create ----------------------------------------------------------------------------------
+
+
+def check_payload(body: Any) -> Payload:
+    """The create payload, or the 400 8x8 answers for it. Category comes back upper-cased."""
+    if not isinstance(body, dict):
+        raise bad_request(codes.INVALID_PARAMETER, "Invalid request: the body must be an object")
+    name = body.get("name")
+    if not isinstance(name, str) or not name:
+        raise bad_request(codes.INVALID_NAME, "Invalid Template Name: 'name' is required")
+    if len(name) > MAX_NAME_LENGTH:
+        raise bad_request(
+            codes.NAME_LENGTH,
+            f"Invalid Template Name Length: {len(name)} characters, at most {MAX_NAME_LENGTH}",
+        )
+    if not NAME.match(name):
+        raise bad_request(
+            codes.INVALID_NAME,
+            f"Invalid Template Name '{name}': use lower-case letters, digits and underscores",
+        )
+    language = body.get("language")
+    if language is None or language == "":
+        raise bad_request(codes.EMPTY_LANGUAGE, "Empty Template language: 'language' is required")
+    if not isinstance(language, str) or language not in LANGUAGES:
+        raise bad_request(codes.INVALID_LANGUAGE, f"Invalid Template language '{language}'")
+    category = body.get("category")
+    if not isinstance(category, str) or category.upper() not in CATEGORIES:
+        raise bad_request(
+            codes.INVALID_PARAMETER,
+            f"Invalid parameter 'category': {category!r} is not one of {', '.join(CATEGORIES)}",
+        )
+    payload = dict(body, category=category.upper())
+    payload["components"] = check_components(body.get("components"))
+    try:
+        from_payload(payload)
+    except PayloadError as exc:
+        raise bad_request(codes.INVALID_PARAMETER, f"Invalid parameter: {exc}") from None
+    return payload
+
+
+def check_components(components: Any) -> list[dict[str, Any]]:
+    if not isinstance(components, list) or not components:
+        raise bad_request(codes.EMPTY_TEMPLATE, "Empty Template: 'components' is required")
+    seen: set[str] = set()
+    for component in components:
+        if not isinstance(component, dict):
+            raise bad_request(
+                codes.INVALID_COMPONENT_TYPE,
+                "Invalid Template Component type: a component must be an object",
+            )
+        kind = component.get("type", "BODY")
+        if not isinstance(kind, str) or kind.upper() not in _COMPONENT_TYPES:
+            raise bad_request(
+                codes.INVALID_COMPONENT_TYPE, f"Invalid Template Component type {kind!r}"
+            )
+        if kind.upper() in seen:
+            raise bad_request(
+                codes.COMPONENT_COMBINATION,
+                f"Invalid template components combination: more than one {kind}",
+            )
+        seen.add(kind.upper())
+    if "BODY" not in seen:
+        raise bad_request(
+            codes.COMPONENT_COMBINATION,
+            "Invalid template components combination: a BODY is required",
+        )
+    return components
+
+
+def create(state: SandboxState, channel: Channel, payload: Payload, now: datetime) -> Template:
+    name, language = payload["name"], payload["language"]
+    if name in channel.locks:
+        days = max(1, math.ceil((channel.locks[name] - now) / timedelta(days=1)))
+        raise ApiError(
+            409,
+            codes.BEING_DELETED,
+            f"New content for '{name}' can't be added while the existing content is being "
+            f"deleted. Try again in {days} days or consider creating a new message template.",
+        )
+    if channel.find(name, language) is not None:
+        raise bad_request(
+            codes.ALREADY_EXISTS,
+            f"Template '{name}' already exists in language '{language}'",
+        )
+    if len(channel.creations) >= CREATIONS_PER_HOUR:
+        wait = channel.creations[0] + CREATION_WINDOW - now
+        retry = max(1, math.ceil(wait.total_seconds()))
+        raise ApiError(
+            429,
+            codes.LIMIT_REACHED,
+            f"Too many requests: at most {CREATIONS_PER_HOUR} templates can be created per hour",
+            {"Retry-After": str(retry)},
+        )
+    names = channel.names()
+    limit = state.config.max_templates
+    if name not in names and len(names) >= limit:
+        raise bad_request(
+            codes.LIMIT_REACHED,
+            f"Template limit reached: the channel already has {len(names)} templates "
+            f"(at most {limit})",
+        )
+    delay = timedelta(minutes=state.config.review_delay_minutes)
+    template = Template(
+        name=name,
+        language=language,
+        category=payload["category"],
+        components=payload["components"],
+        allow_category_change=payload.get("allow_category_change"),
+        message_send_ttl_seconds=payload.get("message_send_ttl_seconds"),
+        created_at=now,
+        updated_at=now,
+        review_due=now + delay,
+    )
+    if delay <= timedelta(0):
+        apply(template, review(template), now)
+    channel.templates.append(template)
+    channel.creations.append(now)
+    return template
+
+
+# --- delete ----------------------------------------------------------------------------------
+
+
+def delete(channel: Channel | None, name: str, now: datetime) -> None:
+    doomed = [t for t in channel.templates if t.name == name] if channel else []
+    if channel is None or not doomed:
+        raise not_found(name)
+    channel.templates = [t for t in channel.templates if t.name != name]
+    if any(t.ever_approved for t in doomed):
+        channel.locks[name] = now + DELETION_LOCK
+
+
+# --- admin -----------------------------------------------------------------------------------
+
+
+def patch(channel: Channel | None, name: str, language: str, body: Any, now: datetime) -> Template:
+    """An edit as if made in WhatsApp Manager, or a status change as if made by Meta."""
+    template = channel.find(name, language) if channel else None
+    if template is None:
+        raise ApiError(
+            404, codes.TEMPLATE_NOT_FOUND, f"Template not found: '{name}' in '{language}'"
+        )
+    if not isinstance(body, dict) or not body:
+        raise bad_request(
+            codes.INVALID_PARAMETER,
+            "Invalid request: give any of status, reason, category, components",
+        )
+    unknown = sorted(set(body) - _PATCH_KEYS)
+    if unknown:
+        raise bad_request(
+            codes.INVALID_PARAMETER,
+            f"Invalid parameter(s): {', '.join(unknown)}; "
+            "allowed: status, reason, category, components",
+        )
+    status = body.get("status")
+    if status is not None and status not in ADMIN_STATUSES:
+        raise bad_request(
+            codes.INVALID_PARAMETER,
+            f"Invalid parameter 'status': {status!r} is not one of {', '.join(ADMIN_STATUSES)}",
+        )
+    category = body.get("category")
+    if category is not None and category not in CATEGORIES:
+        raise bad_request(
+            codes.INVALID_PARAMETER,
+            f"Invalid parameter 'category': {category!r} is not one of {', '.join(CATEGORIES)}",
+        )
+    reason = body.get("reason")
+    if reason is not None and not isinstance(reason, str):
+        raise bad_request(codes.INVALID_PARAMETER, "Invalid parameter 'reason': expected a string")
+    components = None
+    if body.get("components") is not None:
+        components = check_payload(
+            {
+                "name": name,
+                "language": language,
+                "category": category or template.category,
+                "components": body["components"],
+            }
+        )["components"]
+    if components is not None:
+        template.components = components
+    if category is not None:
+        template.category = category
+    if status is not None:
+        template.status = status
+        template.review_due = None
+        template.reason = None
+        if status == "APPROVED":
+            template.ever_approved = True
+    if "reason" in body:
+        template.reason = reason or None
+    template.updated_at = now
+    return template
+
+
+def advance_clock(state: SandboxState, body: Any) -> datetime:
+    hours = body.get("advance_hours") if isinstance(body, dict) else None
+    if (
+        isinstance(hours, bool)
+        or not isinstance(hours, int | float)
+        or not math.isfinite(hours)
+        or hours < 0
+        or set(body) != {"advance_hours"}
+    ):
+        raise bad_request(
+            codes.INVALID_PARAMETER, 'Invalid request: expected {"advance_hours": N} with N >= 0'
+        )
+    state.clock_offset_seconds += float(hours) * 3600
+    return state.now()
+
+
+def set_faults(state: SandboxState, body: Any) -> Faults:
+    """PUT semantics: the body replaces every setting; one left out goes back to its default."""
+    if not isinstance(body, dict):
+        raise bad_request(codes.INVALID_PARAMETER, "Invalid request: the body must be an object")
+    try:
+        faults = Faults.model_validate(body, strict=True)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        raise bad_request(
+            codes.INVALID_PARAMETER, f"Invalid parameter '{where}': {error['msg']}"
+        ) from None
+    state.faults = faults
+    return faults
+
+
+def reset(state: SandboxState) -> None:
+    """Empty channels, no uploads, no faults, the wall clock; the `serve` options stay."""
+    state.channels = {}
+    state.files = {}
+    state.faults = Faults()
+    state.clock_offset_seconds = 0.0

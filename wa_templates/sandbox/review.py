@@ -1,0 +1,86 @@
+"""Simulated Meta review: the validator's verdict, and Meta's category checks, decide the outcome.
+
+Meta's reviewers are not deterministic; the sandbox is, so tests can rely on it:
+- any validator error -> REJECTED, reason INVALID_FORMAT;
+- one-time-code wording outside AUTHENTICATION -> REJECTED, reason INCORRECT_CATEGORY;
+- promotional wording in UTILITY -> moved to MARKETING and approved when allow_category_change is
+  true (8x8's default), otherwise REJECTED, reason INCORRECT_CATEGORY;
+- anything else -> APPROVED.
+A review completes once the sandbox clock reaches the template's `review_due`; every request
+settles what is due first, so advancing the clock completes reviews.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from wa_templates.check import check_template
+from wa_templates.diagnostics import Severity
+from wa_templates.payload import Payload, PayloadError, from_payload
+from wa_templates.rules.category_utility import otp_wording, promotional_words, texts
+from wa_templates.sandbox.state import SandboxState, Template
+
+CREATION_WINDOW = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status: str
+    category: str
+    reason: str | None = None
+
+
+def review(template: Template) -> Outcome:
+    """What Meta's review makes of one name + language."""
+    payload: Payload = {
+        "name": template.name,
+        "language": template.language,
+        "category": template.category,
+        "components": template.components,
+    }
+    if template.allow_category_change is not None:
+        payload["allow_category_change"] = template.allow_category_change
+    if template.message_send_ttl_seconds is not None:
+        payload["message_send_ttl_seconds"] = template.message_send_ttl_seconds
+    try:
+        model = from_payload(payload)
+    except PayloadError:
+        # The create route refuses what cannot be converted; components edited through the
+        # admin API are checked the same way, so this is only reached by a hand-edited state file.
+        return Outcome("REJECTED", template.category, "INVALID_FORMAT")
+    if any(d.severity is Severity.ERROR for d in check_template(model, template.name)):
+        return Outcome("REJECTED", template.category, "INVALID_FORMAT")
+    lang = model.languages[template.language]
+    words = [text for _, text in texts(lang)]
+    if template.category != "AUTHENTICATION" and any(otp_wording(text) for text in words):
+        return Outcome("REJECTED", template.category, "INCORRECT_CATEGORY")
+    if template.category == "UTILITY" and any(promotional_words(text) for text in words):
+        if template.allow_category_change is False:
+            return Outcome("REJECTED", template.category, "INCORRECT_CATEGORY")
+        return Outcome("APPROVED", "MARKETING")
+    return Outcome("APPROVED", template.category)
+
+
+def apply(template: Template, outcome: Outcome, now: datetime) -> None:
+    template.status = outcome.status
+    template.category = outcome.category
+    template.reason = outcome.reason
+    template.review_due = None
+    template.updated_at = now
+    if outcome.status == "APPROVED":
+        template.ever_approved = True
+
+
+def settle(state: SandboxState, now: datetime) -> None:
+    """Bring the state up to the sandbox clock: finish due reviews, expire locks and windows."""
+    for channel in state.channels.values():
+        for template in channel.templates:
+            if template.status == "PENDING" and template.review_due and template.review_due <= now:
+                apply(template, review(template), now)
+        expired = [name for name, until in channel.locks.items() if until <= now]
+        for name in expired:
+            del channel.locks[name]
+        recent = [moment for moment in channel.creations if moment > now - CREATION_WINDOW]
+        if len(recent) != len(channel.creations):
+            channel.creations = recent

@@ -1,0 +1,225 @@
+"""The sandbox's persisted state: one JSON file, rewritten atomically after every change.
+
+Each request loads the file, changes it and writes it back under a lock, so the CLI can be run
+again and again against the same file, a `sandbox serve` process and an in-process sandbox can
+share it, and apply's worker threads never lose each other's updates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from wa_templates.errors import WaError
+
+if sys.platform != "win32":
+    import fcntl
+
+STATE_VERSION = 1
+DEFAULT_MAX_TEMPLATES = 250
+MAX_TEMPLATES_LIMIT = 6000
+CHANNEL_NAME = "Sandbox WhatsApp channel"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Template(_Model):
+    """One name + language as the channel holds it."""
+
+    name: str
+    language: str
+    category: str
+    status: str = "PENDING"
+    reason: str | None = None
+    components: list[dict[str, Any]]
+    """In create-payload shape, exactly as submitted (or as last edited through the admin API)."""
+    allow_category_change: bool | None = None
+    message_send_ttl_seconds: int | None = None
+    created_at: datetime
+    updated_at: datetime
+    review_due: datetime | None = None
+    """When the simulated Meta review completes; None once it has (or an admin set a status)."""
+    ever_approved: bool = False
+
+
+class Channel(_Model):
+    account_id: str
+    channel_id: str
+    channel_name: str = CHANNEL_NAME
+    templates: list[Template] = Field(default_factory=list)
+    locks: dict[str, datetime] = Field(default_factory=dict)
+    """Deleted names that were once approved, with the time their 30-day lock ends."""
+    creations: list[datetime] = Field(default_factory=list)
+    """Successful creates within the last hour, for the rolling-hour rate limit."""
+
+    def find(self, name: str, language: str) -> Template | None:
+        for template in self.templates:
+            if template.name == name and template.language == language:
+                return template
+        return None
+
+    def names(self) -> set[str]:
+        return {template.name for template in self.templates}
+
+
+class Faults(_Model):
+    latency_ms: int = Field(0, ge=0, le=60_000)
+    error_rate: float = Field(0.0, ge=0.0, le=1.0)
+    error_status: int = Field(500, ge=400, le=599)
+    drop_rate: float = Field(0.0, ge=0.0, le=1.0)
+
+
+class Config(_Model):
+    max_templates: int = Field(DEFAULT_MAX_TEMPLATES, ge=1, le=MAX_TEMPLATES_LIMIT)
+    review_delay_minutes: float = Field(0.0, ge=0.0)
+
+
+class StoredFile(_Model):
+    token: str
+    content_type: str
+    size: int
+    subaccount_id: str
+    created_at: datetime
+
+
+class SandboxState(_Model):
+    version: int = STATE_VERSION
+    clock_offset_seconds: float = 0.0
+    config: Config = Field(default_factory=Config)
+    faults: Faults = Field(default_factory=Faults)
+    channels: dict[str, Channel] = Field(default_factory=dict)
+    """Keyed by '<accountId>/<channelId>'."""
+    files: dict[str, StoredFile] = Field(default_factory=dict)
+
+    def now(self) -> datetime:
+        """The sandbox clock: wall clock plus whatever POST /_sandbox/clock has added."""
+        return datetime.now(UTC) + timedelta(seconds=self.clock_offset_seconds)
+
+    def channel(self, account_id: str, channel_id: str) -> Channel:
+        """A channel's state, created on first use."""
+        key = f"{account_id}/{channel_id}"
+        found = self.channels.get(key)
+        if found is None:
+            found = self.channels[key] = Channel(account_id=account_id, channel_id=channel_id)
+        return found
+
+    def existing_channel(self, account_id: str, channel_id: str) -> Channel | None:
+        return self.channels.get(f"{account_id}/{channel_id}")
+
+
+class StateError(WaError):
+    """The state file cannot be read or written."""
+
+
+class Store:
+    """Load-change-save transactions on one state file, safe across threads and processes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.files_dir = path.with_name(path.stem + "-files")
+        self._lock = threading.Lock()
+
+    def read(self) -> SandboxState:
+        """A snapshot without locking: os.replace makes every write all-or-nothing to readers."""
+        text = self._read_text()
+        return _parse(self.path, text) if text is not None else SandboxState()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[SandboxState]:
+        """The current state to change in place; written back when the block ends normally."""
+        with self._lock, self._file_lock():
+            text = self._read_text()
+            state = _parse(self.path, text) if text is not None else SandboxState()
+            yield state
+            new_text = state.model_dump_json(indent=1)
+            if new_text != text:
+                self._write(new_text)
+
+    def configure(
+        self, *, max_templates: int | None = None, review_delay_minutes: float | None = None
+    ) -> SandboxState:
+        """Apply `serve` options to the stored config (None keeps what is stored)."""
+        with self.transaction() as state:
+            try:
+                if max_templates is not None:
+                    state.config.max_templates = max_templates
+                if review_delay_minutes is not None:
+                    state.config.review_delay_minutes = review_delay_minutes
+            except ValidationError as exc:
+                raise StateError(_first_error(exc)) from None
+            return state.model_copy(deep=True)
+
+    def _read_text(self) -> str | None:
+        try:
+            return self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise StateError(f"{self.path}: cannot read the sandbox state: {exc}") from None
+
+    def _write(self, text: str) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(
+                prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent
+            )
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+                os.replace(tmp, self.path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError as exc:
+            raise StateError(f"{self.path}: cannot write the sandbox state: {exc}") from None
+
+    @contextlib.contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        # A separate lock file: the state file itself is replaced on every write, so a lock
+        # held on it would be a lock on a file nobody else opens any more.
+        if sys.platform == "win32":  # pragma: no cover - the in-process lock still serialises
+            yield
+            return
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        try:
+            lock_path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(lock_path, "a+b")  # noqa: SIM115 - held across the yield
+        except OSError as exc:
+            raise StateError(f"{lock_path}: cannot lock the sandbox state: {exc}") from None
+        with handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _parse(path: Path, text: str) -> SandboxState:
+    try:
+        state = SandboxState.model_validate_json(text)
+    except ValidationError as exc:
+        raise StateError(
+            f"{path}: not a sandbox state file ({_first_error(exc)}); "
+            "delete it or POST /_sandbox/reset to start afresh"
+        ) from None
+    if state.version != STATE_VERSION:
+        raise StateError(f"{path}: sandbox state version {state.version} is not supported")
+    return state
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"])
+    return f"{where}: {error['msg']}" if where else str(error["msg"])
