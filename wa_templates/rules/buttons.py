@@ -209,10 +209,11 @@ def otp_placement(ctx: LanguageContext) -> Iterator[Finding]:
     others = [i for i, b in enumerate(buttons) if b.type != "OTP"]
     if others:
         first = others[0]
+        more = f" (and {len(others) - 1} more)" if len(others) > 1 else ""
         yield Finding(
             ("buttons", first, "type"),
-            f"button {first + 1} ({_clip(buttons[first].type)}) sits beside the OTP button; the "
-            "OTP button must be the only button",
+            f"button {first + 1} ({_clip(buttons[first].type)}){more} sits beside the OTP "
+            "button; the OTP button must be the only button",
         )
 
 
