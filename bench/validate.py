@@ -20,7 +20,7 @@ import yaml
 
 from wa_templates.check import check_paths
 
-WORDS = "parcel order invoice booking ticket account delivery visit table room plan seat".split()
+WORDS = ["parcel", "order", "invoice", "booking", "ticket", "account", "delivery", "visit"]
 
 TEMPLATE = """\
 # yaml-language-server: $schema=../schema/template.schema.json
@@ -85,7 +85,7 @@ def floor(paths: list[Path]) -> float:
 
 def validate(folder: Path) -> tuple[float, int, int]:
     start = time.perf_counter()
-    report = check_paths([folder])
+    report = check_paths([folder], keep_sources=False)
     return time.perf_counter() - start, report.files, report.errors
 
 
@@ -93,7 +93,8 @@ def cli(folder: Path) -> float:
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "wa_templates", "validate", str(folder)],
-        check=False, stdout=subprocess.DEVNULL,
+        check=False,
+        stdout=subprocess.DEVNULL,
     )
     return time.perf_counter() - start
 
@@ -118,10 +119,14 @@ def main() -> int:
     best_floor, best_run, best_cli = min(floors), min(runs), min(clis)
     print(f"files: {files} x 2 languages, best of {args.repeat}")
     print(f"floor (read + CSafeLoader parse): {best_floor:6.2f} s")
-    print(f"validate (in-process):            {best_run:6.2f} s   ratio {best_run / best_floor:.2f}"
-          "  (target <= 1.5)")
-    print(f"wa-templates validate (CLI):      {best_cli:6.2f} s   ratio {best_cli / best_floor:.2f}"
-          "  (target < 3 s wall)")
+    print(
+        f"validate (in-process):            {best_run:6.2f} s   ratio {best_run / best_floor:.2f}"
+        "  (target <= 1.5)"
+    )
+    print(
+        f"wa-templates validate (CLI):      {best_cli:6.2f} s   ratio {best_cli / best_floor:.2f}"
+        "  (target < 3 s wall)"
+    )
     return 0
 
 

@@ -21,9 +21,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from wa_templates.commands import rules, schema, validate
+    from wa_templates.commands import apply, names, plan, rules, schema, validate
 
-    for module in (validate, rules, schema):
+    for module in (validate, plan, apply, names, rules, schema):
         cli.add_command(module.command)
 
 

@@ -22,7 +22,7 @@ from wa_templates.render import diagnostics as render
 def command(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     """Check template files and folders (default: the configured templates folder)."""
     targets = list(paths) or [find_project().templates_dir]
-    report = check_paths(targets)
+    report = check_paths(targets, keep_sources=False)
     if fmt == "json":
         click.echo(render.as_json(report.diagnostics))
     elif fmt == "github":

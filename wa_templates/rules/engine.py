@@ -25,7 +25,7 @@ class Finding:
     path: Path
     message: str
     severity: Severity | None = None
-    """Overrides the rule's severity, for rules that are an error past one limit, a warning before."""
+    """Overrides the rule's severity: some rules are an error past a limit, a warning before."""
 
 
 @dataclass(slots=True)
@@ -97,17 +97,34 @@ def rule(
 
 def run(sources: list[Source]) -> list[Diagnostic]:
     """Every diagnostic of every rule on every loaded template."""
+    return run_each(sources) + run_corpus(sources)
+
+
+def _by_level() -> dict[Level, list[Rule]]:
     _load_rule_modules()
     by_level: dict[Level, list[Rule]] = {"template": [], "language": [], "corpus": []}
     for rule_ in REGISTRY.values():
         if rule_.level in by_level:
             by_level[rule_.level].append(rule_)
+    return by_level
+
+
+def run_each(sources: list[Source]) -> list[Diagnostic]:
+    """The rules that look at one template at a time (safe to run in worker processes)."""
+    by_level = _by_level()
     out: list[Diagnostic] = []
     for source in sources:
         out.extend(check_source(source, by_level["template"], by_level["language"]))
-    for rule_ in by_level["corpus"]:
+    return out
+
+
+def run_corpus(sources: list[Source]) -> list[Diagnostic]:
+    """The rules that compare templates with each other: they need every source at once."""
+    out: list[Diagnostic] = []
+    for rule_ in _by_level()["corpus"]:
         assert rule_.check is not None
-        for source, finding in rule_.check(sources):  # type: ignore[misc]
+        check: CorpusCheck = rule_.check  # type: ignore[assignment]
+        for source, finding in check(sources):
             if rule_.id not in source.template.ignore:
                 out.append(_diagnostic(source, rule_, finding))
     return out
@@ -122,7 +139,11 @@ def check_source(
         if rule_id not in REGISTRY:
             line, col = source.position(("ignore", rule_id))
             yield Diagnostic(
-                source.path, line, col, "WA012", Severity.ERROR,
+                source.path,
+                line,
+                col,
+                "WA012",
+                Severity.ERROR,
                 f"unknown rule id '{rule_id}' in ignore; `wa-templates rules` lists them",
             )
     category = template.category
@@ -133,7 +154,9 @@ def check_source(
         assert rule_.check is not None
         for finding in rule_.check(tctx):
             yield _diagnostic(source, rule_, finding)  # type: ignore[arg-type]
-    active = [r for r in language_rules if r.id not in ignored and (not r.scope or category in r.scope)]
+    active = [
+        r for r in language_rules if r.id not in ignored and (not r.scope or category in r.scope)
+    ]
     for code, lang in template.languages.items():
         ctx = LanguageContext(template, code, lang)
         prefix: Path = ("languages", code)

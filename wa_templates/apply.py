@@ -1,0 +1,177 @@
+"""Apply: carry out a plan's changes through a provider.
+
+Each template name is one unit of work, because 8x8 deletes by name: a recreate deletes the name
+once, then creates each of its languages. Units run on a bounded thread pool; one unit's failure
+does not stop the others, and every failure keeps 8x8's code and message. When the hourly
+creation limit (100 per channel) is hit, apply either stops creating and says how many remain and
+when to rerun, or waits for the window with `wait_for_rate_limit`. A rerun converges: the plan
+it builds only holds what is still missing.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from wa_templates.errors import WaError
+from wa_templates.media import UploadCache, resolve_media
+from wa_templates.plan.model import Action, Plan, ResourceChange
+from wa_templates.provider.base import Provider
+from wa_templates.provider.errors import RateLimitError
+
+HOUR = 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    address: str
+    operation: str
+    """create, delete, or skip."""
+    ok: bool
+    message: str
+
+
+@dataclass(slots=True)
+class Report:
+    results: list[Result] = field(default_factory=list)
+    rate_limited_until: datetime | None = None
+    remaining: int = 0
+    """Creates not attempted because the hourly limit was reached."""
+
+    @property
+    def failures(self) -> list[Result]:
+        return [r for r in self.results if not r.ok and r.operation != "skip"]
+
+    @property
+    def created(self) -> list[Result]:
+        return [r for r in self.results if r.ok and r.operation == "create"]
+
+
+@dataclass(slots=True)
+class ApplyOptions:
+    concurrency: int = 4
+    wait_for_rate_limit: bool = False
+    upload_cache: Path | None = None
+    project_root: Path = field(default_factory=Path.cwd)
+    on_result: Callable[[Result], None] = lambda result: None
+    sleep: Callable[[float], None] = time.sleep
+    now: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+
+class _RateGate:
+    """Shared by the workers: once the hourly limit is hit, creates stop or wait together."""
+
+    def __init__(self, options: ApplyOptions) -> None:
+        self.options = options
+        self.lock = threading.Lock()
+        self.until: datetime | None = None
+        self.stopped = False
+
+    def hit(self, error: RateLimitError) -> None:
+        with self.lock:
+            wait = error.retry_after if error.retry_after is not None else HOUR
+            self.until = self.options.now() + timedelta(seconds=wait)
+            if not self.options.wait_for_rate_limit:
+                self.stopped = True
+
+    def pass_through(self) -> bool:
+        """False when creates have stopped; with waiting, sleeps out the window first."""
+        with self.lock:
+            if self.stopped:
+                return False
+            until = self.until
+        if until is not None:
+            delay = (until - self.options.now()).total_seconds()
+            if delay > 0:
+                self.options.sleep(delay)
+        return True
+
+
+def apply_plan(plan: Plan, provider: Provider, options: ApplyOptions | None = None) -> Report:
+    options = options or ApplyOptions()
+    if not plan.applyable:
+        raise WaError("the plan is not applyable (blocked changes or safety threshold)")
+    units: dict[str, list[ResourceChange]] = defaultdict(list)
+    for change in plan.pending:
+        units[change.name].append(change)
+    report = Report()
+    gate = _RateGate(options)
+    cache = UploadCache(options.upload_cache or options.project_root / ".wa-templates/uploads.json")
+    lock = threading.Lock()
+
+    def record(result: Result) -> None:
+        with lock:
+            report.results.append(result)
+        options.on_result(result)
+
+    def run_unit(name: str) -> None:
+        changes = sorted(units[name], key=lambda c: c.language)
+        if any(c.action in (Action.RECREATE, Action.DELETE) for c in changes):
+            address = f"template.{name}"
+            try:
+                provider.delete_template(name)
+            except WaError as exc:
+                record(Result(address, "delete", False, str(exc)))
+                for change in changes:
+                    if change.action is not Action.DELETE:
+                        record(
+                            Result(
+                                change.address,
+                                "skip",
+                                False,
+                                f"not created: deleting '{name}' failed",
+                            )
+                        )
+                return
+            languages = ", ".join(sorted({c.language for c in changes}))
+            record(Result(address, "delete", True, f"deleted (all languages: {languages})"))
+        for change in changes:
+            if change.action in (Action.CREATE, Action.RECREATE):
+                _create(change, provider, options, cache, gate, record)
+
+    with ThreadPoolExecutor(max_workers=max(1, options.concurrency)) as pool:
+        for future in [pool.submit(run_unit, name) for name in sorted(units)]:
+            future.result()
+    report.rate_limited_until = gate.until if gate.stopped else None
+    report.remaining = sum(
+        1 for r in report.results if r.operation == "skip" and "rate limit" in r.message
+    )
+    return report
+
+
+def _create(
+    change: ResourceChange,
+    provider: Provider,
+    options: ApplyOptions,
+    cache: UploadCache,
+    gate: _RateGate,
+    record: Callable[[Result], None],
+) -> None:
+    if not gate.pass_through():
+        record(Result(change.address, "skip", False, "not created: hourly rate limit reached"))
+        return
+    assert change.payload is not None
+    base = options.project_root
+    if change.source:
+        base = (options.project_root / change.source).parent
+    while True:
+        try:
+            payload = resolve_media(change.payload, base, provider, cache)
+            provider.create_template(payload)
+        except RateLimitError as exc:
+            gate.hit(exc)
+            if gate.pass_through():
+                continue  # waited out the window: try this one again
+            record(Result(change.address, "skip", False, "not created: hourly rate limit reached"))
+            return
+        except WaError as exc:
+            record(Result(change.address, "create", False, str(exc)))
+            return
+        record(Result(change.address, "create", True, "created, pending Meta's review"))
+        return

@@ -1,0 +1,202 @@
+"""`wa-templates apply [PLANFILE]`: make the channel match the repository, or a saved plan."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from wa_templates.apply import ApplyOptions, Report, Result, apply_plan
+from wa_templates.cli.options import use_color
+from wa_templates.cli.target import open_provider, target_options
+from wa_templates.commands.plan import EXIT_BLOCKED, build_plan_or_exit, render
+from wa_templates.config import find_project
+from wa_templates.errors import UsageError, WaError
+from wa_templates.plan.model import Plan, PlanFormatError, from_json
+from wa_templates.plan.stale import stale_changes
+from wa_templates.provider.base import Provider
+from wa_templates.wait import wait_for_review
+
+EXIT_STALE = 4
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smh]?)$")
+
+
+def parse_duration(value: str) -> float:
+    match = _DURATION.match(value.strip())
+    if not match:
+        raise UsageError(f"--timeout {value!r}: use seconds or a unit, e.g. 90s, 30m, 2h")
+    return float(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
+
+
+@click.command("apply")
+@click.argument("planfile", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@target_options
+@click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation (for CI).")
+@click.option("--prune", is_flag=True, help="Delete templates not in the repository.")
+@click.option("--force", is_flag=True, help="Allow more destruction than the safety threshold.")
+@click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True)
+@click.option(
+    "--wait",
+    "wait",
+    is_flag=True,
+    help="Wait until Meta has reviewed every created template; exit 1 if any was rejected.",
+)
+@click.option("--timeout", default="30m", show_default=True, help="How long --wait waits.")
+@click.option("--poll-interval", type=float, default=10.0, show_default=True, hidden=True)
+@click.option(
+    "--wait-for-rate-limit",
+    is_flag=True,
+    help="At the hourly creation limit, wait for the window instead of stopping.",
+)
+def command(
+    planfile: Path | None,
+    target: str | None,
+    sandbox: bool,
+    auto_approve: bool,
+    prune: bool,
+    force: bool,
+    concurrency: int,
+    wait: bool,
+    timeout: str,
+    poll_interval: float,
+    wait_for_rate_limit: bool,
+) -> None:
+    """Apply the changes `plan` shows (or exactly those of a saved PLANFILE)."""
+    timeout_s = parse_duration(timeout)
+    project = find_project()
+    if planfile is None:
+        plan = build_plan_or_exit(project, target, sandbox, prune, force)
+    else:
+        plan = _saved_plan(planfile)
+    provider = open_provider(project, target, sandbox)
+    try:
+        if planfile is not None:
+            _refuse_if_stale(plan, planfile, provider)
+        click.echo(render(plan, "text"), color=use_color())
+        if not plan.applyable:
+            raise click.exceptions.Exit(EXIT_BLOCKED)
+        if not plan.pending:
+            raise click.exceptions.Exit(0)
+        _confirm(auto_approve)
+        report = apply_plan(
+            plan,
+            provider,
+            ApplyOptions(
+                concurrency=concurrency,
+                wait_for_rate_limit=wait_for_rate_limit,
+                project_root=project.root,
+                on_result=_Progress(len(plan.pending)).show,
+            ),
+        )
+        code = _summarise(report)
+        if wait and report.created:
+            code = max(code, _wait(provider, report, timeout_s, poll_interval))
+    finally:
+        provider.close()
+    raise click.exceptions.Exit(code)
+
+
+def _saved_plan(path: Path) -> Plan:
+    try:
+        return from_json(json.loads(path.read_text(encoding="utf-8")))
+    except OSError as exc:
+        raise WaError(f"{path}: cannot read plan: {exc.strerror}") from None
+    except (ValueError, PlanFormatError) as exc:
+        raise WaError(f"{path}: {exc}") from None
+
+
+def _refuse_if_stale(plan: Plan, path: Path, provider: Provider) -> None:
+    if plan.target != provider.description:
+        raise WaError(f"{path} was made for {plan.target}, not {provider.description}")
+    changed = stale_changes(plan, provider.list_templates())
+    if changed:
+        click.echo(
+            f"error: {path} is stale: the channel changed since the plan was made:", err=True
+        )
+        for line in changed:
+            click.echo(f"  {line}", err=True)
+        click.echo("Run `wa-templates plan` again and review the new plan.", err=True)
+        raise click.exceptions.Exit(EXIT_STALE)
+
+
+def _confirm(auto_approve: bool) -> None:
+    if auto_approve:
+        return
+    if not sys.stdin.isatty():
+        raise WaError(
+            "refusing to apply without confirmation: no terminal to ask on; "
+            "pass --auto-approve (for CI)"
+        )
+    if not click.confirm("Apply these changes?", default=False):
+        click.echo("Apply cancelled; nothing was changed.")
+        raise click.exceptions.Exit(1)
+
+
+class _Progress:
+    """One result line per action; on a terminal, a progress bar below them on stderr."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+        self.tty = use_color(sys.stderr) or sys.stderr.isatty()
+
+    def show(self, result: Result) -> None:
+        self.done += 1 if result.operation != "delete" else 0
+        mark = {"create": "+", "delete": "-", "skip": "~"}[result.operation]
+        state = "" if result.ok else ("skipped: " if result.operation == "skip" else "FAILED: ")
+        line = f"  {mark} {result.address}: {state}{result.message}"
+        if self.tty:
+            click.echo("\r\033[K", nl=False, err=True)
+        click.echo(
+            click.style(line, fg=None if result.ok else "red") if use_color() else line,
+            color=use_color(),
+        )
+        if self.tty:
+            width = 30
+            filled = width * min(self.done, self.total) // max(1, self.total)
+            click.echo(
+                f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}",
+                nl=False,
+                err=True,
+            )
+
+
+def _summarise(report: Report) -> int:
+    if sys.stderr.isatty():
+        click.echo("\r\033[K", nl=False, err=True)
+    created = len(report.created)
+    deleted = sum(1 for r in report.results if r.ok and r.operation == "delete")
+    failed = len(report.failures)
+    click.echo(f"Apply finished: {created} created, {deleted} names deleted, {failed} failed.")
+    code = 1 if failed else 0
+    if report.rate_limited_until is not None:
+        when = report.rate_limited_until.strftime("%Y-%m-%d %H:%M UTC")
+        click.echo(
+            f"Stopped at 8x8's limit of 100 creations per hour: {report.remaining} "
+            f"create(s) remain. Rerun after {when}, or use --wait-for-rate-limit."
+        )
+        code = 1
+    if failed:
+        click.echo("Some changes failed (above); rerun `wa-templates apply` to converge.")
+    return code
+
+
+def _wait(provider: Provider, report: Report, timeout: float, interval: float) -> int:
+    created = []
+    for result in report.created:
+        name, _, lang = result.address.removeprefix("template.").partition("[")
+        created.append((name, lang.rstrip("]")))
+    click.echo(f"Waiting for Meta's review of {len(created)} template(s)...")
+    verdicts = wait_for_review(provider, created, timeout, interval)
+    for address in verdicts.approved:
+        click.echo(f"  approved  {address}")
+    for address, reason in verdicts.rejected:
+        click.echo(f"  REJECTED  {address}: {reason}")
+    for address in verdicts.pending:
+        click.echo(f"  pending   {address} (still in review when --timeout ran out)")
+    for address, status in verdicts.other:
+        click.echo(f"  {status:<9} {address}")
+    return 1 if verdicts.rejected or verdicts.pending or verdicts.other else 0

@@ -1,0 +1,103 @@
+"""`wa-templates plan`: what apply would do to the channel, for people, pull requests and tools."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from wa_templates.cli.options import use_color
+from wa_templates.cli.target import open_provider, target_options
+from wa_templates.config import Project, find_project
+from wa_templates.plan.model import Plan, to_json
+from wa_templates.plan.prepare import InvalidTemplates, make_plan, plan_options
+from wa_templates.render import diagnostics as render_diagnostics
+
+EXIT_CHANGES = 2
+EXIT_BLOCKED = 3
+
+
+@click.command("plan")
+@target_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, markdown for a PR comment, json for tools.",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Save the plan as JSON for `wa-templates apply PLANFILE`.",
+)
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Delete templates on the channel that are not in "
+    "the repository (and superseded versions).",
+)
+@click.option(
+    "--force", is_flag=True, help="Allow more deletes and recreates than the safety threshold."
+)
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
+def command(
+    target: str | None,
+    sandbox: bool,
+    fmt: str,
+    out: Path | None,
+    prune: bool,
+    force: bool,
+    detailed_exitcode: bool,
+) -> None:
+    """Compare the templates folder with the channel and show what apply would do."""
+    project = find_project()
+    plan = build_plan_or_exit(project, target, sandbox, prune, force)
+    if out is not None:
+        out.write_text(
+            json.dumps(to_json(plan), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+    click.echo(render(plan, fmt), color=use_color() if fmt == "text" else False)
+    raise click.exceptions.Exit(plan_exit_code(plan, detailed_exitcode))
+
+
+def build_plan_or_exit(
+    project: Project, target: str | None, sandbox: bool, prune: bool, force: bool
+) -> Plan:
+    """The plan, or the validation errors printed and exit 1 before the channel is touched."""
+    options = plan_options(project, prune=prune, force=force)
+    provider = open_provider(project, target, sandbox)
+    try:
+        return make_plan(project, provider, options)
+    except InvalidTemplates as exc:
+        report = exc.report
+        click.echo(
+            render_diagnostics.text(report.diagnostics, report.files, use_color(None)), err=True
+        )
+        click.echo(
+            "error: the templates have errors; nothing on the channel was read or changed", err=True
+        )
+        raise click.exceptions.Exit(1) from None
+    finally:
+        provider.close()
+
+
+def render(plan: Plan, fmt: str) -> str:
+    from wa_templates.render import plan as render_plan
+
+    if fmt == "json":
+        return render_plan.as_json(plan)
+    if fmt == "markdown":
+        return render_plan.markdown(plan)
+    return render_plan.text(plan, use_color())
+
+
+def plan_exit_code(plan: Plan, detailed: bool) -> int:
+    if not plan.applyable:
+        return EXIT_BLOCKED
+    if detailed and plan.pending:
+        return EXIT_CHANGES
+    return 0

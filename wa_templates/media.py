@@ -1,0 +1,86 @@
+"""Media header samples given as local files: uploaded once, then remembered by content hash.
+
+A file may name a media sample as a path (relative to the template file). Apply uploads it
+through 8x8's files endpoint and sends the returned URL; the cache in `.wa-templates/uploads.json`
+maps the file's SHA-256 to that URL, so an unchanged file is never uploaded again.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from wa_templates.errors import WaError
+from wa_templates.model import MEDIA_FORMATS
+from wa_templates.provider.base import CreatePayload, Provider
+
+
+def is_local(sample: str) -> bool:
+    return "://" not in sample
+
+
+class UploadCache:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+            self._urls: dict[str, str] = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            self._urls = {}
+
+    def url_for(self, file: Path, provider: Provider) -> str:
+        try:
+            digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        except OSError as exc:
+            raise WaError(f"{file}: cannot read media sample: {exc.strerror}") from None
+        key = f"{provider.description}:{digest}"
+        with self._lock:
+            if key in self._urls:
+                return self._urls[key]
+        url = provider.upload_file(file)
+        with self._lock:
+            self._urls[key] = url
+            self._save()
+        return url
+
+    def _save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".uploads.")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(self._urls, handle, indent=2, sort_keys=True)
+        os.replace(tmp, self.path)
+
+
+def resolve_media(
+    payload: CreatePayload, base: Path, provider: Provider, cache: UploadCache
+) -> CreatePayload:
+    """The payload with every local media sample replaced by its uploaded URL."""
+    out = copy.deepcopy(payload)
+    for component in _headers(out.get("components", [])):
+        samples = component.get("examples") or []
+        if samples and str(component.get("format", "")).upper() in MEDIA_FORMATS:
+            first = str(samples[0])
+            if is_local(first):
+                samples[0] = cache.url_for((base / first).resolve(), provider)
+    return out
+
+
+def _headers(components: list[Any]) -> list[dict[str, Any]]:
+    found = []
+    for component in components:
+        if not isinstance(component, dict):
+            continue
+        kind = str(component.get("type", "")).upper()
+        if kind == "HEADER":
+            found.append(component)
+        elif kind == "CAROUSEL":
+            for card in component.get("cards") or []:
+                found.extend(_headers(card.get("components") or []))
+    return found
