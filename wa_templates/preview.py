@@ -1,0 +1,203 @@
+"""Preview: a template language as the recipient sees it, samples filled in.
+
+`message_text` lays the message out as plain lines (header, body, footer, buttons, carousel
+cards), keeping WhatsApp's formatting markers as written, so the same lines serve the terminal
+(`terminal` turns the markers into ANSI) and the markdown plan (which shows them verbatim inside
+a fence). It accepts a file model `Language` or the canonical dict a plan holds, which uses the
+model's own field names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from wa_templates.model import MEDIA_FORMATS, Body, Button, Card, Footer, Header, Language
+from wa_templates.payload import AUTH_BODY, AUTH_FOOTER, AUTH_SECURITY
+from wa_templates.placeholders import fill
+
+SAMPLE_CODE = "123456"
+"""The code shown in an AUTHENTICATION preview when the file gives no sample for it."""
+
+# A marker after the label says what tapping the button does, as WhatsApp's icons do.
+_BUTTON_ICONS = {
+    "URL": "↗",
+    "PHONE_NUMBER": "✆",
+    "VOICE_CALL": "✆",
+    "QUICK_REPLY": "↩",
+    "COPY_CODE": "⧉",
+    "OTP": "⧉",
+    "FLOW": "☰",
+    "REQUEST_CONTACT_INFO": "☺",
+}
+# WhatsApp's own labels for buttons whose text the sender does not choose (or may leave out).
+_DEFAULT_LABELS = {
+    "COPY_CODE": "Copy offer code",
+    "OTP": "Copy code",
+    "VOICE_CALL": "Call on WhatsApp",
+    "REQUEST_CONTACT_INFO": "Share contact info",
+}
+
+
+class PreviewError(ValueError):
+    """Content that is not a template language (e.g. a hand-edited plan file)."""
+
+
+def message_text(content: Language | Mapping[str, Any], category: str | None = None) -> list[str]:
+    """The message as lines. `category` only matters for AUTHENTICATION's preset wording."""
+    lang = _language(content)
+    auth = _is_auth(lang, category)
+    lines: list[str] = []
+    if lang.header is not None:
+        lines += _header(lang.header)
+    if lang.body is not None:
+        lines += _body(lang.body, auth)
+    if lang.footer is not None:
+        lines += _footer(lang.footer)
+    lines += [_button(b) for b in lang.buttons]
+    if lang.call_permission_request:
+        lines.append("[ Allow calls ✆ ]  (call permission request)")
+    cards = lang.carousel or []
+    for number, card in enumerate(cards, 1):
+        lines.append(f"── card {number} of {len(cards)} ──")
+        lines += _card(card)
+    return lines
+
+
+def _language(content: Language | Mapping[str, Any]) -> Language:
+    if isinstance(content, Language):
+        return content
+    if not isinstance(content, Mapping):
+        raise PreviewError(f"not a template language: {type(content).__name__}")
+    try:
+        return Language.model_validate(dict(content))
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"]) or "(language)"
+        raise PreviewError(f"not a template language: {where}: {error['msg']}") from None
+
+
+def _is_auth(lang: Language, category: str | None) -> bool:
+    if category is not None:
+        return category.upper() == "AUTHENTICATION"
+    # Without a category, the marks only AUTHENTICATION content carries (a canonical
+    # AUTHENTICATION body always states add_security_recommendation).
+    body, footer = lang.body, lang.footer
+    return (
+        (body is not None and body.add_security_recommendation is not None)
+        or (footer is not None and footer.code_expiration_minutes is not None)
+        or any(b.type == "OTP" for b in lang.buttons)
+    )
+
+
+def _lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n")
+
+
+def _header(header: Header) -> list[str]:
+    if header.format in MEDIA_FORMATS:
+        # Media samples are dropped from a canonical form: Meta re-hosts the file.
+        sample = f" {header.examples[0]}" if header.examples else ""
+        return [f"[{header.format}]{sample}"]
+    if header.format != "TEXT":
+        return [f"[{header.format}]"]
+    if header.text is None:
+        return []
+    return _lines(fill(header.text, header.examples))
+
+
+def _body(body: Body, auth: bool) -> list[str]:
+    if body.text is not None:
+        return _lines(fill(body.text, body.examples))
+    if not auth:
+        return []
+    # AUTHENTICATION: Meta supplies the wording; the file only chooses the options.
+    samples = list(body.examples.values()) if isinstance(body.examples, dict) else body.examples
+    text = AUTH_BODY + (AUTH_SECURITY if body.add_security_recommendation else "")
+    return _lines(fill(text, [samples[0] if samples else SAMPLE_CODE]))
+
+
+def _footer(footer: Footer) -> list[str]:
+    if footer.text is not None:
+        return _lines(footer.text)
+    if footer.code_expiration_minutes is not None:
+        return [AUTH_FOOTER.format(n=footer.code_expiration_minutes)]
+    return []
+
+
+def _button(button: Button) -> str:
+    kind = button.type
+    label = button.text or _DEFAULT_LABELS.get(kind) or kind.replace("_", " ").lower()
+    if kind == "OTP" and button.otp_type in ("ONE_TAP", "ZERO_TAP"):
+        label = button.autofill_text or "Autofill"
+    label = " ".join(label.split())
+    icon = _BUTTON_ICONS.get(kind)
+    shown = f"[ {label} {icon} ]" if icon else f"[ {label} ]"
+    target = _button_target(button)
+    return f"{shown}  {target}" if target else shown
+
+
+def _button_target(button: Button) -> str:
+    kind = button.type
+    if kind == "URL" and button.url:
+        return fill(button.url, button.examples)
+    if kind == "PHONE_NUMBER" and button.phone_number:
+        return button.phone_number
+    if kind == "COPY_CODE" and button.examples:
+        return button.examples[0]
+    if kind == "FLOW":
+        return f"flow {button.flow_id}" if button.flow_id else ""
+    if kind == "VOICE_CALL" and button.ttl_minutes:
+        return f"valid {button.ttl_minutes} min"
+    return ""
+
+
+def _card(card: Card) -> list[str]:
+    lines: list[str] = []
+    if card.header is not None:
+        lines += _header(card.header)
+    if card.body is not None:
+        lines += _body(card.body, auth=False)
+    lines += [_button(b) for b in card.buttons]
+    return lines
+
+
+# --- terminal ----------------------------------------------------------------------------
+
+_MONO = re.compile(r"```(.+?)```", re.DOTALL)
+# WhatsApp formats a span when the marker hugs non-space text and stands outside a word.
+_INLINE = re.compile(r"(?<![\w*_~])([*_~])(?=\S)([^\n]*?\S)\1(?![\w*_~])")
+_SGR = {"*": (1, 22), "_": (3, 23), "~": (9, 29), "```": (7, 27)}
+# Control characters a template could carry (from the channel, too) must not drive the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal(text: str, color: bool) -> str:
+    """WhatsApp formatting as ANSI (bold, italic, strikethrough, inverse for mono).
+
+    Without colour the markers stay as written, which is how WhatsApp's own plain-text
+    fallbacks show them. Control characters are made visible either way.
+    """
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+    if not color:
+        return text
+    out: list[str] = []
+    last = 0
+    for match in _MONO.finditer(text):
+        out.append(_inline(text[last : match.start()]))
+        out.append(_sgr("```", match.group(1)))  # nothing is formatted inside mono
+        last = match.end()
+    out.append(_inline(text[last:]))
+    return "".join(out)
+
+
+def _inline(text: str) -> str:
+    return _INLINE.sub(lambda m: _sgr(m.group(1), _inline(m.group(2))), text)
+
+
+def _sgr(marker: str, inner: str) -> str:
+    on, off = _SGR[marker]
+    return f"\x1b[{on}m{inner}\x1b[{off}m"
