@@ -113,7 +113,8 @@ def header_format(ctx: LanguageContext) -> Iterator[Finding]:
 @rule(
     "WA702",
     "error",
-    "LOCATION header has no text or sample (in AUTHENTICATION any header is WA502)",
+    "LOCATION header (UTILITY/MARKETING only: AUTHENTICATION headers are WA502) has no text or "
+    "sample",
     "L1",
 )
 def location_header(ctx: LanguageContext) -> Iterator[Finding]:
