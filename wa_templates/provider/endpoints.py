@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 
 import httpx
 
@@ -16,14 +17,21 @@ REGIONS = {
 }
 """The servers of 8x8's templates OpenAPI, by the region names its docs use."""
 
+_HOST = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$")
+
 
 def is_loopback(host: str) -> bool:
     if host.lower().rstrip(".") == "localhost":
         return True
+    ip = _ip(host)
+    return ip is not None and ip.is_loopback
+
+
+def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
+        return ipaddress.ip_address(host.strip("[]"))
     except ValueError:
-        return False
+        return None
 
 
 def check_base_url(base_url: str) -> str:
@@ -36,7 +44,8 @@ def check_base_url(base_url: str) -> str:
         url = httpx.URL(base_url)
     except (httpx.InvalidURL, TypeError) as exc:
         raise WaError(f"invalid base_url '{base_url}': {exc}") from None
-    if url.scheme not in ("http", "https") or not url.host:
+    valid_host = bool(_HOST.match(url.host)) or _ip(url.host) is not None
+    if url.scheme not in ("http", "https") or not valid_host:
         raise WaError(f"invalid base_url '{base_url}': expected https://host[:port][/path]")
     if url.scheme == "http" and not is_loopback(url.host):
         raise WaError(

@@ -1,32 +1,27 @@
 """Keeping the API key out of everything a person or a CI log might see.
 
 The client never logs headers and its exceptions never quote the key, but a `--debug` run also
-turns on httpx's and httpcore's loggers, whose records we do not write. A filter on those loggers
-(and ours) replaces any registered secret in a record's final text, so a key cannot reach a handler
-through them whatever a future library version decides to log.
+turns on httpx's and httpcore's loggers (and any other library's), whose records we do not write.
+Masking happens where every record is made, in the log record factory: a filter on a logger misses
+records from its children, and a filter on a handler misses handlers added later (pytest's caplog,
+a user's logging config). Once a key is registered no record carries it, whoever logs it.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from typing import Any
 
 MASK = "***"
-LOGGERS = (
-    "wa_templates",
-    "httpx",
-    "httpcore",
-    "httpcore.connection",
-    "httpcore.http11",
-    "httpcore.http2",
-    "httpcore.proxy",
-    "httpcore.socks",
-)
-"""Logger filters do not apply to records propagated from children, hence each one by name."""
+MIN_LENGTH = 12
+"""Shorter secrets are not masked: a short word (the embedded sandbox's key is "sandbox") would
+be masked all over ordinary messages, and a real 8x8 API key is far longer than this."""
 
 _secrets: tuple[str, ...] = ()
 """Longest first, so a secret containing another is masked whole; replaced, never mutated."""
 _lock = threading.Lock()
+_installed = False
 
 
 def scrub(text: str) -> str:
@@ -37,33 +32,39 @@ def scrub(text: str) -> str:
     return text
 
 
-class RedactingFilter(logging.Filter):
-    """Rewrites a record's message with the secrets masked; never drops a record."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if _secrets:
-            message = record.getMessage()
-            clean = scrub(message)
-            if clean != message:
-                record.msg, record.args = clean, None
-        return True
-
-
-_FILTER = RedactingFilter()
-
-
 def register(secret: str) -> None:
-    """Mask `secret` in log records from now on, for the life of the process.
+    """Mask `secret` in every log record from now on, for the life of the process.
 
     Never unregistered: a key is no less secret once its client is closed, and a process holds
     one or two of them.
     """
-    if not secret:
+    global _secrets, _installed
+    if len(secret) < MIN_LENGTH:
         return
-    global _secrets
     with _lock:
         _secrets = tuple(sorted({*_secrets, secret}, key=len, reverse=True))
-        for name in LOGGERS:
-            logger = logging.getLogger(name)
-            if _FILTER not in logger.filters:
-                logger.addFilter(_FILTER)
+        if not _installed:
+            _install()
+            _installed = True
+
+
+def _install() -> None:
+    make = logging.getLogRecordFactory()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = make(*args, **kwargs)
+        _mask(record)
+        return record
+
+    logging.setLogRecordFactory(factory)
+
+
+def _mask(record: logging.LogRecord) -> None:
+    try:
+        message = record.getMessage()
+    except Exception:
+        # logging would print the raw msg and args in its "Logging error" report.
+        message = f"{record.msg} {record.args!r}"
+    clean = scrub(message)
+    if clean != message:
+        record.msg, record.args = clean, None

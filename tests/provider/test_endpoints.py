@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import pytest
+
+from wa_templates.errors import WaError
+from wa_templates.provider.endpoints import REGIONS, check_base_url, is_loopback
+
+
+def test_regions_are_the_openapi_servers() -> None:
+    assert REGIONS == {
+        "apac": "https://chatapps.8x8.com",
+        "us": "https://chatapps.us.8x8.com",
+        "eu": "https://chatapps.8x8.uk",
+        "id": "https://chatapps.8x8.id",
+    }
+
+
+@pytest.mark.parametrize(
+    ("url", "clean"),
+    [
+        ("https://chatapps.8x8.com", "https://chatapps.8x8.com"),
+        ("https://chatapps.8x8.com/", "https://chatapps.8x8.com"),
+        ("https://proxy.example/8x8/", "https://proxy.example/8x8"),
+        ("http://127.0.0.1:8765", "http://127.0.0.1:8765"),
+        ("http://127.5.6.7", "http://127.5.6.7"),
+        ("http://[::1]:9000/", "http://[::1]:9000"),
+        ("http://localhost:1234", "http://localhost:1234"),
+        ("http://LOCALHOST", "http://localhost"),
+    ],
+)
+def test_accepted_base_urls(url: str, clean: str) -> None:
+    assert check_base_url(url) == clean
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://chatapps.8x8.com", "https is required"),
+        ("http://10.0.0.1", "https is required"),
+        ("http://localhost.evil.com", "https is required"),
+        ("ftp://chatapps.8x8.com", "expected https://host"),
+        ("chatapps.8x8.com", "expected https://host"),
+        ("https://", "expected https://host"),
+        ("https://user:pw@host.example", "no query, fragment or credentials"),
+        ("https://host.example/?x=1", "no query, fragment or credentials"),
+        ("https://exa mple.com", "invalid base_url"),
+    ],
+)
+def test_refused_base_urls(url: str, message: str) -> None:
+    with pytest.raises(WaError, match=message):
+        check_base_url(url)
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("localhost", True),
+        ("127.0.0.1", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("10.1.1.1", False),
+        ("example.com", False),
+        ("::2", False),
+    ],
+)
+def test_loopback_hosts(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
