@@ -21,9 +21,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from wa_templates.commands import apply, names, plan, rules, schema, validate
+    from wa_templates.commands import apply, names, plan, rules, sandbox, schema, validate
 
-    for module in (validate, plan, apply, names, rules, schema):
+    for module in (validate, plan, apply, names, rules, schema, sandbox):
         cli.add_command(module.command)
 
 
