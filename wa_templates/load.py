@@ -135,23 +135,31 @@ def load_bytes(
 
 
 def duplicate_names(sources: list[Source]) -> Iterator[Diagnostic]:
-    first: dict[str, Source] = {}
+    """WA011 on every file whose template name another file also defines.
+
+    Each file of the pair gets the error, naming the other: either may be the one to change, and
+    an annotation on only the second would hide the problem from a change to the first.
+    """
+    by_name: dict[str, list[Source]] = {}
     for source in sources:
-        name = source.template.name
-        if name in first:
-            other = first[name]
+        by_name.setdefault(source.template.name, []).append(source)
+    for name, group in by_name.items():
+        if len(group) < 2:
+            continue
+        for source in group:
+            others = ", ".join(
+                f"{other.path}:{other.position(('name',))[0]}"
+                for other in group
+                if other is not source
+            )
             line, col = source.position(("name",))
-            other_line = other.position(("name",))[0]
             yield _diag(
                 source.path,
                 line,
                 col,
                 "WA011",
-                f"template '{name}' is also defined in {other.path}:{other_line}; "
-                "one file per template name",
+                f"template '{name}' is also defined in {others}; one file per template name",
             )
-        else:
-            first[name] = source
 
 
 def _suffix(shown: str) -> str:

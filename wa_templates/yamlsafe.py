@@ -171,8 +171,8 @@ def parse(text: str) -> Document:
             node.start_mark.column + 1,
         )
     walker = _Walker(loader)
-    walker.positions[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    data = walker.walk(node, (), 0)
+    walker.positions[()] = _pos(node)
+    data = walker.walk(node, (), 0, _pos(node))
     return Document(data, walker.positions)
 
 
@@ -209,6 +209,16 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
         line, column = start.line, start.column
         what = context.removeprefix("while scanning a ").replace("quoted scalar", "quoted string")
         message = f"the file ends inside the {what} that starts here; close it"
+    elif context.startswith("while parsing a flow") and start is not None and start.line != line:
+        # A `[` or `{` left open: libyaml notices lines later, at whatever follows.
+        what = "list" if context.endswith("sequence") else "mapping"
+        message = (
+            f"the {what} '{_char_at(text, start.line, start.column)}' opened here is never closed "
+            f"(line {line + 1}: {problem})"
+        )
+        line, column = start.line, start.column
+    elif context == "while parsing a flow node":
+        message = f"{problem} inside '[...]' or '{{...}}': is a bracket left open, or a ',' extra?"
     elif problem == "found character that cannot start any token" and char:
         message = f"character '{char}' cannot start a value; put the value in quotes"
     elif problem.startswith("mapping values are not allowed"):
@@ -231,60 +241,71 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
 
 
 class _Walker:
+    """One pass over the node graph: data, positions, and the limits aliases could break.
+
+    An alias is the anchored node itself in the graph, so its own position is lost. The walk is in
+    document order and an anchor comes before its aliases, so the first visit of a list or mapping
+    is its definition and any later one is through an alias. `blame` is the position of the
+    nearest key or item written in the text: where an alias bomb or recursive anchor is reported.
+    """
+
     def __init__(self, loader: Any) -> None:
         self.loader = loader
         self.positions: dict[Path, tuple[int, int]] = {}
         self.visited = 0
+        self.seen: set[int] = set()
         self.open: set[int] = set()
         """Collections being walked: meeting one again means an alias refers to its ancestor."""
 
-    def walk(self, node: yaml.Node, path: Path, depth: int) -> Any:
+    def walk(self, node: yaml.Node, path: Path, depth: int, blame: tuple[int, int]) -> Any:
         self.visited += 1
         if self.visited > MAX_NODES:
-            raise self._error(
+            raise YamlError(
                 "WA009",
                 f"aliases expand the document to more than {MAX_NODES:,} values "
                 "(an alias bomb?); write the values out instead",
-                node,
-                path,
+                *blame,
             )
         if isinstance(node, yaml.ScalarNode):
             if node.tag == _STR:
                 return node.value  # the common case, without the constructor's bookkeeping
             return self._scalar(node)
         if id(node) in self.open:
-            raise self._error(
+            raise YamlError(
                 "WA009",
                 "an alias refers to a list or mapping that contains it (recursive anchor)",
-                node,
-                path,
+                *blame,
             )
-        if depth + 1 > MAX_DEPTH:
-            raise self._error(
-                "WA009",
-                f"aliases nest lists and mappings deeper than {MAX_DEPTH} levels",
-                node,
-                path,
+        if depth >= MAX_DEPTH:
+            raise YamlError(
+                "WA009", f"lists and mappings nest deeper than {MAX_DEPTH} levels", *blame
             )
-        expected = _CORE + ("map" if isinstance(node, yaml.MappingNode) else "seq")
-        if node.tag != expected:
-            raise self._error("WA001", _unsupported(node.tag, node), node, None)
+        first = id(node) not in self.seen
+        if first:
+            expected = _CORE + ("map" if isinstance(node, yaml.MappingNode) else "seq")
+            if node.tag != expected:
+                raise YamlError("WA001", _unsupported(node.tag, node), *_pos(node))
+            self.seen.add(id(node))
         self.open.add(id(node))
         try:
             if isinstance(node, yaml.MappingNode):
-                return self._mapping(node, path, depth + 1)
+                return self._mapping(node, path, depth + 1, blame, first)
             items = []
             for index, child in enumerate(node.value):
                 child_path = (*path, index)
-                self.positions[child_path] = _pos(child)
-                items.append(self.walk(child, child_path, depth + 1))
+                where = _pos(child)
+                self.positions[child_path] = where
+                own = (
+                    first and not isinstance(child, yaml.ScalarNode) and id(child) not in self.seen
+                )
+                items.append(self.walk(child, child_path, depth + 1, where if own else blame))
             return items
         finally:
             self.open.discard(id(node))
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         if node.tag not in _SCALAR_TAGS:
-            raise self._error("WA001", _unsupported(node.tag, node), node, None)
+            raise YamlError("WA001", _unsupported(node.tag, node), *_pos(node))
         if node.tag == _CORE + "timestamp" and _TIMESTAMP.match(node.value):
             # No field of the format is a date: `examples: [2024-05-01]` means the text.
             return node.value
@@ -292,43 +313,39 @@ class _Walker:
             return self.loader.construct_object(node, deep=True)
         except Exception:  # PyYAML raises ValueError, KeyError... for `!!int abc`
             kind = node.tag.removeprefix(_CORE)
-            raise self._error(
-                "WA001", f"invalid YAML: '{_clip(node.value)}' is not a valid !!{kind}", node, None
+            raise YamlError(
+                "WA001", f"invalid YAML: '{_clip(node.value)}' is not a valid !!{kind}", *_pos(node)
             ) from None
 
-    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any]:
+    def _mapping(
+        self, node: yaml.MappingNode, path: Path, depth: int, blame: tuple[int, int], first: bool
+    ) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            line, col = _pos(key_node)
+            where = _pos(key_node)
             if key_node.tag == _MERGE:
                 raise YamlError(
                     "WA001",
                     "invalid YAML: merge keys (<<) are not supported; write the keys out",
-                    line,
-                    col,
+                    *where,
                 )
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlError(
-                    "WA004", "a key must be a plain string, not a list or mapping", line, col
+                    "WA004", "a key must be a plain string, not a list or mapping", *where
                 )
             key = key_node.value if key_node.tag == _STR else self._scalar(key_node)
             if not isinstance(key, str):
                 # Unquoted `1:` or `yes:` keys; in this format every key is a string.
                 key = str(key_node.value)
-            if key in result:
-                first = self.positions[(*path, key)]
-                raise YamlError(
-                    "WA002", f"duplicate key '{key}' (first defined at line {first[0]})", line, col
-                )
             child_path = (*path, key)
-            self.positions[child_path] = (line, col)
-            result[key] = self.walk(value_node, child_path, depth)
+            if key in result:
+                line = self.positions[child_path][0]
+                raise YamlError(
+                    "WA002", f"duplicate key '{key}' (first defined at line {line})", *where
+                )
+            self.positions[child_path] = where
+            result[key] = self.walk(value_node, child_path, depth, where if first else blame)
         return result
-
-    def _error(self, code: str, message: str, node: yaml.Node, path: Path | None) -> YamlError:
-        # An alias's node carries the anchor's position; where the alias is used is more useful.
-        line, col = self.positions.get(path, _pos(node)) if path is not None else _pos(node)
-        return YamlError(code, message, line, col)
 
 
 def _unsupported(tag: str, node: yaml.Node) -> str:
