@@ -52,7 +52,8 @@ def lines(text: str) -> list[str]:
 
 
 def test_create_is_listed_with_its_content_and_counted() -> None:
-    out = render.text(build([order()], [], "prod"), color=False)
+    # The CLI passes the provider's description ("target prod") as the plan's target.
+    out = render.text(build([order()], [], "target prod"), color=False)
     assert lines(out)[0].startswith("Plan for target prod (channel state sha256:")
     assert "  + template.order_update[en_US]  create  (not on the channel: create it)" in lines(out)
     assert '      + body.text: "Order {{1}} has shipped."' in lines(out)
