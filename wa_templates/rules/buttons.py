@@ -45,6 +45,7 @@ _COUNTRIES = """
     ZM ZW XK"""
 COUNTRIES = frozenset(_COUNTRIES.split())
 
+_KNOWN = frozenset(BUTTON_TYPES)
 _TYPE_NAMES = {
     "QUICK_REPLY": "quick reply",
     "URL": "URL",
@@ -54,17 +55,23 @@ _TYPE_NAMES = {
 }
 
 
-def _every(lang: Language) -> Iterator[tuple[Path, str, Button]]:
-    """Every button with its path and how messages name it, top-level first, then cards'."""
+def _every(lang: Language, kind: str) -> Iterator[tuple[Path, str, Button]]:
+    """Buttons of one type with their paths and how messages name them, top-level first."""
     for index, button in enumerate(lang.buttons):
-        yield ("buttons", index), f"button {index + 1}", button
-    for card_index, card in enumerate(lang.carousel or []):
+        if button.type == kind:
+            yield ("buttons", index), f"button {index + 1}", button
+    for card_index, card in enumerate(lang.carousel or ()):
         for index, button in enumerate(card.buttons):
-            yield (
-                ("carousel", card_index, "buttons", index),
-                f"card {card_index + 1} button {index + 1}",
-                button,
-            )
+            if button.type == kind:
+                yield _card_button(card_index, index), _card_label(card_index, index), button
+
+
+def _card_button(card: int, index: int) -> Path:
+    return ("carousel", card, "buttons", index)
+
+
+def _card_label(card: int, index: int) -> str:
+    return f"card {card + 1} button {index + 1}"
 
 
 def _clip(value: str, width: int = 40) -> str:
@@ -100,7 +107,7 @@ def button_types(ctx: LanguageContext) -> Iterator[Finding]:
     seen: dict[str, int] = {}
     for index, button in enumerate(ctx.lang.buttons):
         kind = button.type
-        if kind not in BUTTON_TYPES:
+        if kind not in _KNOWN:
             yield Finding(
                 ("buttons", index, "type"),
                 f"button {index + 1} has unknown type '{_clip(kind)}'; use one of "
@@ -116,13 +123,18 @@ def button_types(ctx: LanguageContext) -> Iterator[Finding]:
                 f"template has {total} {_TYPE_NAMES[kind]} buttons; the limit is {limit}",
             )
     # Card button types are the carousel rules'; a missing label is wrong wherever it sits.
-    for path, label, button in _every(ctx.lang):
-        if button.type in NEEDS_TEXT and _blank(button.text):
-            yield Finding(
-                path,
-                f"{label} ({button.type}) has no text; {_TYPE_NAMES[button.type]} buttons need "
-                "a label",
-            )
+    groups: list[tuple[int | None, list[Button]]] = [(None, ctx.lang.buttons)]
+    groups += [(i, card.buttons) for i, card in enumerate(ctx.lang.carousel or ())]
+    for card, buttons in groups:
+        for index, button in enumerate(buttons):
+            if button.type in NEEDS_TEXT and _blank(button.text):
+                path = ("buttons", index) if card is None else _card_button(card, index)
+                label = f"button {index + 1}" if card is None else _card_label(card, index)
+                yield Finding(
+                    path,
+                    f"{label} ({button.type}) has no text; {_TYPE_NAMES[button.type]} buttons "
+                    "need a label",
+                )
 
 
 @rule(
@@ -272,9 +284,7 @@ def voice_call(ctx: LanguageContext) -> Iterator[Finding]:
     "WA406", "error", "phone number at most 20 characters; national format needs country", "L1, L4"
 )
 def phone_number(ctx: LanguageContext) -> Iterator[Finding]:
-    for path, label, button in _every(ctx.lang):
-        if button.type != "PHONE_NUMBER":
-            continue
+    for path, label, button in _every(ctx.lang, "PHONE_NUMBER"):
         number = (button.phone_number or "").strip()
         if not number:
             yield Finding(path, f"{label} (PHONE_NUMBER) has no phone_number")
@@ -307,9 +317,7 @@ def phone_number(ctx: LanguageContext) -> Iterator[Finding]:
     "L1, P",
 )
 def url_form(ctx: LanguageContext) -> Iterator[Finding]:
-    for path, label, button in _every(ctx.lang):
-        if button.type != "URL":
-            continue
+    for path, label, button in _every(ctx.lang, "URL"):
         url = button.url
         if _blank(url):
             yield Finding(path, f"{label} (URL) has no url")
@@ -353,8 +361,8 @@ def url_form(ctx: LanguageContext) -> Iterator[Finding]:
 
 @rule("WA408", "error", "a URL with a variable needs a sample", "L1")
 def url_sample(ctx: LanguageContext) -> Iterator[Finding]:
-    for path, label, button in _every(ctx.lang):
-        if button.type != "URL" or not button.url or "{{" not in button.url:
+    for path, label, button in _every(ctx.lang, "URL"):
+        if not button.url or "{{" not in button.url:
             continue
         if not any(sample.strip() for sample in button.examples):
             placeholders = find(button.url)
