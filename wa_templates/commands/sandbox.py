@@ -63,9 +63,12 @@ def serve_command(
     if not api_key.strip():
         raise click.BadParameter("must not be empty", param_hint="'--api-key'")
     path = state_path or default_state_path(find_project().root)
-    click.echo(
-        f"sandbox: state {path}; admin API under /_sandbox (see the sandbox README)", err=True
-    )
+
+    def announce(url: str) -> None:
+        click.echo(
+            f"sandbox: serving {url} (state {path}; admin API under {url}/_sandbox)", err=True
+        )
+
     serve(
         path,
         api_key=api_key,
@@ -73,4 +76,5 @@ def serve_command(
         port=port,
         max_templates=max_templates,
         review_delay_minutes=review_delay_minutes,
+        announce=announce,
     )

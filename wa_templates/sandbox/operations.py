@@ -79,6 +79,19 @@ def check_payload(body: Any) -> Payload:
             codes.INVALID_PARAMETER,
             f"Invalid parameter 'category': {category!r} is not one of {', '.join(CATEGORIES)}",
         )
+    # pydantic would read "yes" as true; 8x8's JSON binding refuses a string for a boolean.
+    change = body.get("allow_category_change")
+    if change is not None and not isinstance(change, bool):
+        raise bad_request(
+            codes.INVALID_PARAMETER,
+            f"Invalid parameter 'allow_category_change': {change!r} is not a boolean",
+        )
+    ttl = body.get("message_send_ttl_seconds")
+    if ttl is not None and (isinstance(ttl, bool) or not isinstance(ttl, int)):
+        raise bad_request(
+            codes.INVALID_PARAMETER,
+            f"Invalid parameter 'message_send_ttl_seconds': {ttl!r} is not an integer",
+        )
     payload = dict(body, category=category.upper())
     payload["components"] = check_components(body.get("components"))
     try:

@@ -7,6 +7,7 @@ the output.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import socket
 import threading
@@ -67,6 +68,10 @@ def make_server(
     return uvicorn.Server(config)
 
 
+def url_of(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 def serve(
     state_path: Path,
     *,
@@ -75,8 +80,9 @@ def serve(
     port: int = DEFAULT_PORT,
     max_templates: int | None = None,
     review_delay_minutes: float | None = None,
+    announce: Callable[[str], None] | None = None,
 ) -> None:
-    """Serve until interrupted (Ctrl-C or SIGTERM)."""
+    """Serve until interrupted (Ctrl-C or SIGTERM); `announce` gets the URL once bound."""
     server = make_server(
         state_path,
         api_key=api_key,
@@ -86,7 +92,10 @@ def serve(
         review_delay_minutes=review_delay_minutes,
     )
     sock = bind(host, port)
-    with sock:
+    if announce is not None:
+        announce(url_of(host, sock.getsockname()[1]))
+    # uvicorn shuts down cleanly on Ctrl-C, then re-raises it; stopping is the normal end.
+    with sock, contextlib.suppress(KeyboardInterrupt):
         server.run(sockets=[sock])
 
 
@@ -144,5 +153,4 @@ def start_in_thread(
         thread.join(timeout)
         sock.close()
 
-    url_host = f"[{host}]" if ":" in host else host
-    return Running(f"http://{url_host}:{bound_port}", stop)
+    return Running(url_of(host, bound_port), stop)

@@ -1,0 +1,216 @@
+"""The list response's shape: what 8x8 returns, not what was sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.sandbox.conftest import ADMIN_TEMPLATES, TEMPLATES, item, payload
+from wa_templates.payload import from_list_item, from_payload
+from wa_templates.sandbox.embedded import SANDBOX_CHANNEL_ID
+
+RICH = {
+    "name": "order_ready",
+    "language": "en_GB",
+    "category": "UTILITY",
+    "allow_category_change": True,
+    "message_send_ttl_seconds": 3600,
+    "components": [
+        {"type": "HEADER", "format": "IMAGE", "examples": ["https://example.com/parcel.png"]},
+        {
+            "type": "BODY",
+            "text": "Hi {{1}}, order {{2}} is ready for collection at the desk.",
+            "examples": ["Ana", "A-17"],
+        },
+        {"type": "FOOTER", "text": "Parcel desk"},
+        {
+            "type": "BUTTONS",
+            "buttons": [
+                {
+                    "type": "URL",
+                    "text": "Track it",
+                    "url": "https://example.com/t/{{1}}",
+                    "examples": ["A-17"],
+                },
+                {"type": "PHONE_NUMBER", "text": "Call us", "phoneNumber": "+441234567890"},
+            ],
+        },
+    ],
+}
+AUTH: dict[str, Any] = {
+    "name": "login_code",
+    "language": "en",
+    "category": "AUTHENTICATION",
+    "message_send_ttl_seconds": 300,
+    "components": [
+        {"type": "BODY", "add_security_recommendation": True},
+        {"type": "FOOTER", "code_expiration_minutes": 10},
+        {
+            "type": "BUTTONS",
+            "buttons": [{"type": "OTP", "otp_type": "COPY_CODE", "text": "Copy code"}],
+        },
+    ],
+}
+
+
+def test_list_item_carries_8x8s_fields_and_no_create_only_options(client: httpx.Client) -> None:
+    assert client.post(TEMPLATES, json=RICH).status_code == 200
+    found = item(client, "order_ready", "en_GB")
+    assert list(found) == [
+        "channelId",
+        "channelName",
+        "templateName",
+        "language",
+        "languageName",
+        "components",
+        "category",
+        "categoryName",
+        "status",
+        "statusName",
+        "createdAt",
+        "updatedAt",
+    ]
+    assert found["channelId"] == SANDBOX_CHANNEL_ID
+    assert found["languageName"] == "English (UK)"
+    assert found["createdAt"].endswith("Z") and len(found["createdAt"]) == 23
+
+
+def test_components_in_list_shape(client: httpx.Client) -> None:
+    client.post(TEMPLATES, json=RICH)
+    header, body, footer, buttons = item(client, "order_ready", "en_GB")["components"]
+    assert header == {
+        "type": "HEADER",
+        "format": "Image",
+        "example": {"headerHandle": ["https://example.com/parcel.png"]},
+    }
+    assert body == {
+        "type": "BODY",
+        "text": RICH["components"][1]["text"],
+        "example": {"bodyText": ["Ana", "A-17"]},
+    }
+    assert footer == {"type": "FOOTER", "text": "Parcel desk"}
+    assert buttons["buttons"][0] == {
+        "type": "URL",
+        "text": "Track it",
+        "url": "https://example.com/t/{{1}}",
+        "example": ["A-17"],
+    }
+
+
+def test_text_header_sample_is_header_text(client: httpx.Client) -> None:
+    body = payload()
+    body["components"].insert(
+        0, {"type": "HEADER", "format": "text", "text": "Order {{1}}", "examples": ["A-17"]}
+    )
+    client.post(TEMPLATES, json=body)
+    assert item(client)["components"][0] == {
+        "type": "HEADER",
+        "format": "Text",
+        "text": "Order {{1}}",
+        "example": {"headerText": ["A-17"]},
+    }
+
+
+def test_list_item_reads_back_as_the_created_content(client: httpx.Client) -> None:
+    client.post(TEMPLATES, json=RICH)
+    remote = from_list_item(item(client, "order_ready", "en_GB"))
+    assert remote.content == from_payload(RICH).languages["en_GB"]
+
+
+@pytest.mark.parametrize(
+    ("security", "body_text"),
+    [
+        (True, "*{{1}}* is your verification code. For your security, do not share this code."),
+        (False, "*{{1}}* is your verification code."),
+    ],
+)
+def test_authentication_presets_come_back_expanded(
+    client: httpx.Client, security: bool, body_text: str
+) -> None:
+    auth = dict(
+        AUTH,
+        components=[
+            dict(AUTH["components"][0], add_security_recommendation=security),
+            *AUTH["components"][1:],
+        ],
+    )
+    assert client.post(TEMPLATES, json=auth).status_code == 200
+    found = item(client, "login_code", "en")
+    body, footer, buttons = found["components"]
+    assert body == {"type": "BODY", "text": body_text}
+    assert footer == {"type": "FOOTER", "text": "This code expires in 10 minutes."}
+    assert buttons["buttons"] == [{"type": "OTP", "text": "Copy code", "otp_type": "COPY_CODE"}]
+    assert "message_send_ttl_seconds" not in found
+    collapsed = from_list_item(found).content
+    assert collapsed.footer is not None and collapsed.footer.code_expiration_minutes == 10
+
+
+def test_carousel_cards_are_in_list_shape(client: httpx.Client) -> None:
+    card = {
+        "components": [
+            {"type": "HEADER", "format": "IMAGE", "examples": ["https://example.com/a.png"]},
+            {"type": "BODY", "text": "A fine pair of shoes for the rainy season."},
+            {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": "More"}]},
+        ]
+    }
+    body = {
+        "name": "shoes",
+        "language": "en",
+        "category": "MARKETING",
+        "components": [
+            {"type": "BODY", "text": "Look at these new shoes. Reply STOP to opt out."},
+            {"type": "CAROUSEL", "cards": [card, card]},
+        ],
+    }
+    assert client.post(TEMPLATES, json=body).status_code == 200
+    carousel = item(client, "shoes", "en")["components"][1]
+    assert carousel["cards"][0]["components"][0] == {
+        "type": "HEADER",
+        "format": "Image",
+        "example": {"headerHandle": ["https://example.com/a.png"]},
+    }
+
+
+def test_list_is_sorted_by_name_then_language(client: httpx.Client) -> None:
+    for name, language in (("b", "en"), ("a", "fr"), ("a", "de")):
+        client.post(TEMPLATES, json=payload(name, language=language))
+    names = [(t["templateName"], t["language"]) for t in client.get(TEMPLATES).json()["templates"]]
+    assert names == [("a", "de"), ("a", "fr"), ("b", "en")]
+
+
+# --- status details set through the admin API ----------------------------------------------
+
+
+def _patch(client: httpx.Client, body: dict[str, Any]) -> dict[str, Any]:
+    response = client.patch(ADMIN_TEMPLATES + "/order_shipped/en_US", json=body)
+    assert response.status_code == 200, response.text
+    found: dict[str, Any] = response.json()
+    assert found == item(client)
+    return found
+
+
+def test_paused_reason_is_other_info(client: httpx.Client) -> None:
+    client.post(TEMPLATES, json=payload())
+    found = _patch(client, {"status": "PAUSED", "reason": "FIRST_PAUSE"})
+    assert (found["status"], found["statusName"]) == ("PAUSED", "Paused")
+    assert found["otherInfo"]["title"] == "FIRST_PAUSE"
+    assert "3 hours" in found["otherInfo"]["description"]
+    assert "reason" not in found and "disableInfo" not in found
+
+
+def test_flagged_with_a_date_is_disable_info(client: httpx.Client) -> None:
+    client.post(TEMPLATES, json=payload())
+    found = _patch(client, {"status": "FLAGGED", "reason": "2025-07-01"})
+    assert found["disableInfo"] == {"disableDate": "2025-07-01"}
+    assert "reason" not in found and "otherInfo" not in found
+    assert _patch(client, {"reason": "LOW_QUALITY"})["reason"] == "LOW_QUALITY"
+
+
+def test_rejected_reason_is_reason(client: httpx.Client) -> None:
+    client.post(TEMPLATES, json=payload())
+    found = _patch(client, {"status": "REJECTED", "reason": "SCAM"})
+    assert (found["status"], found["reason"]) == ("REJECTED", "SCAM")
+    found = _patch(client, {"status": "APPROVED"})
+    assert "reason" not in found
