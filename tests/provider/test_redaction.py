@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -50,7 +50,7 @@ def failures(fake: Fake8x8, tmp_path: Path) -> list[BaseException]:
     (tmp_path / "a.png").write_bytes(b"png")
     client = fake.client()
     caught: list[BaseException] = []
-    operations = [
+    operations: list[Callable[[], object]] = [
         client.list_templates,
         client.list_templates,
         lambda: client.create_template(PAYLOAD),
