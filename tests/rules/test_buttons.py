@@ -260,6 +260,17 @@ FAILING = [
         "error",
     ),
     (
+        "WA406",
+        "UTILITY",
+        BODY
+        + _d("""\
+        buttons:
+          - {type: PHONE_NUMBER, text: Call us, phone_number: "+"}
+        """),
+        "Call us",
+        "error",
+    ),
+    (
         "WA407",
         "UTILITY",
         BODY

@@ -289,6 +289,12 @@ def phone_number(ctx: LanguageContext) -> Iterator[Finding]:
         if not number:
             yield Finding(path, f"{label} (PHONE_NUMBER) has no phone_number")
             continue
+        if not any(char.isdigit() for char in number):
+            yield Finding(
+                (*path, "phone_number"),
+                f"{label} phone number '{_clip(number)}' has no digits",
+            )
+            continue
         if len(number) > PHONE_MAX:
             yield Finding(
                 (*path, "phone_number"),
