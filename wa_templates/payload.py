@@ -7,19 +7,37 @@ Three shapes meet here (see RULES.md, "Shapes"):
 
 `to_payload` and `from_payload` are inverse: payload -> model -> payload is the identity after
 this normalisation, which is all that 8x8 itself treats as equal:
-- component and button types, header formats and otp_type are upper-cased;
-- components are ordered HEADER, BODY, FOOTER, BUTTONS, CAROUSEL, CALL_PERMISSION_REQUEST;
-- a button sample given as `example` is emitted as `examples`;
-- empty sample lists, empty button lists and null values are omitted;
+- the category, component and button types, header formats and otp_type are upper-cased;
+- a component without `type` is a BODY (the API's default);
+- components are ordered HEADER, BODY, FOOTER, BUTTONS, CAROUSEL, CALL_PERMISSION_REQUEST, and a
+  card's components HEADER, BODY, BUTTONS;
+- a sample given as `example` is emitted as `examples`: the API's button key (`example: [...]`),
+  the list response's `example.headerText` / `example.bodyText` / `example.headerHandle`, and
+  Meta's nested `[["a", "b"]]`, which is flattened;
+- samples are strings (a number sample is written out as text);
+- empty sample lists, null values and a BUTTONS component without buttons are omitted;
 - keys come out in one fixed order.
+Anything else is refused with `PayloadError` rather than dropped: an unknown key or component
+type, a second HEADER/BODY/FOOTER/BUTTONS/CAROUSEL, a card component other than HEADER, BODY or
+BUTTONS, a button without a type, or a value of the wrong shape.
+
+A list item is read leniently (8x8 adds display fields such as `languageName`, and may add more),
+and it lacks what only the create request carries: `allow_category_change` and
+`message_send_ttl_seconds`. For AUTHENTICATION, Meta stores its preset wording, which
+`collapse_auth_presets` maps back to the options; as Meta keeps no trace of
+`add_security_recommendation: false`, that option comes back absent.
+
 Import, plan and apply all go through these functions, so they agree on what a template is.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from pydantic import ValidationError
 
 from wa_templates.model import Body, Button, Card, Footer, Header, Language, TemplateFile
 
@@ -49,6 +67,38 @@ _BUTTON_FIELDS = (
     ("ttl_minutes", "ttlMinutes"),
 )
 _COMPONENT_ORDER = ("HEADER", "BODY", "FOOTER", "BUTTONS", "CAROUSEL", "CALL_PERMISSION_REQUEST")
+# Component type -> the Language field it fills.
+_COMPONENT_FIELD = {
+    "HEADER": "header",
+    "BODY": "body",
+    "FOOTER": "footer",
+    "BUTTONS": "buttons",
+    "CAROUSEL": "carousel",
+    "CALL_PERMISSION_REQUEST": "call_permission_request",
+}
+_CARD_COMPONENTS = ("HEADER", "BODY", "BUTTONS")
+
+# Keys a create payload may hold; a list item is not held to these.
+_PAYLOAD_KEYS = frozenset(
+    {
+        "name",
+        "language",
+        "category",
+        "components",
+        "allow_category_change",
+        "message_send_ttl_seconds",
+    }
+)
+_COMPONENT_KEYS = {
+    "HEADER": frozenset({"type", "format", "text", "examples", "example"}),
+    "BODY": frozenset({"type", "text", "examples", "example", "add_security_recommendation"}),
+    "FOOTER": frozenset({"type", "text", "code_expiration_minutes"}),
+    "BUTTONS": frozenset({"type", "buttons"}),
+    "CAROUSEL": frozenset({"type", "cards"}),
+    "CALL_PERMISSION_REQUEST": frozenset({"type"}),
+}
+_BUTTON_KEYS = frozenset({"type", "example", *(key for _, key in _BUTTON_FIELDS)})
+_CARD_KEYS = frozenset({"components"})
 
 
 class PayloadError(ValueError):
@@ -156,47 +206,69 @@ def _card(card: Card) -> Payload:
 
 def from_payload(payload: Payload) -> TemplateFile:
     """A single-language TemplateFile from a create payload."""
+    payload = _mapping(payload, "the payload")
+    _known_keys(payload, _PAYLOAD_KEYS, "the payload")
+    for key in ("name", "language", "category", "components"):
+        if payload.get(key) is None:
+            raise PayloadError(f"payload has no '{key}'")
+    lang = language_from_components(payload["components"], strict=True)
     try:
-        name = payload["name"]
-        language = payload["language"]
-        category = payload["category"]
-        components = payload["components"]
-    except KeyError as exc:
-        raise PayloadError(f"payload has no '{exc.args[0]}'") from None
-    lang = language_from_components(components)
-    return TemplateFile(
-        name=name,
-        category=category,
-        allow_category_change=payload.get("allow_category_change"),
-        message_send_ttl_seconds=payload.get("message_send_ttl_seconds"),
-        languages={language: lang},
-    )
+        return TemplateFile(
+            name=payload["name"],
+            category=payload["category"],
+            allow_category_change=payload.get("allow_category_change"),
+            message_send_ttl_seconds=payload.get("message_send_ttl_seconds"),
+            languages={_text(payload["language"], "language"): lang},
+        )
+    except ValidationError as exc:
+        raise PayloadError(_first_error(exc)) from None
 
 
-def language_from_components(components: list[Payload]) -> Language:
+def language_from_components(components: Any, *, strict: bool = False) -> Language:
+    """One language from a component array. `strict` refuses keys a create payload cannot hold."""
     fields: dict[str, Any] = {}
-    for component in components:
-        kind = str(component.get("type", "BODY")).upper()
-        if kind in fields or (kind == "BUTTONS" and "buttons" in fields):
-            raise PayloadError(f"more than one {kind} component")
-        if kind == "HEADER":
-            fields["header"] = _header_from(component)
-        elif kind == "BODY":
-            fields["body"] = _body_from(component)
-        elif kind == "FOOTER":
-            fields["footer"] = Footer(
-                text=component.get("text"),
-                code_expiration_minutes=component.get("code_expiration_minutes"),
-            )
-        elif kind == "BUTTONS":
-            fields["buttons"] = [_button_from(b) for b in component.get("buttons") or []]
-        elif kind == "CAROUSEL":
-            fields["carousel"] = [_card_from(c) for c in component.get("cards") or []]
-        elif kind == "CALL_PERMISSION_REQUEST":
-            fields["call_permission_request"] = True
-        else:
+    for component in _sequence(components, "components"):
+        component = _mapping(component, "a component")
+        kind = _kind(component)
+        field = _COMPONENT_FIELD.get(kind)
+        if field is None:
             raise PayloadError(f"unknown component type '{component.get('type')}'")
+        if field in fields:
+            raise PayloadError(f"more than one {kind} component")
+        if strict:
+            _known_keys(component, _COMPONENT_KEYS[kind], f"a {kind} component")
+        try:
+            fields[field] = _component_value(kind, component, strict)
+        except ValidationError as exc:
+            raise PayloadError(f"{kind}: {_first_error(exc)}") from None
     return Language(**fields)
+
+
+def _component_value(kind: str, component: Payload, strict: bool) -> Any:
+    # Shapes are checked here; a value of the wrong type (a list for a text) is left to pydantic,
+    # whose ValidationError the caller turns into a PayloadError naming the component.
+    if kind == "HEADER":
+        return _header_from(component)
+    if kind == "BODY":
+        return _body_from(component)
+    if kind == "FOOTER":
+        return Footer(
+            text=component.get("text"),
+            code_expiration_minutes=component.get("code_expiration_minutes"),
+        )
+    if kind == "BUTTONS":
+        buttons = _sequence(component.get("buttons") or [], "buttons")
+        return [_button_from(b, strict) for b in buttons]
+    if kind == "CAROUSEL":
+        return [_card_from(c, strict) for c in _sequence(component.get("cards") or [], "cards")]
+    return True  # CALL_PERMISSION_REQUEST: its presence is all there is
+
+
+def _kind(component: Payload) -> str:
+    kind = component.get("type", "BODY")
+    if not isinstance(kind, str):
+        raise PayloadError(f"component type must be a string, not {kind!r}")
+    return kind.upper()
 
 
 def _samples(component: Payload, list_key: str) -> list[str]:
@@ -207,14 +279,25 @@ def _samples(component: Payload, list_key: str) -> list[str]:
         raw = example.get(list_key) if isinstance(example, dict) else example
     if raw is None:
         return []
+    raw = _sequence(raw, "examples")
     # Meta's Graph shape nests body samples one level deeper: [["a", "b"]].
     if raw and all(isinstance(item, list) for item in raw):
         raw = [value for group in raw for value in group]
-    return [str(value) for value in raw]
+    for value in raw:
+        if isinstance(value, dict | list) or value is None:
+            raise PayloadError(f"a sample must be text, not {value!r}")
+    return [value if isinstance(value, str) else _number_text(value) for value in raw]
+
+
+def _number_text(value: Any) -> str:
+    if isinstance(value, bool):
+        raise PayloadError(f"a sample must be text, not {value!r}")
+    return str(value)
 
 
 def _header_from(component: Payload) -> Header:
-    fmt = str(component.get("format") or "TEXT").upper()
+    fmt = component.get("format") or "TEXT"
+    fmt = _text(fmt, "header format").upper()
     key = "headerText" if fmt == "TEXT" else "headerHandle"
     return Header(format=fmt, text=component.get("text"), examples=_samples(component, key))
 
@@ -223,7 +306,7 @@ def _body_from(component: Payload) -> Body:
     text = component.get("text")
     samples = _samples(component, "bodyText")
     examples: list[str] | dict[str, str] = samples
-    names = unique_named(text or "")
+    names = unique_named(text) if isinstance(text, str) else []
     if names and len(names) == len(samples):
         examples = dict(zip(names, samples, strict=True))
     return Body(
@@ -233,20 +316,66 @@ def _body_from(component: Payload) -> Body:
     )
 
 
-def _button_from(raw: Payload) -> Button:
-    fields: dict[str, Any] = {"type": str(raw.get("type", "")).upper()}
+def _button_from(raw: Any, strict: bool) -> Button:
+    raw = _mapping(raw, "a button")
+    if strict:
+        _known_keys(raw, _BUTTON_KEYS, "a button")
+    kind = raw.get("type")
+    if kind is None:
+        raise PayloadError("a button has no type")
+    fields: dict[str, Any] = {"type": _text(kind, "button type").upper()}
     for field, key in _BUTTON_FIELDS:
         value = raw.get(key)
         if field == "examples":
             value = _samples(raw, "") or None
+        elif field == "otp_type" and isinstance(value, str):
+            value = value.upper()
         if value is not None:
             fields[field] = value
     return Button(**fields)
 
 
-def _card_from(raw: Payload) -> Card:
-    lang = language_from_components(raw.get("components") or [])
+def _card_from(raw: Any, strict: bool) -> Card:
+    raw = _mapping(raw, "a carousel card")
+    if strict:
+        _known_keys(raw, _CARD_KEYS, "a carousel card")
+    components = _sequence(raw.get("components") or [], "card components")
+    for component in components:
+        kind = _kind(_mapping(component, "a card component"))
+        if kind not in _CARD_COMPONENTS:
+            raise PayloadError(f"a carousel card cannot hold a {kind} component")
+    lang = language_from_components(components, strict=strict)
     return Card(header=lang.header, body=lang.body, buttons=lang.buttons)
+
+
+def _mapping(value: Any, what: str) -> Payload:
+    if not isinstance(value, Mapping):
+        raise PayloadError(f"{what} must be an object, not {type(value).__name__}")
+    return dict(value)
+
+
+def _sequence(value: Any, what: str) -> list[Any]:
+    if not isinstance(value, list | tuple):
+        raise PayloadError(f"'{what}' must be an array, not {type(value).__name__}")
+    return list(value)
+
+
+def _text(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise PayloadError(f"{what} must be a string, not {value!r}")
+    return value
+
+
+def _known_keys(value: Payload, allowed: frozenset[str], what: str) -> None:
+    unknown = sorted(str(key) for key in value if key not in allowed)
+    if unknown:
+        raise PayloadError(f"{what} has unknown key(s): {', '.join(unknown)}")
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"])
+    return f"{where}: {error['msg']}" if where else str(error["msg"])
 
 
 # --- list response item -> model -----------------------------------------------------------
@@ -267,6 +396,10 @@ class RemoteTemplate:
 
 
 def from_list_item(item: Payload) -> RemoteTemplate:
+    item = _mapping(item, "a list item")
+    for key in ("templateName", "language"):
+        if item.get(key) is None:
+            raise PayloadError(f"list item has no '{key}'")
     category = str(item.get("category", "")).upper()
     lang = language_from_components(item.get("components") or [])
     if category == "AUTHENTICATION":
@@ -289,7 +422,8 @@ def expand_auth_presets(lang: Language) -> Language:
     body = lang.body or Body()
     if body.text is None:
         text = AUTH_BODY + (AUTH_SECURITY if body.add_security_recommendation else "")
-        update["body"] = Body(text=text)
+        # The code sample stays: Meta keeps it as the example of {{1}}.
+        update["body"] = Body(text=text, examples=body.examples)
     footer = lang.footer
     if footer is not None and footer.text is None and footer.code_expiration_minutes is not None:
         update["footer"] = Footer(text=AUTH_FOOTER.format(n=footer.code_expiration_minutes))
@@ -299,8 +433,10 @@ def expand_auth_presets(lang: Language) -> Language:
 def collapse_auth_presets(lang: Language) -> Language:
     """Inverse of `expand_auth_presets`: Meta's wording back to the options that produce it."""
     update: dict[str, Any] = {}
-    if lang.body is not None and lang.body.text in (AUTH_BODY, AUTH_BODY + AUTH_SECURITY):
-        update["body"] = Body(add_security_recommendation=lang.body.text != AUTH_BODY)
+    body = lang.body
+    if body is not None and body.text in (AUTH_BODY, AUTH_BODY + AUTH_SECURITY):
+        secure = body.text != AUTH_BODY
+        update["body"] = Body(add_security_recommendation=secure or None, examples=body.examples)
     if lang.footer is not None and lang.footer.text is not None:
         match = _AUTH_FOOTER_RE.match(lang.footer.text)
         if match:
