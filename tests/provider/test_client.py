@@ -459,3 +459,51 @@ def test_client_is_a_context_manager_and_closes(fake: Fake8x8) -> None:
 def test_description_defaults_to_the_base_url(fake: Fake8x8) -> None:
     assert fake.client().description == BASE
     assert fake.client(description="target prod").description == "target prod"
+
+
+def test_a_non_network_transport_error_on_create_is_not_retried(fake: Fake8x8) -> None:
+    fake.fail("POST", Fault(error=httpx.UnsupportedProtocol))
+    with pytest.raises(TransportError, match="to create template 'order_update'"):
+        fake.client().create_template(PAYLOAD)
+    assert fake.calls("POST") == 1
+
+
+def test_a_create_told_to_wait_too_long_stops_with_the_hint(fake: Fake8x8) -> None:
+    fake.fail("POST", Fault(429, error_body(1100, "hourly limit"), {"Retry-After": "3000"}))
+    with pytest.raises(RateLimitError) as caught:
+        fake.client().create_template(PAYLOAD)
+    assert caught.value.retry_after == 3000 and fake.calls("POST") == 1
+    assert "may have been created" not in str(caught.value)  # a 429 was refused up front
+
+
+def test_the_final_look_finding_other_content_is_a_conflict(fake: Fake8x8) -> None:
+    fake.fail("POST", Fault(error=httpx.ReadError))
+    fake.fail("GET", Fault(200, {"templates": [listed(OTHER)]}))
+    with pytest.raises(TemplateConflictError):
+        fake.client(retry=RetryPolicy(max_attempts=1)).create_template(PAYLOAD)
+
+
+def test_an_error_code_sent_as_a_string_is_read(fake: Fake8x8) -> None:
+    fake.fail("GET", Fault(403, {"code": "1201", "message": "Access forbidden"}))
+    with pytest.raises(ApiError) as caught:
+        fake.client().list_templates()
+    assert caught.value.code == 1201 and caught.value.error_id is None
+
+
+def test_rate_limit_without_retry_after_backs_off_and_says_nothing_of_waiting(
+    fake: Fake8x8,
+) -> None:
+    fake.fail("GET", *[Fault(429, error_body(1100, "Too many"))] * 5)
+    with pytest.raises(RateLimitError) as caught:
+        fake.client().list_templates()
+    assert caught.value.retry_after is None and "retry after" not in str(caught.value)
+    assert len(fake.sleeps) == 4 and all(0 <= s <= 0.05 for s in fake.sleeps)
+
+
+def test_a_proxy_from_the_environment_is_used_for_8x8_but_not_for_loopback(
+    fake: Fake8x8, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.invalid:3128")
+    assert fake.client(transport=None)._http._mounts  # the proxy is mounted
+    assert not fake.client(transport=None, base_url="http://127.0.0.1:9")._http._mounts

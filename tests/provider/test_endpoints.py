@@ -44,6 +44,7 @@ def test_accepted_base_urls(url: str, clean: str) -> None:
         ("https://user:pw@host.example", "no query, fragment or credentials"),
         ("https://host.example/?x=1", "no query, fragment or credentials"),
         ("https://exa mple.com", "invalid base_url"),
+        ("https://exa\x00mple.com", "invalid base_url 'https://exa\x00mple.com': Invalid"),
     ],
 )
 def test_refused_base_urls(url: str, message: str) -> None:

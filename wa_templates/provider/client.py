@@ -27,7 +27,7 @@ from wa_templates import __version__
 from wa_templates.errors import WaError
 from wa_templates.provider import compare, redact
 from wa_templates.provider.base import CreatePayload, ListItem
-from wa_templates.provider.endpoints import check_base_url
+from wa_templates.provider.endpoints import check_base_url, is_loopback
 from wa_templates.provider.errors import (
     CODE_ALREADY_EXISTS,
     CODE_TEMPLATE_BEING_DELETED,
@@ -108,6 +108,8 @@ class Client:
             timeout=timeout,
             verify=True,
             follow_redirects=False,
+            # A proxy from HTTPS_PROXY is right for 8x8, never for a sandbox on this machine.
+            trust_env=not is_loopback(httpx.URL(self.base_url).host),
         )
         self._templates = (
             f"/api/v1/accounts/{quote(account_id, safe='')}"
