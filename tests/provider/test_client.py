@@ -507,3 +507,15 @@ def test_a_proxy_from_the_environment_is_used_for_8x8_but_not_for_loopback(
     monkeypatch.setenv("HTTP_PROXY", "http://proxy.invalid:3128")
     assert fake.client(transport=None)._http._mounts  # the proxy is mounted
     assert not fake.client(transport=None, base_url="http://127.0.0.1:9")._http._mounts
+
+
+def test_a_failing_look_between_attempts_says_a_create_is_in_doubt(fake: Fake8x8) -> None:
+    fake.fail("POST", Fault(error=httpx.ReadError))
+    fake.fail("GET", *[Fault(500, error_body(2000, "list down"))] * 5)
+    with pytest.raises(ServerError) as caught:
+        fake.client().create_template(PAYLOAD)
+    assert str(caught.value).startswith(
+        "8x8 server error during list templates (after 5 attempts) (checking whether an "
+        "unanswered create template 'order_update' (en_US) went through; run plan): list down"
+    )
+    assert fake.calls("POST") == 1

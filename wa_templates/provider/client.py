@@ -161,7 +161,7 @@ class Client:
         while attempt < policy.max_attempts:
             attempt += 1
             if uncertain:
-                if self._already_created(payload, name, language):
+                if self._look(payload, name, language, action):
                     return
                 uncertain = False
             retry_after: float | None = None
@@ -182,7 +182,7 @@ class Client:
                     if (
                         isinstance(error, TemplateExistsError)
                         and ever_uncertain
-                        and self._already_created(payload, name, language)
+                        and self._look(payload, name, language, action)
                     ):
                         return
                     raise error
@@ -304,6 +304,16 @@ class Client:
             None,
             summary=f"template '{name}' ({language}) exists with different content",
         )
+
+    def _look(self, payload: CreatePayload, name: str, language: str, action: str) -> bool:
+        """`_already_created` between attempts; a failing list says what was at stake."""
+        try:
+            return self._already_created(payload, name, language)
+        except TemplateConflictError:
+            raise
+        except ApiError as exc:
+            exc.annotate(f" (checking whether an unanswered {action} went through; run plan)")
+            raise
 
     def _created_despite_failures(self, payload: CreatePayload, name: str, language: str) -> bool:
         """The look after the last attempt; a failing list must not hide the create's own error."""

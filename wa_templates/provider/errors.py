@@ -37,6 +37,11 @@ class ApiError(WaError):
         self.summary = summary or "8x8 refused the request"
         super().__init__(self._text())
 
+    def annotate(self, note: str) -> None:
+        """Add context to the one line the CLI prints (`add_note` shows only in tracebacks)."""
+        self.summary += note
+        self.args = (self._text(),)
+
     def _text(self) -> str:
         facts = [f"HTTP {self.status}"] if self.status is not None else []
         if self.code is not None:
