@@ -212,7 +212,7 @@ def _parse(path: Path, text: str) -> SandboxState:
     except ValidationError as exc:
         raise StateError(
             f"{path}: not a sandbox state file ({_first_error(exc)}); "
-            "delete it or POST /_sandbox/reset to start afresh"
+            "move it away or delete it to start afresh"
         ) from None
     if state.version != STATE_VERSION:
         raise StateError(f"{path}: sandbox state version {state.version} is not supported")
