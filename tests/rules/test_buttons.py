@@ -7,6 +7,7 @@ import textwrap
 import pytest
 
 from tests.helpers import diagnose, only
+from wa_templates.rules.engine import all_rules
 
 BODY = 'body: {text: "Your order is ready for pickup at the front desk today."}\n'
 AUTH_BODY = "body: {add_security_recommendation: true}\n"
@@ -704,3 +705,18 @@ def test_messages_name_the_offending_value() -> None:
     assert "bit.ly" in url.message
     [phone] = only(text, "WA406")
     assert "62211521" in phone.message and "country" in phone.message
+
+
+RULES_TABLE = {
+    "WA401": "error", "WA402": "error", "WA403": "error", "WA404": "error", "WA405": "error",
+    "WA406": "error", "WA407": "error", "WA408": "error", "WA409": "error", "WA410": "error",
+    "WA411": "warning",
+}  # fmt: skip
+
+
+def test_every_button_rule_is_registered_unscoped_with_its_severity() -> None:
+    registered = {r.id: r for r in all_rules() if r.id.startswith("WA4")}
+    assert {k: str(r.severity) for k, r in registered.items()} == RULES_TABLE
+    # Category limits (OTP, COPY_CODE, VOICE_CALL) are checked inside: an out-of-place button
+    # must be reported in the category it does not belong to.
+    assert all(r.summary and r.source and not r.scope for r in registered.values())

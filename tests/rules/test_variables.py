@@ -9,6 +9,7 @@ import pytest
 from tests.helpers import diagnose, only
 from wa_templates.model import Body, Language
 from wa_templates.rules import variables
+from wa_templates.rules.engine import all_rules
 
 
 def template(lang: str, category: str = "UTILITY", code: str = "en_US") -> str:
@@ -724,3 +725,84 @@ def test_missing_named_sample_points_at_the_examples() -> None:
         """)
     [d] = only(text, "WA308")
     assert d.line == line_of(text, "examples:") and "{{order}}" in d.message
+
+
+@pytest.mark.parametrize(
+    ("raw", "hint"),
+    [
+        ("01", "without leading zeros"),
+        ("Name", "lower-case (write {{name}})"),
+        (" name ", "remove the spaces (write {{name}})"),
+        ("order-id", "no spaces, #, $, %"),
+    ],
+)
+def test_invalid_placeholder_messages_say_how_to_fix_it(raw: str, hint: str) -> None:
+    text = template(f"""\
+        body:
+          text: "Hello {{{{{raw}}}}}, your order is ready for pickup at the front desk."
+          examples: ["Maria"]
+        """)
+    [d] = only(text, "WA301")
+    assert hint in d.message, d.message
+
+
+def test_word_count_cuts_out_invalid_placeholders() -> None:
+    # "{{order id}}" holds two word runs; they must not count as text.
+    text = template("""\
+        body:
+          text: "Hi {{1}}, see {{order id}}."
+          examples: ["a", "b"]
+        """)
+    [d] = only(text, "WA307")
+    assert "2 words" in d.message
+
+
+def test_filled_length_needs_the_real_fill_when_the_bound_is_exceeded() -> None:
+    body = "Hello {{1}} and {{2}}, " + "x" * 975
+    # The quick bound (text + 2 x longest sample) passes 1024; the filled text does not.
+    lang = f"""\
+        body:
+          text: "{body}."
+          examples: ["{"n" * 30}", "m"]
+        """
+    assert only(template(lang), "WA315") == []
+    longer = lang.replace('"m"', '"' + "m" * 6 + '"')
+    assert [d.severity.value for d in only(template(longer), "WA315")] == ["warning"]
+
+
+def test_code_sample_in_a_mapping_is_checked_too() -> None:
+    text = template(
+        """\
+        body:
+          add_security_recommendation: true
+          examples: {code: "1234567890123456"}
+        buttons: [{type: OTP, otp_type: COPY_CODE}]
+        """,
+        "AUTHENTICATION",
+    )
+    [d] = only(text, "WA314")
+    assert d.line == line_of(text, "examples:") and "16 characters" in d.message
+
+
+def test_long_variable_lists_are_shortened_in_messages() -> None:
+    numbers = " and ".join(f"{{{{{n}}}}}" for n in range(1, 8))
+    text = template(f"""\
+        body:
+          text: "Hello, these are {numbers} in this long sentence about your order today."
+        """)
+    [d] = only(text, "WA308")
+    assert "(2 more)" in d.message
+
+
+RULES_TABLE = {
+    "WA301": "error", "WA302": "error", "WA303": "error", "WA304": "error", "WA305": "error",
+    "WA306": "error", "WA307": "warning", "WA308": "error", "WA309": "error", "WA310": "warning",
+    "WA311": "error", "WA312": "error", "WA313": "error", "WA314": "error", "WA315": "warning",
+}  # fmt: skip
+
+
+def test_every_variable_rule_is_registered_with_its_severity() -> None:
+    registered = {r.id: r for r in all_rules() if r.id.startswith("WA3")}
+    assert {k: str(r.severity) for k, r in registered.items()} == RULES_TABLE
+    assert all(r.summary and r.source for r in registered.values())
+    assert registered["WA314"].scope == ("AUTHENTICATION",)
