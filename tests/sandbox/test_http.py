@@ -102,6 +102,25 @@ def test_upload_and_fetch_over_http(http: httpx.Client) -> None:
     assert fetched.headers["content-type"] == "image/jpeg"
 
 
+def test_media_uploaded_to_the_served_sandbox_counts_as_https_in_review(
+    http: httpx.Client,
+) -> None:
+    uploaded = http.post(
+        f"/api/v1/subaccounts/{SANDBOX_SUBACCOUNT_ID}/files",
+        files={"file": ("a.png", b"\x89PNG....", "image/png")},
+    )
+    local = str(http.base_url.join(uploaded.headers["Location"]))
+    assert local.startswith("http://127.0.0.1:")
+    for name, sample in (("local", local), ("remote", "http://example.com/a.png")):
+        body = payload(name)
+        body["components"].insert(0, {"type": "HEADER", "format": "IMAGE", "examples": [sample]})
+        assert http.post(TEMPLATES, json=body).status_code == 200
+    found = {t["templateName"]: t for t in http.get(TEMPLATES).json()["templates"]}
+    assert found["local"]["status"] == "APPROVED"
+    assert found["local"]["components"][0]["example"] == {"headerHandle": [local]}
+    assert (found["remote"]["status"], found["remote"]["reason"]) == ("REJECTED", "INVALID_FORMAT")
+
+
 def test_stop_releases_the_port(tmp_path: Path) -> None:
     running = start_in_thread(tmp_path / "s.json", api_key=KEY)
     assert httpx.get(running.url + "/_sandbox/health").status_code == 200

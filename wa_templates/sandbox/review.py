@@ -12,8 +12,10 @@ settles what is due first, so advancing the clock completes reviews.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from wa_templates.check import check_template
 from wa_templates.diagnostics import Severity
@@ -22,6 +24,9 @@ from wa_templates.rules.category_utility import otp_wording, promotional_words, 
 from wa_templates.sandbox.state import SandboxState, Template
 
 CREATION_WINDOW = timedelta(hours=1)
+# A media sample uploaded to a sandbox served over plain http on this machine: on 8x8 the same
+# upload would be an https URL, so the review judges it as one (WA703 wants https).
+_SANDBOX_UPLOAD = re.compile(r"^http://(?:127\.\d+\.\d+\.\d+|localhost|\[::1\])(?::\d+)?/files/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +42,7 @@ def review(template: Template) -> Outcome:
         "name": template.name,
         "language": template.language,
         "category": template.category,
-        "components": template.components,
+        "components": [_as_hosted(component) for component in template.components],
     }
     if template.allow_category_change is not None:
         payload["allow_category_change"] = template.allow_category_change
@@ -60,6 +65,32 @@ def review(template: Template) -> Outcome:
             return Outcome("REJECTED", template.category, "INCORRECT_CATEGORY")
         return Outcome("APPROVED", "MARKETING")
     return Outcome("APPROVED", template.category)
+
+
+def _as_hosted(component: dict[str, Any]) -> dict[str, Any]:
+    kind = str(component.get("type", "")).upper()
+    if kind == "HEADER" and isinstance(component.get("examples"), list):
+        samples = [
+            "https://" + value[len("http://") :]
+            if isinstance(value, str) and _SANDBOX_UPLOAD.match(value)
+            else value
+            for value in component["examples"]
+        ]
+        return dict(component, examples=samples)
+    if kind == "CAROUSEL" and isinstance(component.get("cards"), list):
+        cards = [
+            dict(
+                card,
+                components=[
+                    _as_hosted(c) if isinstance(c, dict) else c for c in card["components"]
+                ],
+            )
+            if isinstance(card, dict) and isinstance(card.get("components"), list)
+            else card
+            for card in component["cards"]
+        ]
+        return dict(component, cards=cards)
+    return component
 
 
 def apply(template: Template, outcome: Outcome, now: datetime) -> None:
