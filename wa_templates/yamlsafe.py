@@ -97,13 +97,15 @@ def decode(raw: bytes) -> str:
                 f"file is {encoding} (it starts with a {encoding} byte order mark); "
                 "save it as UTF-8",
             )
+    # The BOM is dropped by hand: the utf-8-sig codec counts error offsets after it.
+    body = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
     try:
-        text = raw.decode("utf-8-sig")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, column = _line_col_of_byte(raw, exc.start)
+        line, column = _line_col_of_byte(body, exc.start)
         raise YamlError(
             "WA006",
-            f"file is not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded; "
+            f"file is not valid UTF-8: byte 0x{body[exc.start]:02x} cannot be decoded; "
             "save the file as UTF-8",
             line,
             column,
@@ -379,5 +381,5 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
 def _line_col_of_byte(raw: bytes, index: int) -> tuple[int, int]:
     line_start = raw.rfind(b"\n", 0, index) + 1
     # Columns count characters, as the YAML positions do; the line is valid up to `index`.
-    prefix = raw[line_start:index].decode("utf-8-sig" if line_start == 0 else "utf-8")
+    prefix = raw[line_start:index].decode("utf-8")
     return raw.count(b"\n", 0, index) + 1, len(prefix) + 1
