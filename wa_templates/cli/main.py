@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -16,8 +17,15 @@ EXIT_USAGE = 64
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="wa-templates")
-def cli() -> None:
+@click.option(
+    "--debug", is_flag=True, help="Log every API request to stderr (the API key is masked)."
+)
+def cli(debug: bool) -> None:
     """Manage WhatsApp message templates on 8x8 as reviewed files in git."""
+    if debug:
+        logging.basicConfig(
+            level=logging.DEBUG, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+        )
 
 
 def _register() -> None:

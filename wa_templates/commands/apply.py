@@ -141,7 +141,7 @@ class _Progress:
     def __init__(self, total: int) -> None:
         self.total = total
         self.done = 0
-        self.tty = use_color(sys.stderr) or sys.stderr.isatty()
+        self.tty = sys.stderr.isatty()
 
     def show(self, result: Result) -> None:
         self.done += 1 if result.operation != "delete" else 0

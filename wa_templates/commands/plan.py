@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ import click
 from wa_templates.cli.options import use_color
 from wa_templates.cli.target import open_provider, target_options
 from wa_templates.config import Project, find_project
+from wa_templates.errors import WaError
 from wa_templates.plan.model import Plan, to_json
 from wa_templates.plan.prepare import InvalidTemplates, make_plan, plan_options
 from wa_templates.render import diagnostics as render_diagnostics
@@ -57,9 +59,12 @@ def command(
     project = find_project()
     plan = build_plan_or_exit(project, target, sandbox, prune, force)
     if out is not None:
-        out.write_text(
-            json.dumps(to_json(plan), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        try:
+            out.write_text(
+                json.dumps(to_json(plan), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
+        except OSError as exc:
+            raise WaError(f"{out}: cannot save the plan: {exc.strerror or exc}") from None
     click.echo(render(plan, fmt), color=use_color() if fmt == "text" else False)
     raise click.exceptions.Exit(plan_exit_code(plan, detailed_exitcode))
 
@@ -71,7 +76,7 @@ def build_plan_or_exit(
     options = plan_options(project, prune=prune, force=force)
     provider = open_provider(project, target, sandbox)
     try:
-        return make_plan(project, provider, options)
+        plan = make_plan(project, provider, options)
     except InvalidTemplates as exc:
         report = exc.report
         click.echo(
@@ -83,6 +88,21 @@ def build_plan_or_exit(
         raise click.exceptions.Exit(1) from None
     finally:
         provider.close()
+    for change in plan.changes:
+        if change.source is not None:
+            change.source = _from_root(change.source, project.root)
+    return plan
+
+
+def _from_root(path: str, root: Path) -> str:
+    """A template's path relative to the project root, where apply resolves media samples
+    from (files are shown relative to the working directory, which may be anywhere)."""
+    given = Path(os.path.abspath(path))
+    absolute = given.parent.resolve() / given.name  # the root is resolved: so is this
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        return str(absolute)
 
 
 def render(plan: Plan, fmt: str) -> str:

@@ -15,8 +15,12 @@ from wa_templates.render import diagnostics as render
 @click.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
-    show_default=True, help="text for people, json for tools, github for inline PR annotations.",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, github for inline PR annotations.",
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 def command(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:

@@ -18,7 +18,7 @@ CreatePayload = dict[str, Any]
 
 class Provider(Protocol):
     description: str
-    """Where this provider points, for output: 'sandbox (.wa-templates/sandbox.json)', 'target prod'."""
+    """Where this provider points, for output: 'sandbox (...)', 'target prod'."""
 
     def list_templates(self) -> list[ListItem]:
         """Every template (name + language) registered on the channel: one request."""

@@ -17,8 +17,10 @@ GITHUB_CAP = 10
 def text(diagnostics: list[Diagnostic], files: int, color: bool) -> str:
     lines = []
     for d in diagnostics:
-        where = click.style(f"{d.file}:{d.line}:{d.column}:", bold=True) if color else (
-            f"{d.file}:{d.line}:{d.column}:"
+        where = (
+            click.style(f"{d.file}:{d.line}:{d.column}:", bold=True)
+            if color
+            else (f"{d.file}:{d.line}:{d.column}:")
         )
         fg = "red" if d.severity is Severity.ERROR else "yellow"
         rule = click.style(d.rule, fg=fg, bold=True) if color else d.rule
@@ -26,13 +28,16 @@ def text(diagnostics: list[Diagnostic], files: int, color: bool) -> str:
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors
     summary = (
-        f"{files} file{'s' if files != 1 else ''} checked: "
-        f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+        f"{_count(files, 'file')} checked: {_count(errors, 'error')}, {_count(warnings, 'warning')}"
     )
     if color:
         summary = click.style(summary, fg="red" if errors else ("yellow" if warnings else "green"))
     lines.append(summary)
     return "\n".join(lines)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def as_json(diagnostics: list[Diagnostic]) -> str:

@@ -8,7 +8,9 @@ input_rule("WA000", "a path given on the command line does not exist or cannot b
 input_rule("WA001", "the file is not valid YAML (syntax, unsupported tags or merge keys)")
 input_rule("WA002", "a key appears twice in the same mapping")
 input_rule("WA003", "a key the file format does not know (with a did-you-mean)")
-input_rule("WA004", "a value of the wrong type: a list or scalar where a mapping belongs, and so on")
+input_rule(
+    "WA004", "a value of the wrong type: a list or scalar where a mapping belongs, and so on"
+)
 input_rule("WA005", "a required key is missing (name, category, languages, button type)")
 input_rule("WA006", "the file is not UTF-8")
 input_rule("WA007", "the file is empty")

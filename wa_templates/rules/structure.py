@@ -33,8 +33,13 @@ UNVERIFIED_LIMIT = 250
 VERIFIED_LIMIT = 6000
 
 
-@rule("WA101", "error", "name is lower-case letters, digits and underscores, 1-512 chars", "L3",
-      level="template")
+@rule(
+    "WA101",
+    "error",
+    "name is lower-case letters, digits and underscores, 1-512 chars",
+    "L3",
+    level="template",
+)
 def name_format(ctx: TemplateContext) -> Iterator[Finding]:
     name = ctx.template.name
     if not NAME.match(name):
@@ -44,15 +49,27 @@ def name_format(ctx: TemplateContext) -> Iterator[Finding]:
         )
 
 
-@rule("WA102", "warning", "name over 200 characters: 8x8's list response caps templateName at 200",
-      "L5", level="template")
+@rule(
+    "WA102",
+    "warning",
+    "name over 200 characters: 8x8's list response caps templateName at 200",
+    "L5",
+    level="template",
+)
 def name_length(ctx: TemplateContext) -> Iterator[Finding]:
     if 200 < len(ctx.template.name) <= 512:
-        yield Finding(("name",), f"name is {len(ctx.template.name)} characters; 8x8 lists at most 200")
+        yield Finding(
+            ("name",), f"name is {len(ctx.template.name)} characters; 8x8 lists at most 200"
+        )
 
 
-@rule("WA103", "error", "language is one of Meta's template language codes (case-sensitive, _)",
-      "M", level="template")
+@rule(
+    "WA103",
+    "error",
+    "language is one of Meta's template language codes (case-sensitive, _)",
+    "M",
+    level="template",
+)
 def language_code(ctx: TemplateContext) -> Iterator[Finding]:
     for code in ctx.template.languages:
         if code in LANGUAGES:
@@ -78,21 +95,32 @@ def category(ctx: TemplateContext) -> Iterator[Finding]:
         )
 
 
-@rule("WA106", "error", "exactly one body; a carousel template has a body and the carousel only",
-      "L1")
+@rule(
+    "WA106", "error", "exactly one body; a carousel template has a body and the carousel only", "L1"
+)
 def one_body(ctx: LanguageContext) -> Iterator[Finding]:
     if ctx.lang.body is None:
         yield Finding((), f"language '{ctx.code}' has no body; every template needs exactly one")
 
 
-input_rule("WA107", "at most one header, footer and buttons block (the file format has one key each)",
-           "L1")
-input_rule("WA109", "component types are HEADER, BODY, FOOTER, BUTTONS, CAROUSEL, "
-           "CALL_PERMISSION_REQUEST (the file format's keys)", "L4")
+input_rule(
+    "WA107", "at most one header, footer and buttons block (the file format has one key each)", "L1"
+)
+input_rule(
+    "WA109",
+    "component types are HEADER, BODY, FOOTER, BUTTONS, CAROUSEL, "
+    "CALL_PERMISSION_REQUEST (the file format's keys)",
+    "L4",
+)
 
 
-@rule("WA111", "error", "body and footer identical to another template of the same language",
-      "L2", level="corpus")
+@rule(
+    "WA111",
+    "error",
+    "body and footer identical to another template of the same language",
+    "L2",
+    level="corpus",
+)
 def identical_content(sources: list[Source]) -> Iterable[tuple[Source, Finding]]:
     seen: dict[tuple[str, str, str], str] = {}
     for source in sources:
@@ -106,27 +134,47 @@ def identical_content(sources: list[Source]) -> Iterable[tuple[Source, Finding]]
             key = (code, lang.body.text.strip(), footer.strip())
             other = seen.setdefault(key, template.name)
             if other != template.name:
-                yield source, Finding(
-                    ("languages", code, "body", "text"),
-                    f"body and footer of '{template.name}' [{code}] are identical to "
-                    f"'{other}' [{code}]; Meta rejects duplicates",
+                yield (
+                    source,
+                    Finding(
+                        ("languages", code, "body", "text"),
+                        f"body and footer of '{template.name}' [{code}] are identical to "
+                        f"'{other}' [{code}]; Meta rejects duplicates",
+                    ),
                 )
 
 
-@rule("WA112", "error", "at most 6,000 templates per WABA (250 for an unverified business)", "L3",
-      level="corpus")
+@rule(
+    "WA112",
+    "error",
+    "at most 6,000 templates per WABA (250 for an unverified business)",
+    "L3",
+    level="corpus",
+)
 def account_limit(sources: list[Source]) -> Iterable[tuple[Source, Finding]]:
     # Meta counts template names; the languages of a name share its slot.
     total = len(sources)
     if total > UNVERIFIED_LIMIT and sources:
         last = sources[-1]
         if total > VERIFIED_LIMIT:
-            yield last, Finding(("name",), f"{total} template names exceed the "
-                                f"{VERIFIED_LIMIT:,} a verified business may have")
+            yield (
+                last,
+                Finding(
+                    ("name",),
+                    f"{total} template names exceed the "
+                    f"{VERIFIED_LIMIT:,} a verified business may have",
+                ),
+            )
         else:
-            yield last, Finding(("name",), f"{total} template names exceed the "
-                                f"{UNVERIFIED_LIMIT} an unverified business may have",
-                                severity=Severity.WARNING)
+            yield (
+                last,
+                Finding(
+                    ("name",),
+                    f"{total} template names exceed the "
+                    f"{UNVERIFIED_LIMIT} an unverified business may have",
+                    severity=Severity.WARNING,
+                ),
+            )
 
 
 def _clip(value: str, width: int = 40) -> str:

@@ -27,30 +27,41 @@ MARKDOWN = re.compile(r"(^|\s)([*_~])\S.*?\S?\2(\s|$)|```")
 def header_length(ctx: LanguageContext) -> Iterator[Finding]:
     header = ctx.lang.header
     if header is not None and header.text and len(header.text) > HEADER_MAX:
-        yield Finding(("header", "text"),
-                      f"header text is {len(header.text)} characters; the limit is {HEADER_MAX}")
+        yield Finding(
+            ("header", "text"),
+            f"header text is {len(header.text)} characters; the limit is {HEADER_MAX}",
+        )
 
 
 @rule("WA202", "error", "body at most 1024 characters, placeholders included", "L1")
 def body_length(ctx: LanguageContext) -> Iterator[Finding]:
     body = ctx.lang.body
     if body is not None and body.text and len(body.text) > BODY_MAX:
-        yield Finding(("body", "text"),
-                      f"body is {len(body.text)} characters; the limit is {BODY_MAX}")
+        yield Finding(
+            ("body", "text"), f"body is {len(body.text)} characters; the limit is {BODY_MAX}"
+        )
 
 
 @rule("WA203", "error", "footer at most 60 characters", "L1")
 def footer_length(ctx: LanguageContext) -> Iterator[Finding]:
     footer = ctx.lang.footer
     if footer is not None and footer.text and len(footer.text) > FOOTER_MAX:
-        yield Finding(("footer", "text"),
-                      f"footer is {len(footer.text)} characters; the limit is {FOOTER_MAX}")
+        yield Finding(
+            ("footer", "text"),
+            f"footer is {len(footer.text)} characters; the limit is {FOOTER_MAX}",
+        )
 
 
-@rule("WA204", "error", "button text over 25 characters (error) or 21-25 (warning: 8x8's API says 20)",
-      "L1, L4")
+@rule(
+    "WA204",
+    "error",
+    "button text over 25 characters (error) or 21-25 (warning: 8x8's API says 20)",
+    "L1, L4",
+)
 def button_length(ctx: LanguageContext) -> Iterator[Finding]:
-    groups: list[tuple[tuple[str | int, ...], list[Button]]] = [(("buttons",), list(ctx.lang.buttons))]
+    groups: list[tuple[tuple[str | int, ...], list[Button]]] = [
+        (("buttons",), list(ctx.lang.buttons))
+    ]
     for index, card in enumerate(ctx.lang.carousel or []):
         groups.append((("carousel", index, "buttons"), list(card.buttons)))
     for prefix, buttons in groups:
@@ -58,21 +69,28 @@ def button_length(ctx: LanguageContext) -> Iterator[Finding]:
             size = len(button.text or "")
             path = (*prefix, index, "text")
             if size > BUTTON_MAX:
-                yield Finding(path, f"button text '{button.text}' is {size} characters; "
-                                    f"the limit is {BUTTON_MAX}")
+                yield Finding(
+                    path,
+                    f"button text '{button.text}' is {size} characters; the limit is {BUTTON_MAX}",
+                )
             elif size > BUTTON_WARN:
-                yield Finding(path, f"button text '{button.text}' is {size} characters; 8x8's API "
-                                    f"documents {BUTTON_WARN} (Meta allows {BUTTON_MAX})",
-                              severity=Severity.WARNING)
+                yield Finding(
+                    path,
+                    f"button text '{button.text}' is {size} characters; 8x8's API "
+                    f"documents {BUTTON_WARN} (Meta allows {BUTTON_MAX})",
+                    severity=Severity.WARNING,
+                )
 
 
 @rule("WA205", "error", "carousel card body at most 160 characters", "L1")
 def card_body_length(ctx: LanguageContext) -> Iterator[Finding]:
     for index, card in enumerate(ctx.lang.carousel or []):
         if card.body is not None and card.body.text and len(card.body.text) > CARD_BODY_MAX:
-            yield Finding(("carousel", index, "body", "text"),
-                          f"card {index + 1} body is {len(card.body.text)} characters; "
-                          f"the limit is {CARD_BODY_MAX}")
+            yield Finding(
+                ("carousel", index, "body", "text"),
+                f"card {index + 1} body is {len(card.body.text)} characters; "
+                f"the limit is {CARD_BODY_MAX}",
+            )
 
 
 @rule("WA207", "warning", "header text with an emoji, a newline or markdown", "P")
@@ -82,15 +100,21 @@ def header_plain(ctx: LanguageContext) -> Iterator[Finding]:
         return
     text = header.text
     if "\n" in text:
-        yield Finding(("header", "text"), "header text has a newline; Meta rejects multi-line headers")
+        yield Finding(
+            ("header", "text"), "header text has a newline; Meta rejects multi-line headers"
+        )
     elif EMOJI.search(text):
         yield Finding(("header", "text"), "header text has an emoji; Meta often rejects them")
     elif MARKDOWN.search(text):
         yield Finding(("header", "text"), "header text has *bold*/_italic_ markup, shown literally")
 
 
-@rule("WA208", "error", "empty or missing text for body (except AUTHENTICATION), TEXT header, footer",
-      "L4")
+@rule(
+    "WA208",
+    "error",
+    "empty or missing text for body (except AUTHENTICATION), TEXT header, footer",
+    "L4",
+)
 def text_present(ctx: LanguageContext) -> Iterator[Finding]:
     lang = ctx.lang
     auth = ctx.category == "AUTHENTICATION"
@@ -100,6 +124,6 @@ def text_present(ctx: LanguageContext) -> Iterator[Finding]:
     if header is not None and header.format == "TEXT" and not (header.text or "").strip():
         yield Finding(("header",), "TEXT header has no text; set header.text or a media format")
     footer = lang.footer
-    if footer is not None and not (footer.text or "").strip():
-        if not (auth and footer.code_expiration_minutes is not None):
-            yield Finding(("footer",), "footer has no text")
+    preset = auth and footer is not None and footer.code_expiration_minutes is not None
+    if footer is not None and not (footer.text or "").strip() and not preset:
+        yield Finding(("footer",), "footer has no text")
