@@ -246,6 +246,12 @@ def test_preset_wording_in_body_points_to_the_option() -> None:
     assert "add_security_recommendation: false" in d.message
 
 
+def test_quoted_values_stay_on_one_line() -> None:
+    text = template('body: {text: "Code {{1}}\\nDo not share"}\n' + OTP)
+    [d] = only(text, "WA501")
+    assert "\n" not in d.message and "Code {{1}}\\nDo not share" in d.message
+
+
 def test_autofill_message_names_the_value_and_the_limit() -> None:
     text = template(
         BODY + "buttons:\n  - type: OTP\n    otp_type: COPY_CODE\n"

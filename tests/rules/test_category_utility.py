@@ -196,6 +196,13 @@ def test_promotional_words(text: str, expected: list[str]) -> None:
         ("Enter the OTP", ["OTP"]),
         ("Your passcode and one-time password", ["passcode", "one-time password"]),
         ("Tu código de verificación", ["código de verificación"]),
+        ("Seu código de verificação", ["código de verificação"]),
+        (
+            "Votre code de vérification, mot de passe unique",
+            ["code de vérification", "mot de passe unique"],
+        ),
+        ("Your one-time PIN or one time code", ["one-time PIN", "one time code"]),
+        ("ENTER THE PASS CODE", ["PASS CODE"]),
         ("Your order {{otp_code}} ships", []),
         ("Bottle top, topping", []),
     ],

@@ -208,6 +208,12 @@ def test_local_file_size_limits(tmp_path: Path, fmt: str, name: str, size: int, 
         assert f"{size / MB:.1f} MB" in message and f"{fmt} is limited to" in message
 
 
+def test_local_path_with_a_nul_character_is_reported_not_raised(tmp_path: Path) -> None:
+    write_template(tmp_path, "IMAGE", "a\\x00b.png")
+    [(_, _, message)] = wa704(tmp_path)
+    assert "does not exist" in message and "a\\x00b.png" in message
+
+
 def test_local_folder_instead_of_file(tmp_path: Path) -> None:
     write_template(tmp_path, "IMAGE", "dir.png")
     (tmp_path / "dir.png").mkdir()

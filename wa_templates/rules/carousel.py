@@ -14,6 +14,7 @@ from wa_templates.diagnostics import Severity
 from wa_templates.model import Card
 from wa_templates.placeholders import find
 from wa_templates.rules.engine import Finding, LanguageContext, rule
+from wa_templates.rules.media import clip
 
 MAX_CARDS = 10
 MIN_CARDS = 2
@@ -29,7 +30,7 @@ def _cards(ctx: LanguageContext) -> list[Card]:
 @rule("WA601", "error", "carousel only in MARKETING (in UTILITY: WA521)", "L1")
 def marketing_only(ctx: LanguageContext) -> Iterator[Finding]:
     if ctx.lang.carousel is not None and ctx.category not in ("MARKETING", "UTILITY"):
-        yield Finding(("carousel",), f"carousels are MARKETING only, not {ctx.category}")
+        yield Finding(("carousel",), f"carousels are MARKETING only, not {clip(ctx.category)}")
 
 
 @rule(
@@ -91,7 +92,7 @@ def card_headers(ctx: LanguageContext) -> Iterator[Finding]:
         path = ("carousel", index, "header", "format")
         if header.format not in CARD_HEADER_FORMATS:
             yield Finding(
-                path, f"card {index + 1} header is {header.format}; cards take IMAGE or VIDEO"
+                path, f"card {index + 1} header is {clip(header.format)}; cards take IMAGE or VIDEO"
             )
         elif first is None:
             first = (index, header.format)
@@ -143,7 +144,7 @@ def card_buttons(ctx: LanguageContext) -> Iterator[Finding]:
             if button.type not in CARD_BUTTON_TYPES:
                 yield Finding(
                     ("carousel", index, "buttons", button_index, "type"),
-                    f"card {index + 1} button {button_index + 1} is {button.type}; "
+                    f"card {index + 1} button {button_index + 1} is {clip(button.type)}; "
                     "cards take URL and QUICK_REPLY buttons",
                 )
 
@@ -170,7 +171,7 @@ def cards_alike(ctx: LanguageContext) -> Iterator[Finding]:
                 f"card {index + 1} {has} body text but card 1 "
                 f"{'does' if body else 'does not'}; all cards have the same components",
             )
-        types = [button.type for button in card.buttons]
+        types = [clip(button.type) for button in card.buttons]
         if types != buttons:
             path = ("carousel", index, "buttons") if card.buttons else ("carousel", index)
             yield Finding(
@@ -215,7 +216,7 @@ def card_url_variables(ctx: LanguageContext) -> Iterator[Finding]:
                     yield Finding(
                         (*at, "url"),
                         f"{label} has {{{{{placeholder.raw}}}}} before "
-                        f"'{_clip(button.url[placeholder.end :].strip())}'; the variable must be "
+                        f"'{clip(button.url[placeholder.end :].strip())}'; the variable must be "
                         "the last thing in the URL",
                     )
             wanted = len(found)
@@ -226,10 +227,6 @@ def card_url_variables(ctx: LanguageContext) -> Iterator[Finding]:
                     f"{len(button.examples)} sample{'' if len(button.examples) == 1 else 's'}; "
                     "remove the extra",
                 )
-
-
-def _clip(value: str, width: int = 30) -> str:
-    return value if len(value) <= width else value[: width - 3] + "..."
 
 
 def _has_body(card: Card) -> bool:

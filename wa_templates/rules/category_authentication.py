@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from wa_templates.model import OTP_TYPES
 from wa_templates.payload import AUTH_BODY, AUTH_SECURITY
 from wa_templates.rules.engine import Finding, LanguageContext, TemplateContext, rule
-from wa_templates.rules.media import ttl_in_category
+from wa_templates.rules.media import clip, ttl_in_category
 from wa_templates.rules.text import EMOJI
 
 AUTH = ("AUTHENTICATION",)
@@ -47,7 +47,7 @@ def body_preset(ctx: LanguageContext) -> Iterator[Finding]:
         )
     else:
         message = (
-            f"AUTHENTICATION body text '{_clip(body.text)}' is not allowed: Meta sends "
+            f"AUTHENTICATION body text '{clip(body.text)}' is not allowed: Meta sends "
             "'<code> is your verification code.'; remove text, keep "
             "add_security_recommendation"
         )
@@ -67,7 +67,7 @@ def no_extras(ctx: LanguageContext) -> Iterator[Finding]:
     if lang.header is not None:
         yield Finding(
             ("header",),
-            f"AUTHENTICATION templates have no header (found a {lang.header.format} header); "
+            f"AUTHENTICATION templates have no header (found a {clip(lang.header.format)} header); "
             "remove it",
         )
     if lang.footer is not None and lang.footer.text:
@@ -90,7 +90,7 @@ def no_extras(ctx: LanguageContext) -> Iterator[Finding]:
             if value and EMOJI.search(value):
                 yield Finding(
                     ("buttons", index, field),
-                    f"OTP button {field.replace('_', ' ')} '{value}' has an emoji; "
+                    f"OTP button {field.replace('_', ' ')} '{clip(value)}' has an emoji; "
                     "AUTHENTICATION allows none",
                 )
 
@@ -136,12 +136,12 @@ def otp_button(ctx: LanguageContext) -> Iterator[Finding]:
         elif button.otp_type not in OTP_TYPES:
             yield Finding(
                 ("buttons", index, "otp_type"),
-                f"otp_type '{button.otp_type}' must be one of {', '.join(OTP_TYPES)}",
+                f"otp_type '{clip(button.otp_type)}' must be one of {', '.join(OTP_TYPES)}",
             )
         if button.autofill_text is not None and len(button.autofill_text) > AUTOFILL_MAX:
             yield Finding(
                 ("buttons", index, "autofill_text"),
-                f"autofill_text '{button.autofill_text}' is "
+                f"autofill_text '{clip(button.autofill_text)}' is "
                 f"{len(button.autofill_text)} characters; the limit is {AUTOFILL_MAX}",
             )
 
@@ -172,13 +172,13 @@ def autofill_apps(ctx: LanguageContext) -> Iterator[Finding]:
             if not PACKAGE_NAME.match(app.package_name):
                 yield Finding(
                     (*at, "package_name"),
-                    f"package_name '{_clip(app.package_name)}' is not an Android "
+                    f"package_name '{clip(app.package_name)}' is not an Android "
                     "application id (like com.example.app)",
                 )
             if len(app.signature_hash) != SIGNATURE_HASH_LENGTH:
                 yield Finding(
                     (*at, "signature_hash"),
-                    f"signature_hash '{_clip(app.signature_hash)}' is "
+                    f"signature_hash '{clip(app.signature_hash)}' is "
                     f"{len(app.signature_hash)} characters; it must be exactly "
                     f"{SIGNATURE_HASH_LENGTH}",
                 )
@@ -219,7 +219,3 @@ def autofill_via_8x8(ctx: LanguageContext) -> Iterator[Finding]:
 )
 def ttl(ctx: TemplateContext) -> Iterator[Finding]:
     yield from ttl_in_category(ctx.template, *TTL_RANGE, default_ok=True)
-
-
-def _clip(value: str, width: int = 40) -> str:
-    return value if len(value) <= width else value[: width - 3] + "..."

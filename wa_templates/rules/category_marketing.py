@@ -8,22 +8,32 @@ written in the file format.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from wa_templates.rules.category_utility import describe, texts
+from wa_templates.rules.category_utility import describe, matcher, spans, texts
 from wa_templates.rules.engine import Finding, LanguageContext, TemplateContext, rule
-from wa_templates.rules.media import ttl_in_category
+from wa_templates.rules.media import clip, ttl_in_category
 
 MARKETING = ("MARKETING",)
 TTL_RANGE = (43_200, 2_592_000)
 
 # An opt-out instruction in English, Spanish, Portuguese, French or German ("Reply STOP",
 # "unsubscribe", "darse de baja", "parar", "se désabonner", "abmelden").
-OPT_OUT = re.compile(
-    r"\b(?:stop|unsubscrib\w*|opt[-\s]?out|baja|parar|pare|cancelar\s+(?:la\s+)?suscripci[oó]n"
-    r"|descadastr\w*|d[ée]sabonn\w*|d[ée]sinscri\w*|abmelden|abbestellen)\b",
-    re.IGNORECASE,
+OPT_OUT = matcher(
+    (
+        r"stop",
+        r"unsubscrib\w*",
+        r"opt[-\s]?out",
+        r"baja",
+        r"parar",
+        r"pare",
+        r"cancelar\s+(?:la\s+)?suscripci[oó]n",
+        r"descadastr\w*",
+        r"d[ée]sabonn\w*",
+        r"d[ée]sinscri\w*",
+        r"abmelden",
+        r"abbestellen",
+    )
 )
 
 
@@ -45,7 +55,7 @@ def marketing_only(ctx: LanguageContext) -> Iterator[Finding]:
         yield Finding(
             ("header", "format"),
             f"GIF headers are MARKETING only (sent through Meta's Marketing Messages API), "
-            f"not {category}",
+            f"not {clip(category)}",
         )
 
 
@@ -71,7 +81,7 @@ def ttl(ctx: TemplateContext) -> Iterator[Finding]:
 )
 def opt_out(ctx: LanguageContext) -> Iterator[Finding]:
     for where_, text in texts(ctx.lang):
-        if where_[-1] != "url" and OPT_OUT.search(text):
+        if where_[-1] != "url" and spans(OPT_OUT, text):
             return
     body = ctx.lang.body
     path: tuple[str | int, ...] = ()

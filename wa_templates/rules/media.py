@@ -17,7 +17,6 @@ import re
 import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from wa_templates.load import Source
 from wa_templates.model import HEADER_FORMATS, Header, Language, TemplateFile
@@ -51,7 +50,9 @@ KNOWN_MEDIA_EXTENSIONS = frozenset(
     )
 )
 
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+# scheme:[//host]path, up to any query or fragment. urllib.parse would do, at several times the
+# cost, on every media header of every file. A one-letter "scheme" is a Windows drive: no match.
+_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):(?://([^/?#]*))?([^?#]*)")
 
 TTL_DEFAULT = -1
 """8x8's "use the category's default" value (L4)."""
@@ -64,28 +65,32 @@ TTL_MAX = 2_592_000
 
 
 def sample_scheme(value: str) -> str | None:
-    """The URL scheme of a media sample, lower-cased; None for a local path.
+    """The URL scheme of a media sample, lower-cased; None for a local path."""
+    match = _URL.match(value)
+    return match.group(1).lower() if match else None
 
-    A one-letter scheme is a Windows drive (`C:\\media\\a.png`), so a local path too.
-    """
-    match = _SCHEME.match(value)
-    if match is None or len(match.group(1)) == 1:
-        return None
-    return match.group(1).lower()
+
+def sample_host(value: str) -> str:
+    match = _URL.match(value)
+    return (match.group(2) or "") if match else ""
 
 
 def sample_extension(value: str, scheme: str | None) -> str:
-    path = urlsplit(value).path if scheme else value
+    """The file extension, lower-cased: of the URL's path (not its query), or of the path."""
+    match = _URL.match(value) if scheme else None
+    path = match.group(3) if match else value
     return os.path.splitext(path.replace("\\", "/").rsplit("/", 1)[-1])[1].lower()
 
 
-def media_headers(lang: Language) -> Iterator[tuple[tuple[str | int, ...], Header]]:
+def media_headers(lang: Language) -> list[tuple[tuple[str | int, ...], Header]]:
     """Every header that needs a media sample, with its path inside the language."""
+    found: list[tuple[tuple[str | int, ...], Header]] = []
     if lang.header is not None and lang.header.format in SAMPLE_FORMATS:
-        yield ("header",), lang.header
-    for index, card in enumerate(lang.carousel or []):
+        found.append((("header",), lang.header))
+    for index, card in enumerate(lang.carousel or ()):
         if card.header is not None and card.header.format in SAMPLE_FORMATS:
-            yield ("carousel", index, "header"), card.header
+            found.append((("carousel", index, "header"), card.header))
+    return found
 
 
 def _where(path: tuple[str | int, ...]) -> str:
@@ -106,7 +111,7 @@ def header_format(ctx: LanguageContext) -> Iterator[Finding]:
     if header is not None and header.format not in HEADER_FORMATS:
         yield Finding(
             ("header", "format"),
-            f"header format '{header.format}' must be one of {', '.join(HEADER_FORMATS)}",
+            f"header format '{clip(header.format)}' must be one of {', '.join(HEADER_FORMATS)}",
         )
 
 
@@ -152,15 +157,15 @@ def media_sample(ctx: LanguageContext) -> Iterator[Finding]:
             continue
         value = header.examples[0]
         scheme = sample_scheme(value)
-        if scheme is None or (scheme == "https" and urlsplit(value).netloc):
+        if scheme is None or (scheme == "https" and sample_host(value)):
             continue
         if scheme == "http":
-            message = f"{where} sample '{_clip(value)}' uses http://; Meta fetches media over HTTPS"
+            message = f"{where} sample '{clip(value)}' uses http://; Meta fetches media over HTTPS"
         elif scheme == "https":
-            message = f"{where} sample '{_clip(value)}' has no host"
+            message = f"{where} sample '{clip(value)}' has no host"
         else:
             message = (
-                f"{where} sample '{_clip(value)}' is a {scheme}: URL; use an HTTPS URL or "
+                f"{where} sample '{clip(value)}' is a {scheme}: URL; use an HTTPS URL or "
                 "a local file path"
             )
         yield Finding((*path, "examples", 0), message)
@@ -215,24 +220,24 @@ def _media_problem(
     ext = sample_extension(value, scheme)
     if scheme is not None:
         if ext in KNOWN_MEDIA_EXTENSIONS and ext not in accepted:
-            return f"sample '{_clip(value)}' is a {ext} file; {fmt} must be {label}"
+            return f"sample '{clip(value)}' is a {ext} file; {fmt} must be {label}"
         return None
     if ext not in accepted:
         kind = f"a {ext} file" if ext else "a file without an extension"
-        return f"sample '{_clip(value)}' is {kind}; {fmt} must be {label}"
+        return f"sample '{clip(value)}' is {kind}; {fmt} must be {label}"
     if folder is None:
         return None
     file = folder / value
     try:
         info = file.stat()
-    except OSError:
-        return f"sample file '{_clip(value)}' does not exist (looked in {folder})"
+    except (OSError, ValueError):  # ValueError: a NUL character in the path
+        return f"sample file '{clip(value)}' does not exist (looked in {folder})"
     if not stat.S_ISREG(info.st_mode):
-        return f"sample '{_clip(value)}' is not a file"
+        return f"sample '{clip(value)}' is not a file"
     size = info.st_size
     if size > largest:
         return (
-            f"sample file '{_clip(value)}' is {size / MB:.1f} MB; {fmt} is limited to "
+            f"sample file '{clip(value)}' is {size / MB:.1f} MB; {fmt} is limited to "
             f"{largest // MB} MB"
         )
     return None
@@ -292,5 +297,11 @@ def ttl_in_category(
         )
 
 
-def _clip(value: str, width: int = 60) -> str:
+_CONTROL = {**{c: f"\\x{c:02x}" for c in (*range(32), 127)}, 9: "\\t", 10: "\\n", 13: "\\r"}
+
+
+def clip(value: str, width: int = 60) -> str:
+    """A value from the file, quotable in a one-line message: control characters spelled out,
+    long values cut (shared by the category and carousel rules)."""
+    value = value.translate(_CONTROL)
     return value if len(value) <= width else value[: width - 3] + "..."
