@@ -2,9 +2,10 @@
 
 Like octoDNS's loader, every mapping key and sequence item keeps its line and column, so a
 problem found much later (a rule on a button text) can still point at the file. Unlike a plain
-`yaml.safe_load`, it refuses duplicate keys, non-string keys, tags beyond plain data, oversized
-files, deep nesting, recursive anchors and alias expansion bombs, and reports each as one
-`YamlError` with a position and a one-line message instead of a traceback.
+`yaml.safe_load`, it refuses duplicate keys, list or mapping keys, tags beyond plain data,
+oversized files, deep nesting, recursive anchors and alias expansion bombs, and reports each as
+one `YamlError` with a position and a one-line message instead of a traceback. Scalar keys such as
+`1:` or `yes:` are kept as the text written, and dates as text: no field of the format is either.
 
 The C parser (libyaml) builds the node graph; this module walks it once, resolving scalars with
 PyYAML's safe constructor, so parsing costs barely more than `yaml.load(..., CSafeLoader)`.
