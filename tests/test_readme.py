@@ -1,0 +1,35 @@
+"""The README is part of the product: its rule table and commands must match the code."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from wa_templates.cli.main import _register, cli
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_rule_table_is_in_sync_with_the_registry() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "readme_rules.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout
+
+
+def test_every_command_is_documented() -> None:
+    _register()
+    documented = set(re.findall(r"`wa-templates ([a-z]+)", README))
+    assert set(cli.commands) <= documented, set(cli.commands) - documented
+
+
+def test_quickstart_is_one_command_and_tests_are_the_ci_command() -> None:
+    assert "wa-templates plan --sandbox" in README
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "./scripts/test" in README and "./scripts/test" in ci
