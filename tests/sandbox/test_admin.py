@@ -236,3 +236,26 @@ def test_reset_empties_everything_but_the_serve_options(
     assert (state.channels, state.clock_offset_seconds, state.faults.latency_ms) == ({}, 0.0, 0)
     assert (state.config.max_templates, state.config.review_delay_minutes) == (7, 5.0)
     assert listed(client) == {}
+
+
+@pytest.mark.parametrize(("status", "code"), [(400, 1000), (401, 1200), (404, 1300), (503, 2000)])
+def test_injected_error_codes_follow_the_status(
+    client: httpx.Client, status: int, code: int
+) -> None:
+    client.put("/_sandbox/faults", json={"error_rate": 1, "error_status": status})
+    assert error_code(client.get(TEMPLATES)) == (status, code)
+
+
+def test_an_unexpected_failure_is_a_500_body_not_a_traceback(
+    client: httpx.Client, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from wa_templates.sandbox import operations
+
+    def broken(*args: Any) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(operations, "create", broken)
+    response = create(client)
+    assert error_code(response) == (500, 2000)
+    assert "boom" not in response.text
+    assert "boom" in caplog.text
