@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 
@@ -13,18 +14,23 @@ from wa_templates.diagnostics import Diagnostic, Severity
 GITHUB_CAP = 10
 """GitHub shows at most 10 annotations of each type per step; the rest become one notice."""
 
+# Messages quote template text, which may hold newlines or terminal escapes (YAML's "\e").
+# Shown raw they would split a diagnostic over two lines, breaking editors' problem matchers,
+# or let a file restyle the terminal; shown escaped, the reader still sees what is there.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
 
 def text(diagnostics: list[Diagnostic], files: int, color: bool) -> str:
     lines = []
     for d in diagnostics:
-        where = (
-            click.style(f"{d.file}:{d.line}:{d.column}:", bold=True)
-            if color
-            else (f"{d.file}:{d.line}:{d.column}:")
-        )
-        fg = "red" if d.severity is Severity.ERROR else "yellow"
-        rule = click.style(d.rule, fg=fg, bold=True) if color else d.rule
-        lines.append(f"{where} {rule} [{d.severity}] {d.message}")
+        where = f"{printable(d.file)}:{d.line}:{d.column}:"
+        rule = printable(d.rule)
+        if color:
+            where = click.style(where, bold=True)
+            fg = "red" if d.severity is Severity.ERROR else "yellow"
+            rule = click.style(rule, fg=fg, bold=True)
+        lines.append(f"{where} {rule} [{d.severity}] {printable(d.message)}")
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors
     summary = (
@@ -34,6 +40,19 @@ def text(diagnostics: list[Diagnostic], files: int, color: bool) -> str:
         summary = click.style(summary, fg="red" if errors else ("yellow" if warnings else "green"))
     lines.append(summary)
     return "\n".join(lines)
+
+
+def printable(value: str, keep: str = "") -> str:
+    """`value` on one line without terminal control: control characters (except those in
+    `keep`) written as escapes."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group(0)
+        if char in keep:
+            return char
+        return _NAMED_ESCAPES.get(char) or f"\\u{ord(char):04x}"
+
+    return _CONTROL.sub(escape, value)
 
 
 def _count(n: int, noun: str) -> str:
@@ -67,6 +86,8 @@ def github(diagnostics: Iterable[Diagnostic]) -> str:
 
 
 def _data(value: str) -> str:
+    # GitHub turns %0A back into a line break inside the annotation; other controls are escaped.
+    value = printable(value, keep="\r\n")
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
