@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import diagnose, only, source
 from wa_templates.check import check_paths, check_template
-from wa_templates.rules.media import MB, sample_extension, sample_scheme
+from wa_templates.load import load_file
+from wa_templates.rules.engine import Finding, LanguageContext
+from wa_templates.rules.media import (
+    MB,
+    media_file,
+    sample_extension,
+    sample_scheme,
+    template_folder,
+)
 
 OWN = {"WA701", "WA702", "WA703", "WA704", "WA801"}
 
@@ -154,6 +163,15 @@ def test_clean_media_template_has_no_findings_from_these_rules() -> None:
 
 
 # --- local files ---------------------------------------------------------------------------
+#
+# The engine's LanguageContext does not say which file it judges yet; WA704 checks local files
+# on disk when the context carries `file`. FileContext is that context, so these tests pin down
+# the check itself; the rule's other cases run through the engine above.
+
+
+@dataclass(slots=True)
+class FileContext(LanguageContext):
+    file: str = ""
 
 
 def write_template(folder: Path, fmt: str, sample: str) -> Path:
@@ -169,21 +187,26 @@ def sized(path: Path, size: int) -> None:
         handle.truncate(size)  # sparse: costs no disk
 
 
-def wa704(folder: Path) -> list[tuple[int, str, str]]:
-    report = check_paths([folder])
-    return [(d.line, d.severity.value, d.message) for d in report.diagnostics if d.rule == "WA704"]
+def wa704(file: Path) -> list[tuple[tuple[str | int, ...], str]]:
+    loaded = load_file(file)[0]
+    assert loaded is not None
+    template_ = loaded.template
+    ctx = FileContext(template_, "en_US", template_.languages["en_US"], str(file))
+    findings = list(media_file(ctx))
+    assert all(isinstance(f, Finding) for f in findings)
+    return [(f.path, f.message) for f in findings if isinstance(f, Finding)]
 
 
 def test_local_file_resolves_against_the_template_folder(tmp_path: Path) -> None:
-    write_template(tmp_path / "templates", "IMAGE", "media/banner.png")
+    file = write_template(tmp_path / "templates", "IMAGE", "media/banner.png")
     sized(tmp_path / "templates" / "media" / "banner.png", 1000)
-    assert wa704(tmp_path / "templates") == []
+    assert wa704(file) == []
 
 
 def test_missing_local_file_is_an_error(tmp_path: Path) -> None:
-    write_template(tmp_path, "IMAGE", "media/nope.png")
-    [(line, severity, message)] = wa704(tmp_path)
-    assert (line, severity) == (5, "error")
+    file = write_template(tmp_path, "IMAGE", "media/nope.png")
+    [(path, message)] = wa704(file)
+    assert path == ("header", "examples", 0)
     assert "does not exist" in message and "nope.png" in message
 
 
@@ -199,35 +222,43 @@ def test_missing_local_file_is_an_error(tmp_path: Path) -> None:
     ],
 )
 def test_local_file_size_limits(tmp_path: Path, fmt: str, name: str, size: int, bad: bool) -> None:
-    write_template(tmp_path, fmt, name)
+    file = write_template(tmp_path, fmt, name)
     sized(tmp_path / name, size)
-    found = wa704(tmp_path)
+    found = wa704(file)
     assert bool(found) is bad
     if bad:
-        [(_, _, message)] = found
+        [(_, message)] = found
         assert f"{size / MB:.1f} MB" in message and f"{fmt} is limited to" in message
 
 
 def test_local_path_with_a_nul_character_is_reported_not_raised(tmp_path: Path) -> None:
-    write_template(tmp_path, "IMAGE", "a\\x00b.png")
-    [(_, _, message)] = wa704(tmp_path)
+    file = write_template(tmp_path, "IMAGE", "a\\x00b.png")
+    [(_, message)] = wa704(file)
     assert "does not exist" in message and "a\\x00b.png" in message
 
 
 def test_local_folder_instead_of_file(tmp_path: Path) -> None:
-    write_template(tmp_path, "IMAGE", "dir.png")
+    file = write_template(tmp_path, "IMAGE", "dir.png")
     (tmp_path / "dir.png").mkdir()
-    [(_, _, message)] = wa704(tmp_path)
+    [(_, message)] = wa704(file)
     assert "not a file" in message
 
 
-def test_ignore_suppresses_the_corpus_level_rule(tmp_path: Path) -> None:
-    file = write_template(tmp_path, "IMAGE", "nope.png")
-    file.write_text(
-        file.read_text().replace("languages:", "ignore: {WA704: uploaded by CI}\nlanguages:"),
-        encoding="utf-8",
+def test_template_folder_needs_an_existing_file(tmp_path: Path) -> None:
+    file = write_template(tmp_path, "IMAGE", "a.png")
+    lang = source(file.read_text()).template
+    assert template_folder(FileContext(lang, "en_US", lang.languages["en_US"], str(file))) == (
+        tmp_path
     )
-    assert wa704(tmp_path) == []
+    gone = FileContext(lang, "en_US", lang.languages["en_US"], str(tmp_path / "gone.yaml"))
+    assert template_folder(gone) is None
+    assert template_folder(LanguageContext(lang, "en_US", lang.languages["en_US"])) is None
+
+
+def test_local_extension_is_judged_through_validate(tmp_path: Path) -> None:
+    write_template(tmp_path, "IMAGE", "media/banner.webp")
+    found = [d for d in check_paths([tmp_path]).diagnostics if d.rule == "WA704"]
+    assert [(d.line, d.severity.value) for d in found] == [(5, "error")]
 
 
 def test_template_without_a_file_skips_the_disk(tmp_path: Path) -> None:

@@ -2,8 +2,11 @@
 
 Media samples (`examples[0]` of an IMAGE, VIDEO, DOCUMENT or GIF header, top level or on a
 carousel card) are either an HTTPS URL or a local file that `apply` uploads first. Local paths
-resolve against the template file's folder, which only corpus-level rules can see (they get the
-`Source`), so WA704 runs at that level; every other rule here is per language or per template.
+resolve against the template file's folder. The engine does not yet tell a rule which file it
+judges, so WA704 checks a local file's existence and size only when the context carries the
+file (`file`, a path); until then it judges local samples by their extension, and apply reports
+a missing file when it tries to upload it. (A corpus-level rule sees the Source, but validate
+hands corpus rules slim stand-ins without headers for large trees, so that is no way round.)
 
 Time-to-live is split so that one bad value gets one finding: WA801 reports a value that no
 category accepts (anything but -1 or 30 to 2,592,000 seconds), and the category rules WA507,
@@ -15,10 +18,9 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
-from wa_templates.load import Source
 from wa_templates.model import HEADER_FORMATS, Header, Language, TemplateFile
 from wa_templates.rules.engine import Finding, LanguageContext, TemplateContext, rule
 
@@ -177,36 +179,36 @@ def media_sample(ctx: LanguageContext) -> Iterator[Finding]:
     "IMAGE jpeg/png <= 5 MB, VIDEO mp4/3gpp <= 16 MB, DOCUMENT <= 100 MB "
     "(by extension for URLs; extension, existence and size for local files)",
     "L1",
-    level="corpus",
 )
-def media_file(sources: list[Source]) -> Iterable[tuple[Source, Finding]]:
-    for source in sources:
-        folder: Path | None = None
-        folder_known = False
-        for code, lang in source.template.languages.items():
-            for path, header in media_headers(lang):
-                limits = MEDIA_LIMITS.get(header.format)
-                if limits is None or not header.examples:
-                    continue
-                value = header.examples[0].strip()
-                scheme = sample_scheme(value)
-                if not value or scheme not in (None, "https", "http"):
-                    continue  # WA703's to report
-                if scheme is None and not folder_known:
-                    folder, folder_known = _folder(source), True
-                message = _media_problem(header.format, value, scheme, limits, folder)
-                if message:
-                    where = _where(path)
-                    yield (
-                        source,
-                        Finding(("languages", code, *path, "examples", 0), f"{where} {message}"),
-                    )
+def media_file(ctx: LanguageContext) -> Iterator[Finding]:
+    folder: Path | None = None
+    folder_known = False
+    for path, header in media_headers(ctx.lang):
+        limits = MEDIA_LIMITS.get(header.format)
+        if limits is None or not header.examples:
+            continue
+        value = header.examples[0].strip()
+        scheme = sample_scheme(value)
+        if not value or scheme not in (None, "https", "http"):
+            continue  # WA703's to report
+        if scheme is None and not folder_known:
+            folder, folder_known = template_folder(ctx), True
+        message = _media_problem(header.format, value, scheme, limits, folder)
+        if message:
+            yield Finding((*path, "examples", 0), f"{_where(path)} {message}")
 
 
-def _folder(source: Source) -> Path | None:
-    # A template that did not come from a file (a sandbox payload) has no folder to resolve in.
-    file = Path(source.path)
-    return file.parent if file.is_file() else None
+def template_folder(ctx: LanguageContext) -> Path | None:
+    """The folder of the file being judged, when the context says which file that is.
+
+    LanguageContext has no file yet (a template may come from a payload, with no file at all);
+    an engine that sets `file` on the context switches on WA704's existence and size checks.
+    """
+    file = getattr(ctx, "file", None)
+    if not isinstance(file, str) or not file:
+        return None
+    path = Path(file)
+    return path.parent if path.is_file() else None
 
 
 def _media_problem(
