@@ -4,6 +4,9 @@
 stricter reading decides where the two differ and Meta's where 8x8 says nothing. Card rules are
 split so that one missing piece is reported once: a missing or wrong card header is WA604, a
 missing card body WA605 (or WA607 when other cards have one), differing buttons WA607.
+Card buttons are left here by buttons.py and variables.py, so card URL variables are WA608's,
+except a URL variable without any sample (WA408, for every button); card bodies' variables are
+the WA3xx rules', card media samples WA703/WA704's.
 """
 
 from __future__ import annotations
