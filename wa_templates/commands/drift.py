@@ -1,0 +1,100 @@
+"""`wa-templates drift`: how the channel differs from the repository, for a scheduled job.
+
+Read-only: it lists the channel once and never creates, deletes or uploads anything.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from wa_templates import drift
+from wa_templates.cli.options import use_color
+from wa_templates.cli.target import open_provider, target_options
+from wa_templates.config import find_project
+from wa_templates.plan.prepare import InvalidTemplates, checked_templates, plan_options
+from wa_templates.render import diagnostics as render_diagnostics
+
+EXIT_DRIFT = 2
+
+_FAIL_ON_HELP = (
+    "Which findings count as drift (exit 2): comma-separated kinds "
+    f"({', '.join(drift.KINDS)}), severities (info, warning, error; each with everything "
+    "worse), `unmanaged` for templates on the channel the repository does not manage, or "
+    "`none`. The default, warning, counts every warning and error, so a paused, flagged or "
+    "edited template is drift; pending_review and in_appeal, which only need waiting, are not."
+)
+
+
+def _fail_on(ctx: click.Context, param: click.Parameter, value: str) -> drift.FailOn:
+    try:
+        return drift.parse_fail_on(value)
+    except drift.FailOnError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
+@click.command("drift")
+@target_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, markdown for the body of a GitHub issue, json for tools.",
+)
+@click.option(
+    "--fail-on",
+    "fail_on",
+    default=drift.DEFAULT_FAIL_ON,
+    show_default=True,
+    metavar="KINDS",
+    callback=_fail_on,
+    help=_FAIL_ON_HELP,
+)
+def command(target: str | None, sandbox: bool, fmt: str, fail_on: drift.FailOn) -> None:
+    """Report templates that differ from the repository or that Meta paused, rejected, flagged,
+    disabled or recategorised. Exit 0 without drift, 2 with drift, 1 on error."""
+    project = find_project()
+    options = plan_options(project)
+    try:
+        report = checked_templates(project)
+    except InvalidTemplates as exc:
+        click.echo(
+            render_diagnostics.text(exc.report.diagnostics, exc.report.files, use_color(None)),
+            err=True,
+        )
+        click.echo("error: the templates have errors; the channel was not read", err=True)
+        raise click.exceptions.Exit(1) from None
+    for source in report.sources:
+        # Next steps name files as a reader of the repository (or of the issue) finds them.
+        source.path = _from_root(source.path, project.root)
+    provider = open_provider(project, target, sandbox)
+    try:
+        items = provider.list_templates()
+    finally:
+        provider.close()
+    result = drift.build(report.sources, items, provider.description, options, fail_on)
+    click.echo(_render(result, fmt), color=use_color() if fmt == "text" else False)
+    raise click.exceptions.Exit(EXIT_DRIFT if result.drift else 0)
+
+
+def _from_root(path: str, root: Path) -> str:
+    given = Path(os.path.abspath(path))
+    absolute = given.parent.resolve() / given.name  # the root is resolved: so is this
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        return path
+
+
+def _render(report: drift.DriftReport, fmt: str) -> str:
+    from wa_templates.render import drift as render_drift
+
+    if fmt == "json":
+        return render_drift.as_json(report)
+    if fmt == "markdown":
+        return render_drift.markdown(report)
+    return render_drift.text(report, use_color())

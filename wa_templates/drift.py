@@ -1,0 +1,446 @@
+"""Drift: how the channel has moved away from the repository, and what Meta did to templates.
+
+Two axes are kept apart, as Argo CD keeps them. Sync asks whether the channel holds what the
+repository says (Synced; OutOfSync when edited outside git or not applied yet; Missing when not
+on the channel). Health asks whether the template can be sent (findings.HEALTH: Healthy,
+Progressing, Suspended, Degraded, plus Missing and Unknown). A template can be Synced and
+Suspended, or OutOfSync and Healthy: the two need different people to act.
+
+Drift reads the channel once and never changes it. It compares exactly what plan compares (the
+canonical forms of `normalise`), so a template plan calls unchanged is never out of sync.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from wa_templates.diff import FieldChange, diff
+from wa_templates.findings import HEALTH, LIVE, NEVER_APPROVED, SENDABLE, status_findings
+from wa_templates.load import Source
+from wa_templates.normalise import align_samples, canonical
+from wa_templates.plan.build import (
+    PlanOptions,
+    Remote,
+    fingerprint,
+    parse_remote,
+    version_name,
+    versions_on_channel,
+)
+from wa_templates.plan.model import Finding
+from wa_templates.provider.base import ListItem
+
+FORMAT_VERSION = "1.0"
+
+SYNC = ("Synced", "OutOfSync", "Missing", "Unknown", "Superseded")
+"""Unknown: the channel's content could not be read. Superseded: an older version of a
+`versioning: suffix` template, reported only while it is still the one being sent."""
+HEALTHS = ("Degraded", "Missing", "Suspended", "Unknown", "Progressing", "Healthy")
+"""Worst first: the order findings are grouped in."""
+SEVERITIES = ("info", "warning", "error")
+
+KINDS: dict[str, str] = {
+    "out_of_sync": "warning",
+    "missing": "error",
+    "extra_language": "warning",
+    "unreadable": "warning",
+    "pending_review": "info",
+    "rejected": "error",
+    "paused": "warning",
+    "disabled": "error",
+    "flagged": "warning",
+    "in_appeal": "info",
+    "pending_deletion": "warning",
+    "category_changed": "warning",
+    "unknown_status": "warning",
+}
+"""Every finding kind drift reports, with its severity."""
+
+DEFAULT_FAIL_ON = "warning"
+"""Every warning and error counts as drift (a paused template does); pending_review and
+in_appeal, which only need waiting, do not."""
+
+_FIELDS_NAMED = 4
+"""Differing fields named in a one-line detail before 'and N more'."""
+
+
+class FailOnError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class FailOn:
+    """Which findings make drift exit 2: named kinds, a severity and up, and/or unmanaged."""
+
+    spec: str
+    kinds: frozenset[str] = frozenset()
+    severity: str | None = None
+    """The lowest severity that counts; None when only named kinds count."""
+    unmanaged: bool = False
+    """Whether templates on the channel that the repository does not manage count too."""
+
+    def counts(self, finding: DriftFinding) -> bool:
+        if finding.kind in self.kinds:
+            return True
+        if self.severity is None or finding.severity not in SEVERITIES:
+            return False
+        return SEVERITIES.index(finding.severity) >= SEVERITIES.index(self.severity)
+
+
+def parse_fail_on(spec: str) -> FailOn:
+    """`--fail-on`: comma-separated kinds, severities (each meaning 'this and worse'),
+    `unmanaged`, or `none` alone for a report that never fails."""
+    tokens = [t.strip().lower() for t in spec.split(",")]
+    if not any(tokens):
+        raise FailOnError("give at least one kind or severity, or `none`")
+    if "none" in tokens:
+        if len(tokens) > 1:
+            raise FailOnError("`none` cannot be combined with anything else")
+        return FailOn("none")
+    unknown = [t for t in tokens if t not in KINDS and t not in SEVERITIES and t != "unmanaged"]
+    if unknown:
+        choices = ", ".join([*SEVERITIES, *KINDS, "unmanaged", "none"])
+        raise FailOnError(f"unknown {', '.join(repr(t) for t in unknown)}; choose from {choices}")
+    severities = [t for t in tokens if t in SEVERITIES]
+    return FailOn(
+        spec=",".join(dict.fromkeys(tokens)),
+        kinds=frozenset(t for t in tokens if t in KINDS),
+        severity=min(severities, key=SEVERITIES.index) if severities else None,
+        unmanaged="unmanaged" in tokens,
+    )
+
+
+@dataclass(slots=True)
+class Resource:
+    """One managed name + language, where it stands on both axes."""
+
+    template: str
+    name: str
+    """The registered name: for a versioned template, its current version's."""
+    language: str
+    sync: str
+    health: str
+    status: str | None
+    category: str | None
+    source: str
+
+
+@dataclass(slots=True)
+class DriftFinding:
+    name: str
+    language: str
+    kind: str
+    severity: str
+    health: str
+    sync: str
+    detail: str
+    """One line."""
+    next_step: str
+    template: str = ""
+    changes: list[FieldChange] = field(default_factory=list)
+    """For out_of_sync: the differing fields, channel (before) against repository (after)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "language": self.language,
+            "kind": self.kind,
+            "severity": self.severity,
+            "health": self.health,
+            "sync": self.sync,
+            "detail": self.detail,
+            "next_step": self.next_step,
+        }
+
+
+@dataclass(slots=True)
+class DriftReport:
+    target: str
+    fingerprint: str
+    fail_on: FailOn
+    resources: list[Resource] = field(default_factory=list)
+    findings: list[DriftFinding] = field(default_factory=list)
+    unmanaged: list[dict[str, str]] = field(default_factory=list)
+    format_version: str = FORMAT_VERSION
+
+    @property
+    def counted(self) -> list[DriftFinding]:
+        return [f for f in self.findings if self.fail_on.counts(f)]
+
+    @property
+    def drift(self) -> bool:
+        return bool(self.counted) or (self.fail_on.unmanaged and bool(self.unmanaged))
+
+    def summary(self) -> dict[str, Any]:
+        sync = Counter(r.sync for r in self.resources)
+        health = Counter(r.health for r in self.resources)
+        severity = Counter(f.severity for f in self.findings)
+        return {
+            "resources": len(self.resources),
+            "sync": {s: sync[s] for s in SYNC if s != "Superseded"},
+            "health": {h: health[h] for h in reversed(HEALTHS)},
+            "findings": len(self.findings),
+            "severity": {s: severity[s] for s in reversed(SEVERITIES)},
+            "counted": len(self.counted),
+            "unmanaged": len(self.unmanaged),
+            "fail_on": self.fail_on.spec,
+        }
+
+
+def to_json(report: DriftReport) -> dict[str, Any]:
+    return {
+        "format_version": report.format_version,
+        "target": report.target,
+        "drift": report.drift,
+        "findings": [f.as_dict() for f in report.findings],
+        "unmanaged": report.unmanaged,
+        "summary": report.summary(),
+    }
+
+
+def build(
+    sources: list[Source],
+    items: list[ListItem],
+    target: str,
+    options: PlanOptions | None = None,
+    fail_on: FailOn | None = None,
+) -> DriftReport:
+    options = options or PlanOptions()
+    remote = parse_remote(items)
+    report = DriftReport(target, fingerprint(items), fail_on or parse_fail_on(DEFAULT_FAIL_ON))
+    managed: set[str] = set()
+    for source in sorted(sources, key=lambda s: s.template.name):
+        template = source.template
+        if _ignored(template.name, options):
+            continue
+        managed.add(template.name)
+        if (template.versioning or options.versioning) == "suffix":
+            versions = versions_on_channel(template.name, remote)
+            managed |= set(versions.values())
+            _versioned(report, source, versions, remote)
+        else:
+            _name(report, source, template.name, remote.get(template.name, {}), None)
+    for name in sorted(set(remote) - managed):
+        if not _ignored(name, options):
+            report.unmanaged.extend(
+                {"name": name, "language": r.language, "status": r.status, "category": r.category}
+                for r in sorted(remote[name].values(), key=lambda r: r.language)
+            )
+    return report
+
+
+def _ignored(name: str, options: PlanOptions) -> bool:
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in options.ignore)
+
+
+def _versioned(
+    report: DriftReport,
+    source: Source,
+    versions: dict[int, str],
+    remote: dict[str, dict[str, Remote]],
+) -> None:
+    """Compare the current (newest) version, which must hold the repository's content; while
+    it cannot be sent yet, the older version still being sent is watched for health too."""
+    template = source.template
+    if not versions:
+        _name(report, source, template.name, {}, None)
+        return
+    current = max(versions)
+    languages = remote[versions[current]]
+    _name(report, source, versions[current], languages, current)
+    for code in sorted(template.languages):
+        r = languages.get(code)
+        if r is not None and r.status in SENDABLE:
+            continue
+        older = next(
+            (
+                (n, remote[versions[n]][code])
+                for n in sorted(versions, reverse=True)
+                if n < current and code in remote[versions[n]]
+            ),
+            None,
+        )
+        if older is None or older[1].status not in LIVE:
+            continue
+        number, sent = older
+        if sent.status in SENDABLE:
+            # The newest version is not sendable yet; say which one goes out meanwhile.
+            for finding in report.findings:
+                if (finding.name, finding.language) == (versions[current], code) and (
+                    finding.kind in ("pending_review", "in_appeal", "rejected", "missing")
+                ):
+                    finding.detail += f"; '{sent.name}' (version {number}) is sent meanwhile"
+        for finding in _status(sent, source, "Superseded"):
+            finding.detail += f" (version {number}, still sent while '{versions[current]}' is not)"
+            report.findings.append(finding)
+
+
+def _name(
+    report: DriftReport,
+    source: Source,
+    name: str,
+    languages: dict[str, Remote],
+    version: int | None,
+) -> None:
+    template = source.template
+    statuses = {r.status for r in languages.values()}
+    for code in sorted(set(template.languages) | set(languages)):
+        r = languages.get(code)
+        if r is None:
+            _missing(report, source, name, code, version)
+            continue
+        health = HEALTH.get(r.status, "Unknown")
+        if code not in template.languages:
+            sync = "OutOfSync"
+            report.findings.append(
+                _sync_finding(
+                    source,
+                    r,
+                    "extra_language",
+                    health,
+                    sync,
+                    f"on the channel but not in {source.path}",
+                    f"add {code} to {source.path} if it is meant to stay; apply can remove it "
+                    "only by deleting the whole name, which it refuses once any language of "
+                    "it was approved",
+                )
+            )
+        else:
+            changes = _differences(source, code, r)
+            if changes is None:
+                sync = "Unknown"
+                report.findings.append(
+                    _sync_finding(
+                        source,
+                        r,
+                        "unreadable",
+                        health,
+                        sync,
+                        "the channel's content could not be read, so it cannot be compared",
+                        "check it in WhatsApp Manager; plan and apply leave it untouched",
+                    )
+                )
+            elif changes:
+                sync = "OutOfSync"
+                report.findings.append(
+                    _sync_finding(
+                        source,
+                        r,
+                        "out_of_sync",
+                        health,
+                        sync,
+                        f"differs from the repository in {_fields(changes)}: edited outside git, "
+                        "or not applied yet",
+                        _resync_step(source, name, statuses, version),
+                        changes,
+                    )
+                )
+            else:
+                sync = "Synced"
+        report.resources.append(
+            Resource(template.name, name, code, sync, health, r.status, r.category, source.path)
+        )
+        report.findings.extend(_status(r, source, sync))
+
+
+def _missing(
+    report: DriftReport, source: Source, name: str, code: str, version: int | None
+) -> None:
+    template = source.template
+    where = f" (version {version} of {template.name})" if version else ""
+    report.resources.append(
+        Resource(template.name, name, code, "Missing", "Missing", None, None, source.path)
+    )
+    report.findings.append(
+        DriftFinding(
+            name,
+            code,
+            "missing",
+            KINDS["missing"],
+            "Missing",
+            "Missing",
+            f"in {source.path} but not on the channel{where}",
+            "create it with `wa-templates apply`; if it was approved and deleted outside git, "
+            "the name stays locked for 30 days and it needs a new name",
+            template.name,
+        )
+    )
+
+
+def _differences(source: Source, code: str, r: Remote) -> list[FieldChange] | None:
+    """What plan would change, channel (before) against repository (after); None if unreadable."""
+    if r.content is None:
+        return None
+    category = source.template.category
+    local, remote = align_samples(canonical(source.template.languages[code], category), r.content)
+    changes = diff(remote, local)
+    if category != r.category and r.status not in LIVE:
+        # A live template's category is Meta's doing, reported as category_changed instead.
+        changes.insert(0, FieldChange("category", r.category, category))
+    return changes
+
+
+def _fields(changes: list[FieldChange]) -> str:
+    paths = [c.path for c in changes]
+    if len(paths) > _FIELDS_NAMED:
+        return ", ".join(paths[:_FIELDS_NAMED]) + f" and {len(paths) - _FIELDS_NAMED} more"
+    return ", ".join(paths)
+
+
+def _resync_step(source: Source, name: str, statuses: set[str], version: int | None) -> str:
+    keep = f"if the channel is right, copy its content into {source.path}"
+    if statuses <= NEVER_APPROVED:
+        return f"if the repository is right, `wa-templates apply` recreates '{name}'; {keep}"
+    if version is not None:
+        following = version_name(source.template.name, version + 1)
+        return f"if the repository is right, `wa-templates apply` creates '{following}'; {keep}"
+    return (
+        f"{keep}; if the repository is right, 8x8 cannot edit a live template: give the "
+        "content a new name or set `versioning: suffix`"
+    )
+
+
+def _sync_finding(
+    source: Source,
+    r: Remote,
+    kind: str,
+    health: str,
+    sync: str,
+    detail: str,
+    step: str,
+    changes: list[FieldChange] | None = None,
+) -> DriftFinding:
+    return DriftFinding(
+        r.name,
+        r.language,
+        kind,
+        KINDS[kind],
+        health,
+        sync,
+        detail,
+        step,
+        source.template.name,
+        changes or [],
+    )
+
+
+def _status(r: Remote, source: Source, sync: str) -> list[DriftFinding]:
+    found: list[Finding] = status_findings(
+        r.raw, r.name, r.language, r.status, r.category, source.template.category, source.path
+    )
+    return [
+        DriftFinding(
+            f.name,
+            f.language,
+            f.kind,
+            f.severity,
+            f.health or "Unknown",
+            sync,
+            f.message,
+            f.next_step,
+            source.template.name,
+        )
+        for f in found
+    ]
