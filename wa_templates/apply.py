@@ -26,6 +26,7 @@ from wa_templates.provider.base import Provider
 from wa_templates.provider.errors import RateLimitError
 
 HOUR = 3600.0
+RATE_LIMITED = "not created: hourly rate limit reached"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,10 @@ class _RateGate:
             if not self.options.wait_for_rate_limit:
                 self.stopped = True
 
+    def closed(self) -> bool:
+        with self.lock:
+            return self.stopped
+
     def pass_through(self) -> bool:
         """False when creates have stopped; with waiting, sleeps out the window first."""
         with self.lock:
@@ -106,14 +111,21 @@ def apply_plan(plan: Plan, provider: Provider, options: ApplyOptions | None = No
     lock = threading.Lock()
 
     def record(result: Result) -> None:
+        # Under the lock: progress output from several workers must not interleave.
         with lock:
             report.results.append(result)
-        options.on_result(result)
+            options.on_result(result)
 
     def run_unit(name: str) -> None:
         changes = sorted(units[name], key=lambda c: c.language)
+        creates = [c for c in changes if c.action in (Action.CREATE, Action.RECREATE)]
         if any(c.action in (Action.RECREATE, Action.DELETE) for c in changes):
             address = f"template.{name}"
+            if creates and gate.closed():
+                # Deleting now would leave the name gone until the window opens again.
+                for change in creates:
+                    record(Result(change.address, "skip", False, RATE_LIMITED))
+                return
             try:
                 provider.delete_template(name)
             except WaError as exc:
@@ -131,16 +143,15 @@ def apply_plan(plan: Plan, provider: Provider, options: ApplyOptions | None = No
                 return
             languages = ", ".join(sorted({c.language for c in changes}))
             record(Result(address, "delete", True, f"deleted (all languages: {languages})"))
-        for change in changes:
-            if change.action in (Action.CREATE, Action.RECREATE):
-                _create(change, provider, options, cache, gate, record)
+        for change in creates:
+            _create(change, provider, options, cache, gate, record)
 
     with ThreadPoolExecutor(max_workers=max(1, options.concurrency)) as pool:
         for future in [pool.submit(run_unit, name) for name in sorted(units)]:
             future.result()
     report.rate_limited_until = gate.until if gate.stopped else None
     report.remaining = sum(
-        1 for r in report.results if r.operation == "skip" and "rate limit" in r.message
+        1 for r in report.results if r.operation == "skip" and r.message == RATE_LIMITED
     )
     return report
 
@@ -154,7 +165,7 @@ def _create(
     record: Callable[[Result], None],
 ) -> None:
     if not gate.pass_through():
-        record(Result(change.address, "skip", False, "not created: hourly rate limit reached"))
+        record(Result(change.address, "skip", False, RATE_LIMITED))
         return
     assert change.payload is not None
     base = options.project_root
@@ -168,7 +179,7 @@ def _create(
             gate.hit(exc)
             if gate.pass_through():
                 continue  # waited out the window: try this one again
-            record(Result(change.address, "skip", False, "not created: hourly rate limit reached"))
+            record(Result(change.address, "skip", False, RATE_LIMITED))
             return
         except WaError as exc:
             record(Result(change.address, "create", False, str(exc)))

@@ -7,9 +7,11 @@ maps the file's SHA-256 to that URL, so an unchanged file is never uploaded agai
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import json
+import logging
 import os
 import tempfile
 import threading
@@ -20,6 +22,8 @@ from wa_templates.errors import WaError
 from wa_templates.model import MEDIA_FORMATS
 from wa_templates.provider.base import CreatePayload, Provider
 
+log = logging.getLogger(__name__)
+
 
 def is_local(sample: str) -> bool:
     return "://" not in sample
@@ -29,9 +33,11 @@ class UploadCache:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
+        self._uploading: dict[str, threading.Lock] = {}
         try:
             loaded = json.loads(path.read_text(encoding="utf-8"))
-            self._urls: dict[str, str] = loaded if isinstance(loaded, dict) else {}
+            entries = loaded.items() if isinstance(loaded, dict) else ()
+            self._urls: dict[str, str] = {k: v for k, v in entries if isinstance(v, str)}
         except (OSError, ValueError):
             self._urls = {}
 
@@ -42,20 +48,33 @@ class UploadCache:
             raise WaError(f"{file}: cannot read media sample: {exc.strerror}") from None
         key = f"{provider.description}:{digest}"
         with self._lock:
-            if key in self._urls:
-                return self._urls[key]
-        url = provider.upload_file(file)
-        with self._lock:
-            self._urls[key] = url
-            self._save()
+            uploading = self._uploading.setdefault(key, threading.Lock())
+        # One upload per file even when two templates share it and run at the same time.
+        with uploading:
+            with self._lock:
+                if key in self._urls:
+                    return self._urls[key]
+            url = provider.upload_file(file)
+            with self._lock:
+                self._urls[key] = url
+                self._save()
         return url
 
     def _save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".uploads.")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(self._urls, handle, indent=2, sort_keys=True)
-        os.replace(tmp, self.path)
+        # The cache only saves uploads: failing to write it must not fail the create.
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".uploads.")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(self._urls, handle, indent=2, sort_keys=True)
+                os.replace(tmp, self.path)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError as exc:
+            log.warning("cannot save the upload cache %s: %s", self.path, exc)
 
 
 def resolve_media(

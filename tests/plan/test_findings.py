@@ -1,0 +1,76 @@
+"""Status findings: what Meta did to a template, reported with a next step, never a change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from wa_templates.findings import remote_extras, status_findings
+
+
+def kinds(
+    item: dict[str, Any], status: str, category: str = "UTILITY", local: str | None = None
+) -> list[tuple[str, str]]:
+    return [
+        (f.kind, f.severity)
+        for f in status_findings(item, "t", "en_US", status, category, local, "templates/t.yaml")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("APPROVED", []),
+        ("PENDING", [("pending_review", "info")]),
+        ("REJECTED", [("rejected", "error")]),
+        ("PAUSED", [("paused", "warning")]),
+        ("DISABLED", [("disabled", "error")]),
+        ("FLAGGED", [("flagged", "warning")]),
+        ("IN_APPEAL", [("in_appeal", "info")]),
+        ("PENDING_DELETION", [("pending_deletion", "warning")]),
+        ("LIMBO", [("unknown_status", "warning")]),
+        ("", [("unknown_status", "warning")]),
+    ],
+)
+def test_each_status_has_its_finding(status: str, expected: list[tuple[str, str]]) -> None:
+    assert kinds({}, status) == expected
+
+
+def test_rejection_reason_and_its_own_next_step() -> None:
+    [f] = status_findings(
+        {"reason": "INCORRECT_CATEGORY"}, "t", "en_US", "REJECTED", "UTILITY", "UTILITY"
+    )
+    assert "INCORRECT_CATEGORY" in f.message and "category" in f.next_step
+    assert f.health == "Degraded"
+    [unknown] = status_findings({}, "t", "en_US", "REJECTED", "UTILITY", None)
+    assert "reason not reported" in unknown.message
+
+
+def test_pause_title_picks_the_step() -> None:
+    item = {"otherInfo": {"title": "SECOND_PAUSE", "description": "..."}}
+    [f] = status_findings(item, "t", "en_US", "PAUSED", "UTILITY", None)
+    assert "SECOND_PAUSE" in f.message and "6 h" in f.next_step
+    [pacing] = status_findings({}, "t", "en_US", "PAUSED", "MARKETING", None)
+    assert "pacing" in pacing.next_step
+
+
+def test_flagged_names_the_disable_date() -> None:
+    item = {"disableInfo": {"disableDate": "2024-06-01"}}
+    [f] = status_findings(item, "t", "en_US", "FLAGGED", "UTILITY", None)
+    assert "2024-06-01" in f.message
+
+
+def test_category_changed_by_meta_on_a_live_template_is_a_finding() -> None:
+    assert kinds({}, "APPROVED", "MARKETING", "UTILITY") == [("category_changed", "warning")]
+    [f] = status_findings({}, "t", "en_US", "APPROVED", "MARKETING", "UTILITY", "templates/t.yaml")
+    assert "category: MARKETING" in f.next_step and "templates/t.yaml" in f.next_step
+    # Not live: the difference is the file's to fix (plan recreates), not Meta's doing.
+    assert kinds({}, "REJECTED", "MARKETING", "UTILITY") == [("rejected", "error")]
+    # Unmanaged: nothing to compare with.
+    assert kinds({}, "APPROVED", "MARKETING", None) == []
+
+
+def test_remote_extras_tolerate_junk() -> None:
+    assert remote_extras({"otherInfo": "x", "disableInfo": 3}) == (None, None, None)
+    assert remote_extras({"rejectedReason": "SCAM"}) == ("SCAM", None, None)
