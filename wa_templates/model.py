@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
 CATEGORIES = ("AUTHENTICATION", "MARKETING", "UTILITY")
 HEADER_FORMATS = ("TEXT", "IMAGE", "VIDEO", "DOCUMENT", "LOCATION", "GIF")
@@ -69,7 +69,7 @@ class Body(_Strict):
 
 class Footer(_Strict):
     text: str | None = None
-    code_expiration_minutes: int | None = Field(
+    code_expiration_minutes: StrictInt | None = Field(
         None, description="AUTHENTICATION only: Meta's footer 'This code expires in N minutes.'"
     )
 
@@ -93,7 +93,7 @@ class Button(_Strict):
     flow_id: str | None = None
     flow_action: str | None = Field(None, json_schema_extra=_enum("navigate", "data_exchange"))
     navigate_screen: str | None = None
-    ttl_minutes: int | None = None
+    ttl_minutes: StrictInt | None = None
 
 
 class Card(_Strict):
@@ -123,7 +123,7 @@ class TemplateFile(_Strict):
     allow_category_change: bool | None = Field(
         None, description="Let Meta recategorise instead of rejecting (8x8 default: true)."
     )
-    message_send_ttl_seconds: int | None = None
+    message_send_ttl_seconds: StrictInt | None = None
     ignore: dict[str, str] = Field(
         default_factory=dict, description="Rule ids to suppress for this template, with a reason."
     )

@@ -12,18 +12,10 @@ minus what a list item cannot show:
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import ValidationError
 
-from wa_templates.model import MEDIA_FORMATS, Card, Header, Language
-from wa_templates.payload import (
-    PayloadError,
-    collapse_auth_presets,
-    expand_auth_presets,
-    from_list_item,
-    from_payload,
-)
+from wa_templates.normalise import align_samples, canonical
+from wa_templates.payload import PayloadError, from_list_item, from_payload
 from wa_templates.provider.base import CreatePayload, ListItem
 
 GONE_STATUSES = frozenset({"DELETED", "PENDING_DELETION"})
@@ -41,33 +33,17 @@ def is_listed(item: ListItem, name: str, language: str) -> bool:
 
 
 def same_content(payload: CreatePayload, item: ListItem) -> bool:
-    """True when `item` shows what `payload` creates; False for anything else or unreadable."""
+    """True when `item` shows what `payload` creates; False for anything else or unreadable.
+
+    The comparison is plan's own (`wa_templates.normalise`), so "already created" here and
+    "no changes" in a plan can never disagree.
+    """
     try:
         local = from_payload(payload)
         remote = from_list_item(item)
     except (PayloadError, ValidationError, KeyError, TypeError, AttributeError):
         return False
-    mine = next(iter(local.languages.values()))
-    category = local.category
-    return _comparable(mine, category) == _comparable(remote.content, category)
-
-
-def _comparable(lang: Language, category: str) -> Language:
-    if category == "AUTHENTICATION":
-        # Expanding then collapsing turns an omitted add_security_recommendation into False,
-        # which is what the collapsed list item says for Meta's plain wording.
-        lang = collapse_auth_presets(expand_auth_presets(lang))
-    update: dict[str, Any] = {"header": _without_media_sample(lang.header)}
-    if lang.carousel is not None:
-        update["carousel"] = [_card(card) for card in lang.carousel]
-    return lang.model_copy(update=update)
-
-
-def _card(card: Card) -> Card:
-    return card.model_copy(update={"header": _without_media_sample(card.header)})
-
-
-def _without_media_sample(header: Header | None) -> Header | None:
-    if header is None or header.format not in MEDIA_FORMATS:
-        return header
-    return header.model_copy(update={"examples": []})
+    mine = canonical(next(iter(local.languages.values())), local.category)
+    theirs = canonical(remote.content, local.category)
+    mine, theirs = align_samples(mine, theirs)
+    return mine == theirs
