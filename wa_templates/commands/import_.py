@@ -1,0 +1,115 @@
+"""`wa-templates import`: write the channel's templates as files, so a repository can start from
+what is already registered (and plan then shows no changes)."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import click
+
+from wa_templates import importer
+from wa_templates.cli.target import open_provider, target_options
+from wa_templates.config import find_project
+from wa_templates.errors import WaError
+from wa_templates.load import display
+from wa_templates.plan.prepare import plan_options
+
+
+@click.command("import")
+@target_options
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    metavar="NAME",
+    help="Import only this template (repeatable).",
+)
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the files (default: the project's templates folder).",
+)
+@click.option("--force", is_flag=True, help="Replace files that differ from the channel.")
+def command(
+    target: str | None, sandbox: bool, only: tuple[str, ...], folder: Path | None, force: bool
+) -> None:
+    """Write the channel's templates as files, one per name with all its languages."""
+    project = find_project()
+    options = plan_options(project)
+    folder = folder if folder is not None else project.templates_dir
+    local = importer.local_files(folder)
+    suffixed = {name for name, files in local.by_name.items() if files[0][1].versioning == "suffix"}
+    provider = open_provider(project, target, sandbox)
+    try:
+        items = provider.list_templates()
+    finally:
+        provider.close()
+    channel = importer.from_channel(
+        items,
+        ignore=options.ignore,
+        versioned=lambda base: options.versioning == "suffix" or base in suffixed,
+    )
+    names = _selected(channel, only)
+    schema = project.root / importer.SCHEMA
+    failed = False
+    for name in names:
+        if name in channel.unreadable:
+            click.echo(
+                f"refused    {name}: the channel's content cannot be read: "
+                f"{channel.unreadable[name]}"
+            )
+            failed = True
+            continue
+        imported = channel.templates[name]
+        outcome = importer.place(
+            imported,
+            local,
+            folder,
+            provider.description,
+            schema if schema.is_file() else None,
+            force,
+        )
+        importer.write(outcome)
+        failed |= outcome.action == "refused"
+        click.echo(_line(outcome, imported))
+        for note in imported.notes:
+            click.echo(f"  note: {note}")
+    if not names:
+        click.echo(
+            "nothing to import: the channel has no templates"
+            + (" outside the `ignore` patterns" if channel.ignored else "")
+        )
+    raise click.exceptions.Exit(1 if failed else 0)
+
+
+def _selected(channel: importer.ChannelTemplates, only: tuple[str, ...]) -> list[str]:
+    every = sorted({*channel.templates, *channel.unreadable})
+    if not only:
+        return every
+    chosen: list[str] = []
+    problems: list[str] = []
+    for name in only:
+        owner = channel.owner(name)
+        if owner is not None:
+            chosen.append(owner)
+        elif name in channel.ignored:
+            problems.append(f"'{name}' matches the project's `ignore` patterns")
+        else:
+            hint = difflib.get_close_matches(name, every, n=1)
+            problems.append(
+                f"'{name}' is not on the channel"
+                + (f" (did you mean '{hint[0]}'?)" if hint else "")
+            )
+    if problems:
+        raise WaError("; ".join(problems))
+    return sorted(set(chosen))
+
+
+def _line(outcome: importer.Outcome, imported: importer.Imported) -> str:
+    where = display(outcome.path) if outcome.path is not None else outcome.name
+    if outcome.action == "refused":
+        return f"refused    {where}: {outcome.detail}"
+    states = ", ".join(f"{code} {status}" for code, status in imported.statuses.items())
+    return f"{outcome.action:<10} {where} ({states})"
