@@ -1,0 +1,204 @@
+"""Preview as a standalone HTML page: each language as a WhatsApp chat bubble.
+
+The text is the terminal preview's (`preview.message_text`, samples filled in, AUTHENTICATION
+wording spelled out), so both show the same message. Everything from the file is escaped by the
+jinja2 template (autoescape is on); the only markup added is WhatsApp's formatting, turned into
+tags after escaping, so `<script>` in a body stays text. The page loads nothing but a header
+image's own https URL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+from markupsafe import Markup, escape
+
+from wa_templates.model import MEDIA_FORMATS, Body, Button, Card, Footer, Header, Language
+from wa_templates.placeholders import fill
+from wa_templates.preview import message_text
+
+# WhatsApp's formatting, as `preview.terminal` reads it: ```mono``` first (nothing inside it is
+# formatted), then *bold*, _italic_ and ~strike~ when the marker hugs text outside a word.
+_MONO = re.compile(r"```(.+?)```", re.DOTALL)
+_INLINE = re.compile(r"(?<![\w*_~])([*_~])(?=\S)([^\n]*?\S)\1(?![\w*_~])")
+_TAGS = {"*": "strong", "_": "em", "~": "del"}
+# Control characters cannot be shown; they appear as \xNN, as in the terminal preview.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+_ICONS = {
+    "URL": "↗",
+    "PHONE_NUMBER": "✆",
+    "VOICE_CALL": "✆",
+    "QUICK_REPLY": "↩",
+    "COPY_CODE": "⧉",
+    "OTP": "⧉",
+    "FLOW": "☰",
+    "REQUEST_CONTACT_INFO": "☺",
+}
+_MEDIA_LABELS = {"IMAGE": "Image", "VIDEO": "Video", "GIF": "GIF", "DOCUMENT": "Document"}
+
+
+@dataclass(frozen=True, slots=True)
+class MediaView:
+    kind: str
+    """text, image, video, gif, document or location."""
+    text: Markup = field(default_factory=Markup)
+    url: str | None = None
+    """An https URL the page may load (images) or link to."""
+    label: str = ""
+    """What the placeholder says: a file name, or the format."""
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonView:
+    label: str
+    icon: str
+    target: str
+    href: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    header: MediaView | None
+    body: Markup
+    buttons: list[ButtonView]
+
+
+@dataclass(frozen=True, slots=True)
+class BubbleView:
+    language: str
+    header: MediaView | None
+    body: Markup
+    footer: str
+    buttons: list[ButtonView]
+    cards: list[CardView] = field(default_factory=list)
+    call_permission_request: bool = False
+
+
+def page(name: str, category: str, languages: Sequence[tuple[str, Language]]) -> str:
+    """The whole HTML document for template `name`, one bubble per (code, language)."""
+    bubbles = [bubble(code, lang, category) for code, lang in languages]
+    return (
+        _environment()
+        .get_template("preview.html.j2")
+        .render(name=_visible(name), category=_visible(category), bubbles=bubbles)
+    )
+
+
+def bubble(code: str, lang: Language, category: str) -> BubbleView:
+    return BubbleView(
+        language=_visible(code),
+        header=_header(lang.header) if lang.header is not None else None,
+        body=_body(lang.body, category),
+        footer=_footer(lang.footer, category),
+        buttons=[_button(b) for b in lang.buttons],
+        cards=[_card(card) for card in lang.carousel or []],
+        call_permission_request=lang.call_permission_request,
+    )
+
+
+def formatted(text: str) -> Markup:
+    """Escaped text with WhatsApp's markers as <strong>, <em>, <del> and <code>."""
+    escaped = str(escape(_visible(text)))
+    out: list[str] = []
+    last = 0
+    for match in _MONO.finditer(escaped):
+        out.append(_inline(escaped[last : match.start()]))
+        out.append(f"<code>{match.group(1)}</code>")
+        last = match.end()
+    out.append(_inline(escaped[last:]))
+    return Markup("".join(out))
+
+
+def _inline(text: str) -> str:
+    return _INLINE.sub(lambda m: f"<{_TAGS[m[1]]}>{_inline(m[2])}</{_TAGS[m[1]]}>", text)
+
+
+def _visible(text: str) -> str:
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+
+
+def _text(lang: Language, category: str) -> str:
+    return "\n".join(message_text(lang, category))
+
+
+def _header(header: Header) -> MediaView:
+    fmt = header.format
+    if fmt == "TEXT":
+        return MediaView("text", formatted(_text(Language(header=header), "UTILITY")))
+    if fmt == "LOCATION":
+        return MediaView("location", label="Location")
+    if fmt not in MEDIA_FORMATS:
+        return MediaView("unknown", label=_visible(fmt))
+    sample = header.examples[0] if header.examples else ""
+    url = sample if _is_https(sample) else None
+    name = _file_name(sample) or _MEDIA_LABELS[fmt]
+    return MediaView(fmt.lower(), url=url, label=_visible(name))
+
+
+def _body(body: Body | None, category: str) -> Markup:
+    if body is None:
+        return Markup("")
+    return formatted(_text(Language(body=body), category))
+
+
+def _footer(footer: Footer | None, category: str) -> str:
+    if footer is None:
+        return ""
+    return _visible(_text(Language(footer=footer), category))
+
+
+def _button(button: Button) -> ButtonView:
+    # The terminal preview's own line for the button: `[ label icon ]  target`.
+    line = message_text(Language(buttons=[button]))[0]
+    icon = _ICONS.get(button.type, "")
+    shown, _, target = line.partition(" ]  ")
+    label = shown.removeprefix("[ ").removesuffix(" ]")
+    if icon and label.endswith(f" {icon}"):
+        label = label[: -len(icon) - 1]
+    href = None
+    if button.type == "URL" and button.url:
+        filled = fill(button.url, button.examples)
+        href = filled if _is_web(filled) else None
+    return ButtonView(_visible(label), icon, _visible(target), href)
+
+
+def _card(card: Card) -> CardView:
+    return CardView(
+        header=_header(card.header) if card.header is not None else None,
+        body=_body(card.body, "MARKETING"),
+        buttons=[_button(b) for b in card.buttons],
+    )
+
+
+def _is_https(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme == "https" and bool(parts.netloc) and not _CONTROL.search(value)
+
+
+def _is_web(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("https", "http") and bool(parts.netloc) and not _CONTROL.search(value)
+
+
+def _file_name(sample: str) -> str:
+    path = urlsplit(sample).path if "://" in sample else sample
+    return unquote(PurePosixPath(path.replace("\\", "/")).name)
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("wa_templates", "render/templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
