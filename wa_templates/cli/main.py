@@ -29,9 +29,20 @@ def cli(debug: bool) -> None:
 
 
 def _register() -> None:
-    from wa_templates.commands import apply, drift, names, plan, rules, sandbox, schema, validate
+    from wa_templates.commands import (
+        apply,
+        drift,
+        import_,
+        names,
+        plan,
+        preview,
+        rules,
+        sandbox,
+        schema,
+        validate,
+    )
 
-    for module in (validate, plan, apply, drift, names, rules, schema, sandbox):
+    for module in (validate, plan, apply, drift, names, import_, preview, rules, schema, sandbox):
         cli.add_command(module.command)
 
 
