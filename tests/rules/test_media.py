@@ -283,3 +283,19 @@ def test_template_without_a_file_skips_the_disk(tmp_path: Path) -> None:
 def test_sample_scheme_and_extension(value: str, scheme: str | None, ext: str) -> None:
     assert sample_scheme(value) == scheme
     assert sample_extension(value, scheme) == ext
+
+
+def test_validate_checks_a_local_media_sample_beside_the_template_file(tmp_path: Path) -> None:
+    from wa_templates.check import check_paths
+
+    (tmp_path / "promo.yaml").write_text(
+        "name: promo\ncategory: MARKETING\nlanguages:\n  en_US:\n    header:\n"
+        "      format: IMAGE\n      examples: [media/banner.png]\n    body:\n"
+        "      text: Our spring collection is here. Reply STOP to unsubscribe.\n",
+        encoding="utf-8",
+    )
+    [missing] = [d for d in check_paths([tmp_path]).diagnostics if d.rule == "WA704"]
+    assert missing.line == 7 and "does not exist" in missing.message
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "banner.png").write_bytes(b"\x89PNG\r\n")
+    assert [d for d in check_paths([tmp_path]).diagnostics if d.rule == "WA704"] == []

@@ -33,6 +33,8 @@ class LanguageContext:
     template: TemplateFile
     code: str
     lang: Language
+    file: str = ""
+    """The template file being judged ("" for a template that came from a payload)."""
 
     @property
     def category(self) -> str:
@@ -42,6 +44,7 @@ class LanguageContext:
 @dataclass(slots=True)
 class TemplateContext:
     template: TemplateFile
+    file: str = ""
 
 
 LanguageCheck = Callable[[LanguageContext], Iterable[Finding]]
@@ -147,7 +150,8 @@ def check_source(
                 f"unknown rule id '{rule_id}' in ignore; `wa-templates rules` lists them",
             )
     category = template.category
-    tctx = TemplateContext(template)
+    file = "" if source.path.startswith("<") else source.path
+    tctx = TemplateContext(template, file)
     for rule_ in template_rules:
         if rule_.id in ignored or (rule_.scope and category not in rule_.scope):
             continue
@@ -158,7 +162,7 @@ def check_source(
         r for r in language_rules if r.id not in ignored and (not r.scope or category in r.scope)
     ]
     for code, lang in template.languages.items():
-        ctx = LanguageContext(template, code, lang)
+        ctx = LanguageContext(template, code, lang, file)
         prefix: Path = ("languages", code)
         for rule_ in active:
             assert rule_.check is not None

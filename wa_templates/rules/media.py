@@ -2,11 +2,9 @@
 
 Media samples (`examples[0]` of an IMAGE, VIDEO, DOCUMENT or GIF header, top level or on a
 carousel card) are either an HTTPS URL or a local file that `apply` uploads first. Local paths
-resolve against the template file's folder. The engine does not yet tell a rule which file it
-judges, so WA704 checks a local file's existence and size only when the context carries the
-file (`file`, a path); until then it judges local samples by their extension, and apply reports
-a missing file when it tries to upload it. (A corpus-level rule sees the Source, but validate
-hands corpus rules slim stand-ins without headers for large trees, so that is no way round.)
+resolve against the template file's folder: WA704 checks a local file's existence and size
+through the context's `file`; a template that came from a payload has none, and is judged by
+extension only.
 
 Time-to-live is split so that one bad value gets one finding: WA801 reports a value that no
 category accepts (anything but -1 or 30 to 2,592,000 seconds), and the category rules WA507,
@@ -199,13 +197,9 @@ def media_file(ctx: LanguageContext) -> Iterator[Finding]:
 
 
 def template_folder(ctx: LanguageContext) -> Path | None:
-    """The folder of the file being judged, when the context says which file that is.
-
-    LanguageContext has no file yet (a template may come from a payload, with no file at all);
-    an engine that sets `file` on the context switches on WA704's existence and size checks.
-    """
-    file = getattr(ctx, "file", None)
-    if not isinstance(file, str) or not file:
+    """The folder of the file being judged; None for a template that came from a payload."""
+    file = ctx.file
+    if not file:
         return None
     path = Path(file)
     return path.parent if path.is_file() else None
