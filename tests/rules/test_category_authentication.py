@@ -267,3 +267,16 @@ def test_one_tap_without_apps_reports_each_problem_once() -> None:
     assert len(messages) == 2
     assert any("supported_apps" in m for m in messages)
     assert any("zero_tap_terms_accepted" in m for m in messages)
+
+
+def test_authentication_options_outside_authentication_are_errors() -> None:
+    from tests.helpers import only
+
+    text = (
+        "name: t\ncategory: UTILITY\nlanguages:\n  en_US:\n    body:\n"
+        "      text: Your parcel is on its way.\n      add_security_recommendation: true\n"
+        "    footer:\n      text: Example Co\n      code_expiration_minutes: 5\n"
+    )
+    found = only(text, "WA508")
+    assert [(d.line, d.severity.value) for d in found] == [(7, "error"), (10, "error")]
+    assert only(text.replace("UTILITY", "AUTHENTICATION"), "WA508") == []

@@ -219,3 +219,25 @@ def autofill_via_8x8(ctx: LanguageContext) -> Iterator[Finding]:
 )
 def ttl(ctx: TemplateContext) -> Iterator[Finding]:
     yield from ttl_in_category(ctx.template, *TTL_RANGE, default_ok=True)
+
+
+@rule(
+    "WA508",
+    "error",
+    "add_security_recommendation and code_expiration_minutes belong to AUTHENTICATION only",
+    "L4",
+)
+def authentication_options_elsewhere(ctx: LanguageContext) -> Iterator[Finding]:
+    if ctx.category == "AUTHENTICATION":
+        return
+    lang = ctx.lang
+    if lang.body is not None and lang.body.add_security_recommendation is not None:
+        yield Finding(
+            ("body", "add_security_recommendation"),
+            f"add_security_recommendation is for AUTHENTICATION templates, not {ctx.category}",
+        )
+    if lang.footer is not None and lang.footer.code_expiration_minutes is not None:
+        yield Finding(
+            ("footer", "code_expiration_minutes"),
+            f"code_expiration_minutes is for AUTHENTICATION templates, not {ctx.category}",
+        )
