@@ -273,7 +273,7 @@ def _versioned(
                 ):
                     finding.detail += f"; '{sent.name}' (version {number}) is sent meanwhile"
         for finding in _status(sent, source, "Superseded"):
-            finding.detail += f" (version {number}, still sent while '{versions[current]}' is not)"
+            finding.detail += f" (version {number}, in use until '{versions[current]}' can be sent)"
             report.findings.append(finding)
 
 
