@@ -18,6 +18,7 @@ import jinja2
 from wa_templates.diff import FieldChange
 from wa_templates.drift import HEALTHS, DriftFinding, DriftReport, Resource, to_json
 from wa_templates.render.plan import (
+    LIST_CAP,
     MARKDOWN_BUDGET,
     MARKER_PREFIX,
     _safe,
@@ -349,14 +350,17 @@ def _md_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _steps(findings: list[DriftFinding]) -> list[dict[str, str]]:
-    """One step per name, kind and step text: the languages it applies to are merged."""
-    merged: dict[tuple[str, str, str], list[str]] = {}
+    """One line per kind and step text, naming the templates (and languages) it applies to."""
+    merged: dict[tuple[str, str], dict[str, list[str]]] = {}
     for f in findings:
-        merged.setdefault((f.name, f.kind, f.next_step), []).append(f.language)
-    return [
-        {"name": name, "kind": kind, "step": step, "languages": ", ".join(languages)}
-        for (name, kind, step), languages in merged.items()
-    ]
+        merged.setdefault((f.kind, f.next_step), {}).setdefault(f.name, []).append(f.language)
+    out = []
+    for (kind, step), names in merged.items():
+        where = [f"{name} ({', '.join(languages)})" for name, languages in names.items()]
+        if len(where) > LIST_CAP:
+            where = [*where[:LIST_CAP], f"and {len(where) - LIST_CAP} more"]
+        out.append({"kind": kind, "step": step, "where": ", ".join(where)})
+    return out
 
 
 def _md_diff(f: DriftFinding) -> str:
