@@ -28,7 +28,9 @@ class FieldChange:
 def diff(before: Canonical, after: Canonical) -> list[FieldChange]:
     if before == after:  # the common case, without deepdiff's setup cost
         return []
-    tree = DeepDiff(before, after, view="tree", ignore_order=False)
+    # threshold_to_diff_deeper=0: deepdiff 9 otherwise reports a much-changed mapping as one
+    # replaced value, and a reviewer would lose the per-field paths.
+    tree = DeepDiff(before, after, view="tree", ignore_order=False, threshold_to_diff_deeper=0)
     changes = [
         FieldChange(_path(item.path(output_format="list")), _value(item.t1), _value(item.t2))
         for items in tree.values()

@@ -53,3 +53,16 @@ def test_as_dict() -> None:
         "before": "a",
         "after": None,
     }
+
+
+def test_a_template_changed_everywhere_still_diffs_field_by_field() -> None:
+    from wa_templates.diff import diff as field_diff
+
+    before = {"body": {"text": "a", "examples": ["x"]}, "footer": {"text": "f"}}
+    after = {"body": {"text": "b", "examples": ["y"]}, "header": {"format": "TEXT"}}
+    assert [c.path for c in field_diff(before, after)] == [
+        "body.examples[0]",
+        "body.text",
+        "footer",
+        "header",
+    ]
