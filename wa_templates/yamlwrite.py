@@ -16,6 +16,7 @@ double-quoted, which always does.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -51,6 +52,15 @@ _ESCAPES = {
     "\u2029": "\\P",
 }
 _NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
+# YAML 1.2's core schema, which editors' YAML servers use, reads more as numbers than PyYAML's
+# YAML 1.1 does (`1e3`, `0o17`): such text is quoted too, so every tool reads the file alike.
+_CORE_12 = re.compile(
+    r"""^(?:null|Null|NULL|~|true|True|TRUE|false|False|FALSE
+    |[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+
+    |[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
+    |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$""",
+    re.VERBOSE,
+)
 
 
 class WriteError(ValueError):
@@ -167,7 +177,7 @@ def _plain(text: str, flow: bool) -> bool:
         return False
     allowed = analysis.allow_flow_plain if flow else analysis.allow_block_plain
     # `4242`, `yes` or `null` written plain would come back as a number, a bool or nothing.
-    return bool(allowed) and _resolve(text) == _STR_TAG
+    return bool(allowed) and _resolve(text) == _STR_TAG and not _CORE_12.match(text)
 
 
 def _resolve(text: str) -> str:

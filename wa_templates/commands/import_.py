@@ -14,6 +14,7 @@ from wa_templates.config import find_project
 from wa_templates.errors import WaError
 from wa_templates.load import display
 from wa_templates.plan.prepare import plan_options
+from wa_templates.preview import terminal
 
 
 @click.command("import")
@@ -56,7 +57,7 @@ def command(
     failed = False
     for name in names:
         if name in channel.unreadable:
-            click.echo(
+            _echo(
                 f"refused    {name}: the channel's content cannot be read: "
                 f"{channel.unreadable[name]}"
             )
@@ -73,15 +74,20 @@ def command(
         )
         importer.write(outcome)
         failed |= outcome.action == "refused"
-        click.echo(_line(outcome, imported))
+        _echo(_line(outcome, imported))
         for note in imported.notes:
-            click.echo(f"  note: {note}")
+            _echo(f"  note: {note}")
     if not names:
         click.echo(
             "nothing to import: the channel has no templates"
             + (" outside the `ignore` patterns" if channel.ignored else "")
         )
     raise click.exceptions.Exit(1 if failed else 0)
+
+
+def _echo(line: str) -> None:
+    # Names, statuses and reasons come from the channel: no control character reaches the terminal.
+    click.echo(terminal(line, color=False))
 
 
 def _selected(channel: importer.ChannelTemplates, only: tuple[str, ...]) -> list[str]:
