@@ -31,16 +31,19 @@ _TAGS = {"*": "strong", "_": "em", "~": "del"}
 # Control characters cannot be shown; they appear as \xNN, as in the terminal preview.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
+# Button type -> the icon WhatsApp draws beside its label (inline SVGs in the page template).
 _ICONS = {
-    "URL": "↗",
-    "PHONE_NUMBER": "✆",
-    "VOICE_CALL": "✆",
-    "QUICK_REPLY": "↩",
-    "COPY_CODE": "⧉",
-    "OTP": "⧉",
-    "FLOW": "☰",
-    "REQUEST_CONTACT_INFO": "☺",
+    "URL": "link",
+    "PHONE_NUMBER": "phone",
+    "VOICE_CALL": "phone",
+    "QUICK_REPLY": "reply",
+    "COPY_CODE": "copy",
+    "OTP": "copy",
+    "FLOW": "list",
+    "REQUEST_CONTACT_INFO": "contact",
 }
+# The terminal preview marks each button with a character, which the HTML replaces by an icon.
+_TERMINAL_MARKERS = frozenset("↗✆↩⧉☰☺")
 _MEDIA_LABELS = {"IMAGE": "Image", "VIDEO": "Video", "GIF": "GIF", "DOCUMENT": "Document"}
 
 
@@ -53,12 +56,15 @@ class MediaView:
     """An https URL the page may load (images) or link to."""
     label: str = ""
     """What the placeholder says: a file name, or the format."""
+    extension: str = ""
+    """A document's file type as its card shows it (PDF, DOCX)."""
 
 
 @dataclass(frozen=True, slots=True)
 class ButtonView:
     label: str
     icon: str
+    """link, phone, reply, copy, list, contact or empty: an icon of the page template."""
     target: str
     href: str | None = None
 
@@ -138,8 +144,14 @@ def _header(header: Header) -> MediaView:
         return MediaView("unknown", label=_visible(fmt))
     sample = header.examples[0] if header.examples else ""
     url = sample if _is_https(sample) else None
-    name = _file_name(sample) or _MEDIA_LABELS[fmt]
-    return MediaView(fmt.lower(), url=url, label=_visible(name))
+    name = _file_name(sample)
+    extension = PurePosixPath(name).suffix.lstrip(".").upper()[:4]
+    return MediaView(
+        fmt.lower(),
+        url=url,
+        label=_visible(name or _MEDIA_LABELS[fmt]),
+        extension=_visible(extension or "FILE"),
+    )
 
 
 def _body(body: Body | None, category: str) -> Markup:
@@ -157,16 +169,15 @@ def _footer(footer: Footer | None, category: str) -> str:
 def _button(button: Button) -> ButtonView:
     # The terminal preview's own line for the button: `[ label icon ]  target`.
     line = message_text(Language(buttons=[button]))[0]
-    icon = _ICONS.get(button.type, "")
     shown, _, target = line.partition(" ]  ")
     label = shown.removeprefix("[ ").removesuffix(" ]")
-    if icon and label.endswith(f" {icon}"):
-        label = label[: -len(icon) - 1]
+    if label[-2:-1] == " " and label[-1:] in _TERMINAL_MARKERS:
+        label = label[:-2]
     href = None
     if button.type == "URL" and button.url:
         filled = fill(button.url, button.examples)
         href = filled if _is_web(filled) else None
-    return ButtonView(_visible(label), icon, _visible(target), href)
+    return ButtonView(_visible(label), _ICONS.get(button.type, ""), _visible(target), href)
 
 
 def _card(card: Card) -> CardView:

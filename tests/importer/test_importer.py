@@ -7,7 +7,7 @@ from wa_templates import importer
 from wa_templates.check import check_paths
 from wa_templates.diagnostics import Severity
 from wa_templates.load import load_bytes, load_file
-from wa_templates.model import TemplateFile
+from wa_templates.model import Language, TemplateFile
 from wa_templates.plan.build import PlanOptions, build
 from wa_templates.plan.model import Action
 
@@ -391,7 +391,7 @@ def test_a_file_holding_another_template_is_never_overwritten(tmp_path: Path) ->
 @pytest.mark.parametrize("name", ["../escape", "a/b", "Upper", "", "x" * 513])
 def test_a_channel_name_that_is_no_file_name_is_refused(tmp_path: Path, name: str) -> None:
     imported = importer.Imported(
-        TemplateFile(name=name, category="UTILITY", languages={"en_US": {}}),  # type: ignore[dict-item]
+        TemplateFile(name=name, category="UTILITY", languages={"en_US": Language()}),
         {"en_US": "APPROVED"},
         name,
     )
