@@ -177,11 +177,9 @@ def _category(languages: dict[str, RemoteTemplate]) -> tuple[str, str | None]:
 
 
 def _reason(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"])
-        return f"{where}: {error['msg']}" if where else str(error["msg"])
-    return str(exc) or type(exc).__name__
+    # One line: a pydantic error spans several.
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 # --- files -------------------------------------------------------------------------------

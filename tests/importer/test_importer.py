@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from tests.importer.channel import ITEMS, body, item
 from wa_templates import importer
@@ -162,6 +163,33 @@ def test_a_language_that_cannot_be_read_keeps_the_whole_name_out() -> None:
     assert channel.unreadable["broken"] == "es_MX: more than one BODY component"
     assert channel.unreadable["odd"].startswith("en_US: 'components' must be an array")
     assert channel.unreadable["(no name)"].startswith("?: a list item must be an object")
+
+
+def validation_error() -> ValidationError:
+    try:
+        Language.model_validate({"buttons": "not a list"})
+    except ValidationError as exc:
+        return exc
+    raise AssertionError("no error")
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (TypeError(), "en_US: TypeError"),
+        (KeyError("x"), "en_US: 'x'"),
+        (validation_error(), "en_US: 1 validation error for Language"),
+    ],
+)
+def test_any_error_reading_an_item_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, error: Exception, reason: str
+) -> None:
+    def fail(item: object) -> None:
+        raise error
+
+    monkeypatch.setattr(importer, "from_list_item", fail)
+    items = [item("x", "en_US", "UTILITY", [body("Hello.")])]
+    assert importer.from_channel(items).unreadable == {"x": reason}
 
 
 def test_versions_fold_into_the_base_name_when_versioning_is_on() -> None:

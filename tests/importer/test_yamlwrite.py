@@ -219,6 +219,18 @@ def test_falls_back_to_quoting_every_string_when_a_style_would_not_read_back(
     assert reads_back(out) == data
 
 
+def test_falls_back_when_a_style_would_not_even_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlwrite, "_folded", lambda head, text, indent: [head, "bad: [", "x"])
+    text = " ".join(["a folded text"] * 10)
+    assert dump({"t": text}) == f't: "{text}"\n'  # every string double-quoted
+
+
+def test_non_string_list_items_and_null() -> None:
+    out = dump({"n": [1, True, "x"], "z": None})
+    assert out == "n: [1, true, x]\nz: null\n"
+    assert reads_back(out) == {"n": [1, True, "x"], "z": None}
+
+
 def test_output_is_deterministic() -> None:
     data = {"b": ["x", "y"], "a": {"text": "one\ntwo"}}
     assert dump(data) == dump(dict(data))

@@ -163,6 +163,12 @@ def test_media_headers() -> None:
     assert 'lang="es-MX"' in html
 
 
+def test_a_header_format_the_file_got_wrong_is_named_in_its_placeholder() -> None:
+    view = bubble("en_US", Language(header={"format": "hologram"}), "UTILITY")  # type: ignore[arg-type]
+    assert view.header is not None
+    assert (view.header.kind, view.header.label) == ("unknown", "HOLOGRAM")
+
+
 def test_the_page_loads_nothing_but_header_images() -> None:
     html = html_of(HOSTILE)
     assert "<link" not in html and "@import" not in html and "url(" not in html
