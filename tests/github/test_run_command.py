@@ -243,7 +243,7 @@ def _outputs(path: str) -> dict[str, str]:
 
 
 def test_run_records_outputs_summary_and_redacts_keys(
-    runner: dict[str, str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    runner: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     _fake_cli(
         Path(runner["bin"]),
@@ -256,8 +256,6 @@ def test_run_records_outputs_summary_and_redacts_keys(
         sys.exit(2)
         """,
     )
-    for name, value in runner.items():
-        monkeypatch.setenv(name, value)
     env = {**runner, "WA_ACTION_COMMAND": "plan", "WA_ACTION_TARGET": "prod"}
     assert run_command.run(env, Path(runner["project"])) == 0
     outputs = _outputs(runner["GITHUB_OUTPUT"])
@@ -276,11 +274,8 @@ def test_run_records_outputs_summary_and_redacts_keys(
     )
 
 
-def test_run_marks_a_blocked_plan_failed_but_still_succeeds_itself(
-    runner: dict[str, str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_run_marks_a_blocked_plan_failed_but_still_succeeds_itself(runner: dict[str, str]) -> None:
     _fake_cli(Path(runner["bin"]), "import sys\nprint('<!-- wa-templates-plan -->')\nsys.exit(3)\n")
-    monkeypatch.setenv("PATH", runner["PATH"])
     env = {**runner, "WA_ACTION_COMMAND": "plan", "WA_ACTION_SANDBOX": "true"}
     # The step exits 0 so that the comment step still posts why; `failed` fails the job after.
     assert run_command.run(env, Path(runner["project"])) == 0
@@ -292,6 +287,8 @@ def test_run_without_the_cli_installed(
     runner: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("PATH", runner["bin"])  # empty: no wa-templates anywhere
+    monkeypatch.setenv("GITHUB_OUTPUT", runner["GITHUB_OUTPUT"])
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", runner["GITHUB_STEP_SUMMARY"])
     monkeypatch.setenv("WA_ACTION_COMMAND", "validate")
     monkeypatch.chdir(runner["project"])
     assert run_command.main(["run"]) == 1

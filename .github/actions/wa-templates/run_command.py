@@ -162,12 +162,15 @@ class Result:
     stderr: str
 
 
-def execute(argv: Sequence[str], cwd: Path, secrets: Sequence[str]) -> Result:
+def execute(
+    argv: Sequence[str], cwd: Path, secrets: Sequence[str], env: Mapping[str, str] | None = None
+) -> Result:
     """Run the command, echoing each line to the log as it comes (apply --wait takes minutes)
     and keeping both streams; every line is redacted before it is shown or kept."""
     process = subprocess.Popen(
         list(argv),
         cwd=cwd,
+        env=dict(env) if env is not None else None,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
@@ -289,13 +292,13 @@ def append(path: str | None, text: str) -> None:
 
 def run(env: Mapping[str, str], cwd: Path) -> int:
     inputs = Inputs.from_env(env)
-    program = shutil.which("wa-templates")
+    program = shutil.which("wa-templates", path=env.get("PATH"))
     if program is None:
         raise ActionError("wa-templates is not on PATH: did the install step run?")
     argv = build_argv(inputs, [program])
     secrets = redaction.secret_values(env, cwd, env.get("WA_ACTION_REDACT_ENV", "").split())
     print(f"::group::wa-templates {shlex.join(argv[1:])}", flush=True)
-    result = execute(argv, cwd, secrets)
+    result = execute(argv, cwd, secrets, env)
     print("::endgroup::", flush=True)
     fd, name = tempfile.mkstemp(
         prefix=f"wa-templates-{inputs.command}-", suffix=".md", dir=env.get("RUNNER_TEMP")
