@@ -272,6 +272,8 @@ def place(
     holder = local.readable.get(path)
     if holder is not None:
         return Outcome("refused", name, path, f"the file holds template '{holder}'")
+    if path.exists() and not path.is_file():
+        return Outcome("refused", name, path, "it exists and is not a file")
     action = "updated" if path.exists() else "created"
     return Outcome(
         action, name, path, text=render(imported, imported.template, path, origin, schema)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.importer.channel import ITEMS, body, item
+from wa_templates import importer
 from wa_templates.cli.main import main
 from wa_templates.commands import import_, plan
 
@@ -223,6 +224,26 @@ def test_hostile_channel_data_never_escapes_the_folder_or_raises(
     assert not (project.parent / "escape.yaml").exists()
     code, _, _ = run(capsys, "validate", "templates/weird_text.yaml")
     assert code in (0, 1)  # it loads (rules may judge it); it is never a crash
+
+
+def test_a_file_that_cannot_be_written_fails_that_file_only(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    channel(monkeypatch, ITEMS)
+    write = importer.write
+
+    def refuse_one(outcome: importer.Outcome) -> None:
+        if outcome.name == "call_us":
+            raise PermissionError(13, "Permission denied")
+        write(outcome)
+
+    monkeypatch.setattr(importer, "write", refuse_one)
+    code, out, err = run(capsys, "import", "--only", "call_us", "--only", "contact_request")
+    assert (code, err) == (1, "")
+    assert out.splitlines() == [
+        "failed     templates/call_us.yaml: cannot write it: Permission denied",
+        "created    templates/contact_request.yaml (en_US APPROVED)",
+    ]
 
 
 def test_an_empty_channel(

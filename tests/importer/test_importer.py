@@ -416,6 +416,14 @@ def test_a_file_holding_another_template_is_never_overwritten(tmp_path: Path) ->
     assert outcome.detail == "the file holds template 'something_else'"
 
 
+def test_a_folder_where_the_file_would_go_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "order_update.yaml").mkdir()
+    outcome = importer.place(
+        order_update(), importer.local_files(tmp_path), tmp_path, "t", force=True
+    )
+    assert (outcome.action, outcome.detail) == ("refused", "it exists and is not a file")
+
+
 @pytest.mark.parametrize("name", ["../escape", "a/b", "Upper", "", "x" * 513])
 def test_a_channel_name_that_is_no_file_name_is_refused(tmp_path: Path, name: str) -> None:
     imported = importer.Imported(

@@ -72,7 +72,13 @@ def command(
             schema if schema.is_file() else None,
             force,
         )
-        importer.write(outcome)
+        try:
+            importer.write(outcome)
+        except OSError as exc:
+            where = display(outcome.path) if outcome.path is not None else name
+            _echo(f"failed     {where}: cannot write it: {exc.strerror or exc}")
+            failed = True
+            continue
         failed |= outcome.action == "refused"
         _echo(_line(outcome, imported))
         for note in imported.notes:
