@@ -146,9 +146,20 @@ def apply_plan(plan: Plan, provider: Provider, options: ApplyOptions | None = No
         for change in creates:
             _create(change, provider, options, cache, gate, record)
 
-    with ThreadPoolExecutor(max_workers=max(1, options.concurrency)) as pool:
-        for future in [pool.submit(run_unit, name) for name in sorted(units)]:
-            future.result()
+    # Pure deletes (prune) first: they free the slots of the channel's template limit that
+    # the creates may need.
+    deletes = [n for n in sorted(units) if all(c.action is Action.DELETE for c in units[n])]
+    rest = sorted(set(units) - set(deletes))
+    pool = ThreadPoolExecutor(max_workers=max(1, options.concurrency))
+    try:
+        for phase in (deletes, rest):
+            for future in [pool.submit(run_unit, name) for name in phase]:
+                future.result()
+    except BaseException:
+        # Ctrl-C (or a bug): stop starting new units; the ones under way finish their request.
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     report.rate_limited_until = gate.until if gate.stopped else None
     report.remaining = sum(
         1 for r in report.results if r.operation == "skip" and r.message == RATE_LIMITED

@@ -236,3 +236,30 @@ def test_rate_limit_without_retry_after_waits_an_hour(tmp_path: Path) -> None:
     report = run(fresh(1), provider, tmp_path, now=clock.now, sleep=clock.sleep)
     assert report.rate_limited_until == START + timedelta(hours=1)
     assert report.remaining == 1
+
+
+# --- order and interruption ------------------------------------------------------------------
+
+
+def test_prune_deletes_run_before_any_create(tmp_path: Path) -> None:
+    items = [i for n in ("z_old_1", "z_old_2") for i in listed(source(simple(n)))]
+    plan = build(
+        [source(simple(f"a_new_{i}")) for i in range(4)], items, "fake", PlanOptions(prune=True)
+    )
+    provider = FakeProvider(latency=0.02)
+    provider.seed({"z_old_1": ["en_US"], "z_old_2": ["en_US"]})
+    run(plan, provider, tmp_path, concurrency=4)
+    kinds = [kind for kind, _ in provider.calls]
+    assert kinds == ["delete", "delete", "create", "create", "create", "create"]
+
+
+def test_interrupt_stops_starting_new_units(tmp_path: Path) -> None:
+    class Interrupting(FakeProvider):
+        def create_template(self, payload: dict[str, object]) -> None:
+            super().create_template(payload)
+            raise KeyboardInterrupt
+
+    provider = Interrupting()
+    with pytest.raises(KeyboardInterrupt):
+        run(fresh(20), provider, tmp_path, concurrency=2)
+    assert len(provider.calls) <= 4  # the two under way, at most one more each

@@ -4,6 +4,7 @@ Meta's review, and media samples uploaded from local files."""
 from __future__ import annotations
 
 import functools
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -143,3 +144,31 @@ def stored_components(sandbox: Sandbox, name: str) -> list[dict[str, Any]]:
     found = channel.find(name, "en_US")
     assert found is not None
     return found.components
+
+
+def test_media_resolves_when_plan_and_apply_run_from_a_subfolder(
+    linked: Project, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (linked.templates / "media").mkdir()
+    (linked.templates / "media" / "banner.png").write_bytes(b"\x89PNG\r\n\x1a\n banner")
+    linked.write(
+        "sale",
+        """\
+        name: sale
+        category: MARKETING
+        languages:
+          en_US:
+            header: {format: IMAGE, examples: ["media/banner.png"]}
+            body:
+              text: "Our sale starts today, {{1}}. Reply STOP to opt out."
+              examples: ["Ana"]
+        """,
+    )
+    monkeypatch.chdir(linked.templates)
+    assert linked.run("plan", "--out", "../plan.json").code == 0
+    data = json.loads((linked.root / "plan.json").read_text())
+    assert data["resource_changes"][0]["source"] == "templates/sale.yaml"
+    monkeypatch.chdir(linked.templates / "media")
+    applied = linked.run("apply", "../../plan.json", "--auto-approve")
+    assert applied.code == 0, applied.out + applied.err
+    assert len(sandbox.state().files) == 1

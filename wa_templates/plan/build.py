@@ -51,7 +51,18 @@ class Remote:
     content: Canonical | None
     """None when the channel's content could not be read: such a template is never touched."""
     raw: ListItem
-    fingerprint: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        """What a saved plan remembers of this template; computed only for the names it
+        touches (hashing all 12,000 templates of a full channel costs more than planning)."""
+        return _hash(
+            {
+                "status": self.status,
+                "category": self.category,
+                "content": self.content if self.content is not None else self.raw,
+            }
+        )
 
 
 @dataclass(slots=True)
@@ -151,15 +162,7 @@ def parse_remote(items: list[ListItem]) -> dict[str, dict[str, Remote]]:
             content: Canonical | None = canonical(parsed.content, parsed.category)
         except (PayloadError, ValidationError, KeyError, TypeError, AttributeError):
             content = None
-        remote = Remote(name, language, category, status, content, item)
-        remote.fingerprint = _hash(
-            {
-                "status": status,
-                "category": category,
-                "content": content if content is not None else item,
-            }
-        )
-        out[name][language] = remote
+        out[name][language] = Remote(name, language, category, status, content, item)
     return out
 
 
