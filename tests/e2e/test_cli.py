@@ -3,6 +3,7 @@ CLI as a separate process as CI runs it."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 
@@ -41,12 +42,30 @@ def test_confirmation_in_process_without_a_terminal(linked: Project, sandbox: Sa
 
 def test_sandbox_flag_works_for_plan_apply_and_names(project: Project) -> None:
     project.write("order_update", simple("order_update"))
+    (project.templates / "banner.png").write_bytes(b"\x89PNG\r\n\x1a\n banner")
+    project.write(
+        "sale",
+        """\
+        name: sale
+        category: MARKETING
+        languages:
+          en_US:
+            header: {format: IMAGE, examples: ["banner.png"]}
+            body:
+              text: "Our sale starts today, {{1}}. Reply STOP to opt out."
+              examples: ["Ana"]
+        """,
+    )
     assert project.run("plan", "--sandbox", "--detailed-exitcode").code == 2
     applied = project.run("apply", "--sandbox", "--auto-approve")
     assert applied.code == 0, applied.out + applied.err
-    assert project.run("plan", "--sandbox", "--detailed-exitcode").code == 0
+    again = project.run("plan", "--sandbox", "--detailed-exitcode")
+    assert again.code == 0 and "rejected" not in again.out  # the uploaded sample is https
     names = project.run("names", "--sandbox", "--format", "json")
-    assert json.loads(names.out) == {"order_update": {"en_US": "order_update"}}
+    assert json.loads(names.out) == {
+        "order_update": {"en_US": "order_update"},
+        "sale": {"en_US": "sale"},
+    }
     assert (project.root / ".wa-templates" / "sandbox.json").is_file()
 
 
@@ -110,3 +129,40 @@ def test_installed_entry_point_runs() -> None:
         ["wa-templates", "apply", "--help"], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0 and "--auto-approve" in done.stdout
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("answer", "code", "created"), [("n\n", 1, 0), ("y\n", 0, 1)])
+def test_apply_asks_on_a_terminal(
+    linked: Project,
+    sandbox: Sandbox,
+    monkeypatch: pytest.MonkeyPatch,
+    answer: str,
+    code: int,
+    created: int,
+) -> None:
+    linked.write("order_update", simple("order_update"))
+    monkeypatch.setattr("sys.stdin", Terminal(answer))
+    outcome = linked.run("apply")
+    assert outcome.code == code
+    assert "Apply these changes?" in outcome.out
+    assert len(sandbox.listed()) == created
+    if not created:
+        assert "Apply cancelled; nothing was changed." in outcome.out
+
+
+def test_names_as_text(linked: Project, sandbox: Sandbox) -> None:
+    linked.write("order_update", simple("order_update", es="Hola {{1}}, tu pedido va en camino."))
+    linked.run("apply", "--auto-approve")
+    sandbox.patch("order_update", "es_ES", status="PAUSED")
+    names = linked.run("names")
+    assert names.code == 0
+    rows = [line.split() for line in names.out.splitlines()]
+    assert rows == [
+        ["order_update", "en_US", "order_update"],
+        ["order_update", "es_ES", "(none", "sendable", "yet)"],
+    ]

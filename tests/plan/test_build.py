@@ -422,3 +422,25 @@ def test_whole_plan_is_deterministic() -> None:
     first = build(sources, items, "t")
     second = build(list(reversed(sources)), list(reversed(items)), "t")
     assert first == second
+
+
+def test_new_language_beside_a_recreate_is_created_after_the_delete() -> None:
+    en_only = source(TWO_LANGS.split("  es_ES:")[0])
+    both = edited(TWO_LANGS, "your order has shipped", "your order is on its way")
+    plan = plan_of([both], listed(en_only, status="REJECTED"))
+    assert actions(plan) == {
+        "template.order_update[en_US]": "recreate",
+        "template.order_update[es_ES]": "create",
+    }
+    assert "deleted and recreated" in by_address(plan, "template.order_update[es_ES]").detail
+
+
+def test_new_language_beside_a_blocked_one_is_still_shown_as_a_create() -> None:
+    en_only = source(TWO_LANGS.split("  es_ES:")[0])
+    both = edited(TWO_LANGS, "your order has shipped", "your order is on its way")
+    plan = plan_of([both], listed(en_only))
+    assert actions(plan) == {
+        "template.order_update[en_US]": "blocked",
+        "template.order_update[es_ES]": "create",
+    }
+    assert not plan.applyable
