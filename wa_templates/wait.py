@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from wa_templates.findings import remote_extras
-from wa_templates.provider.base import Provider
+from wa_templates.provider.base import ListItem, Provider
+from wa_templates.provider.errors import RateLimitError, ServerError, TransportError
 
 
 @dataclass(slots=True)
@@ -31,16 +32,25 @@ def wait_for_review(
 ) -> Verdicts:
     deadline = clock() + timeout
     wanted = set(created)
+    items: dict[tuple[str, str], ListItem] | None = None
     while True:
-        items = {
-            (str(i.get("templateName")), str(i.get("language"))): i
-            for i in provider.list_templates()
-        }
-        pending = [
-            key for key in wanted if str(items.get(key, {}).get("status", "")).upper() == "PENDING"
-        ]
-        if not pending or clock() >= deadline:
-            break
+        try:
+            items = {
+                (str(i.get("templateName")), str(i.get("language"))): i
+                for i in provider.list_templates()
+            }
+        except (TransportError, ServerError, RateLimitError):
+            # The client has retried already; a long wait should not end on one bad minute.
+            if clock() >= deadline:
+                raise
+        if items is not None:
+            pending = [
+                key
+                for key in wanted
+                if str(items.get(key, {}).get("status", "")).upper() == "PENDING"
+            ]
+            if not pending or clock() >= deadline:
+                break
         sleep(min(interval, max(0.0, deadline - clock())))
     verdicts = Verdicts()
     for name, lang in sorted(wanted):

@@ -10,6 +10,7 @@ import pytest
 from wa_templates.commands.apply import parse_duration
 from wa_templates.errors import UsageError
 from wa_templates.provider.base import ListItem
+from wa_templates.provider.errors import AuthError, TransportError
 from wa_templates.wait import wait_for_review
 
 
@@ -98,6 +99,44 @@ def test_rejection_without_a_reason() -> None:
     channel = Reviewing({A: {"status": "REJECTED"}})
     verdicts = wait_for_review(channel, [A], 60, 10, FakeTime().sleep, FakeTime().clock)
     assert verdicts.rejected == [("template.a[en_US]", "reason not reported")]
+
+
+class Flaky(Reviewing):
+    """Fails its first lists the way the client gives up after its retries."""
+
+    def __init__(self, failures: int, *snapshots: dict[tuple[str, str], dict[str, Any]]) -> None:
+        super().__init__(*snapshots)
+        self.failures = failures
+
+    def list_templates(self) -> list[ListItem]:
+        if self.failures:
+            self.failures -= 1
+            raise TransportError("ReadTimeout", summary="no answer")
+        return super().list_templates()
+
+
+def test_a_failed_poll_is_retried_at_the_next_interval() -> None:
+    channel = Flaky(2, {A: {"status": "APPROVED"}})
+    time = FakeTime()
+    verdicts = wait_for_review(channel, [A], 600, 10, time.sleep, time.clock)
+    assert verdicts.approved == ["template.a[en_US]"] and time.slept == [10, 10]
+
+
+def test_polls_that_keep_failing_end_with_the_error_at_the_timeout() -> None:
+    channel = Flaky(100, {A: PENDING})
+    time = FakeTime()
+    with pytest.raises(TransportError):
+        wait_for_review(channel, [A], 30, 10, time.sleep, time.clock)
+    assert time.now == 30
+
+
+def test_a_refused_key_is_not_retried() -> None:
+    class Refused(Reviewing):
+        def list_templates(self) -> list[ListItem]:
+            raise AuthError(401, 1200, "bad key", None)
+
+    with pytest.raises(AuthError):
+        wait_for_review(Refused(), [A], 600, 10, FakeTime().sleep, FakeTime().clock)
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from wa_templates.cli.target import open_provider, target_options
 from wa_templates.commands.plan import EXIT_BLOCKED, build_plan_or_exit, render
 from wa_templates.config import find_project
 from wa_templates.errors import UsageError, WaError
-from wa_templates.plan.model import Plan, PlanFormatError, from_json
+from wa_templates.plan.model import Action, Plan, PlanFormatError, from_json
 from wa_templates.plan.stale import stale_changes
 from wa_templates.provider.base import Provider
 from wa_templates.wait import wait_for_review
@@ -88,7 +88,7 @@ def command(
                 concurrency=concurrency,
                 wait_for_rate_limit=wait_for_rate_limit,
                 project_root=project.root,
-                on_result=_Progress(len(plan.pending)).show,
+                on_result=_Progress(_creates(plan)).show,
             ),
         )
         code = _summarise(report)
@@ -97,6 +97,11 @@ def command(
     finally:
         provider.close()
     raise click.exceptions.Exit(code)
+
+
+def _creates(plan: Plan) -> int:
+    """What the progress bar counts: creates (a delete is one per name, not per language)."""
+    return sum(1 for c in plan.pending if c.action in (Action.CREATE, Action.RECREATE))
 
 
 def _saved_plan(path: Path) -> Plan:
