@@ -88,9 +88,13 @@ def build_plan_or_exit(
         raise click.exceptions.Exit(1) from None
     finally:
         provider.close()
+    rooted: dict[str, str] = {}
     for change in plan.changes:
         if change.source is not None:
-            change.source = _from_root(change.source, project.root)
+            source = change.source
+            if source not in rooted:  # a file has a change per language
+                rooted[source] = _from_root(source, project.root)
+            change.source = rooted[source]
     return plan
 
 
