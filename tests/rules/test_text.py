@@ -28,3 +28,14 @@ def test_button_text_between_21_and_25_warns_and_over_25_errors() -> None:
     )
     found = only(text, "WA204")
     assert [(d.line, d.severity.value) for d in found] == [(8, "warning"), (9, "error")]
+
+
+def test_a_block_scalar_header_is_not_a_multi_line_header() -> None:
+    text = (
+        "name: t\ncategory: UTILITY\nlanguages:\n  en_US:\n    header:\n      text: |\n"
+        "        Order update\n    body:\n      text: Your parcel is on its way.\n"
+    )
+    assert only(text, "WA207") == []
+    assert [
+        d.line for d in only(text.replace("Order update\n", "Order\n        update\n"), "WA207")
+    ] == [6]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -15,7 +16,36 @@ EXIT_USAGE = 64
 """click's default of 2 is reserved for "changes present" in plan."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+COMMANDS = {
+    "validate": "wa_templates.commands.validate",
+    "plan": "wa_templates.commands.plan",
+    "apply": "wa_templates.commands.apply",
+    "drift": "wa_templates.commands.drift",
+    "names": "wa_templates.commands.names",
+    "import": "wa_templates.commands.import_",
+    "preview": "wa_templates.commands.preview",
+    "rules": "wa_templates.commands.rules",
+    "schema": "wa_templates.commands.schema",
+    "sandbox": "wa_templates.commands.sandbox",
+}
+"""Command name -> module defining `command`, imported only when that command runs: validate
+must not pay for httpx, deepdiff (and its numpy), jinja2 and starlette at every start."""
+
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.add_command(_load(cmd_name), cmd_name)
+        return self.commands.get(cmd_name)
+
+
+@click.group(
+    cls=_LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="wa-templates")
 @click.option(
     "--debug", is_flag=True, help="Log every API request to stderr (the API key is masked)."
@@ -29,25 +59,17 @@ def cli(debug: bool) -> None:
 
 
 def _register() -> None:
-    from wa_templates.commands import (
-        apply,
-        drift,
-        import_,
-        names,
-        plan,
-        preview,
-        rules,
-        sandbox,
-        schema,
-        validate,
-    )
+    """Import every command now (tests and tools that walk `cli.commands` want them all)."""
+    for name in COMMANDS:
+        cli.add_command(_load(name), name)
 
-    for module in (validate, plan, apply, drift, names, import_, preview, rules, schema, sandbox):
-        cli.add_command(module.command)
+
+def _load(name: str) -> click.Command:
+    command: click.Command = importlib.import_module(COMMANDS[name]).command
+    return command
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    _register()
     try:
         # Without standalone mode click returns an Exit's code instead of calling sys.exit.
         result = cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)

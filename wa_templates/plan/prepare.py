@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Iterator
 from typing import Any
 
-from wa_templates.check import Report, check_paths
+from wa_templates.check import Report, check_paths, collector_paused
 from wa_templates.config import Project
 from wa_templates.errors import WaError
 from wa_templates.plan.build import PlanOptions, build
@@ -68,7 +65,7 @@ def checked_templates(project: Project) -> Report:
 
 
 def make_plan(project: Project, provider: Provider, options: PlanOptions) -> Plan:
-    with _collector_paused():
+    with collector_paused():
         report = checked_templates(project)
         items = provider.list_templates()
         return build(
@@ -78,19 +75,3 @@ def make_plan(project: Project, provider: Provider, options: PlanOptions) -> Pla
             options,
             [d.as_dict() for d in report.diagnostics],
         )
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Loading the files, parsing the list and planning allocate a great many objects that
-    all stay alive until the plan is done; with thousands of templates on the heap, the cyclic
-    collector's repeated passes over it cost more than the parsing itself (over a third of
-    plan's time at 6,000 templates). Reference counting still frees what dies; cycles wait
-    for the end."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

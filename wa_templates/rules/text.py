@@ -98,7 +98,7 @@ def header_plain(ctx: LanguageContext) -> Iterator[Finding]:
     header = ctx.lang.header
     if header is None or not header.text:
         return
-    text = header.text
+    text = header.text.strip()  # a block scalar's trailing newline is not content (Meta trims)
     if "\n" in text:
         yield Finding(
             ("header", "text"), "header text has a newline; Meta rejects multi-line headers"
