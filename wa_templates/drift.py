@@ -12,19 +12,20 @@ canonical forms of `normalise`), so a template plan calls unchanged is never out
 
 from __future__ import annotations
 
-import fnmatch
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from wa_templates.diff import FieldChange, diff
+from wa_templates.diff import FieldChange
 from wa_templates.findings import HEALTH, LIVE, NEVER_APPROVED, SENDABLE, status_findings
 from wa_templates.load import Source
-from wa_templates.normalise import align_samples, canonical
+from wa_templates.normalise import canonical
 from wa_templates.plan.build import (
     PlanOptions,
     Remote,
+    compare,
     fingerprint,
+    is_ignored,
     parse_remote,
     version_name,
     versions_on_channel,
@@ -213,7 +214,7 @@ def build(
     managed: set[str] = set()
     for source in sorted(sources, key=lambda s: s.template.name):
         template = source.template
-        if _ignored(template.name, options):
+        if is_ignored(template.name, options):
             continue
         managed.add(template.name)
         if (template.versioning or options.versioning) == "suffix":
@@ -223,16 +224,12 @@ def build(
         else:
             _name(report, source, template.name, remote.get(template.name, {}), None)
     for name in sorted(set(remote) - managed):
-        if not _ignored(name, options):
+        if not is_ignored(name, options):
             report.unmanaged.extend(
                 {"name": name, "language": r.language, "status": r.status, "category": r.category}
                 for r in sorted(remote[name].values(), key=lambda r: r.language)
             )
     return report
-
-
-def _ignored(name: str, options: PlanOptions) -> bool:
-    return any(fnmatch.fnmatchcase(name, pattern) for pattern in options.ignore)
 
 
 def _versioned(
@@ -374,12 +371,7 @@ def _differences(source: Source, code: str, r: Remote) -> list[FieldChange] | No
     if r.content is None:
         return None
     category = source.template.category
-    local, remote = align_samples(canonical(source.template.languages[code], category), r.content)
-    changes = diff(remote, local)
-    if category != r.category and r.status not in LIVE:
-        # A live template's category is Meta's doing, reported as category_changed instead.
-        changes.insert(0, FieldChange("category", r.category, category))
-    return changes
+    return compare(canonical(source.template.languages[code], category), category, r)
 
 
 def _fields(changes: list[FieldChange]) -> str:

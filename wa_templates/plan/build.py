@@ -85,7 +85,7 @@ def build(
 ) -> Plan:
     options = options or PlanOptions()
     remote = parse_remote(items)
-    managed_sources = [s for s in sources if not _ignored(s.template.name, options)]
+    managed_sources = [s for s in sources if not is_ignored(s.template.name, options)]
     builder = _Builder(managed_sources, remote, options)
     managed: set[str] = set()
     plan = Plan(
@@ -104,7 +104,7 @@ def build(
             managed.add(template.name)
             _plan_name(builder, source, template.name)
     for name in sorted(remote):
-        if name in managed or _ignored(name, options):
+        if name in managed or is_ignored(name, options):
             continue
         languages = remote[name]
         if options.prune:
@@ -179,7 +179,7 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def _ignored(name: str, options: PlanOptions) -> bool:
+def is_ignored(name: str, options: PlanOptions) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in options.ignore)
 
 
@@ -203,7 +203,7 @@ def _plan_name(b: _Builder, source: Source, name: str) -> None:
         if r is None:
             compared[lang_code] = (after, [])
             continue
-        changes = _compare(after, template.category, r)
+        changes = compare(after, template.category, r)
         compared[lang_code] = (after, changes)
         if changes:
             differs.append(lang_code)
@@ -257,7 +257,8 @@ def _plan_name(b: _Builder, source: Source, name: str) -> None:
         _block(b, source, name, compared, differs, dropped, "changed_live", why)
 
 
-def _compare(after: Canonical, category: str, r: Remote) -> list[FieldChange]:
+def compare(after: Canonical, category: str, r: Remote) -> list[FieldChange]:
+    """What plan would change: the channel (before) against the repository (after)."""
     if r.content is None:
         return [FieldChange("(content)", "unreadable on the channel", "as in the repository")]
     local, remote = align_samples(after, r.content)
@@ -475,7 +476,7 @@ def _plan_versioned(b: _Builder, source: Source) -> set[str]:
     template = source.template
     # New languages alone need no new version: they are created under the current name.
     changed = bool(set(remote) - set(template.languages)) or any(
-        _compare(canonical(lang, template.category), template.category, remote[code])
+        compare(canonical(lang, template.category), template.category, remote[code])
         for code, lang in template.languages.items()
         if code in remote
     )
@@ -487,7 +488,7 @@ def _plan_versioned(b: _Builder, source: Source) -> set[str]:
         for lang_code, lang in template.languages.items():
             after = canonical(lang, template.category)
             r = remote.get(lang_code)
-            changes = _compare(after, template.category, r) if r else []
+            changes = compare(after, template.category, r) if r else []
             _add(
                 b,
                 source,

@@ -1,6 +1,6 @@
 """A drift report as text (for people), markdown (the body of one GitHub issue) or JSON.
 
-Laid out by `render/templates/drift.*.j2`, made safe here with render.plan's helpers: `_safe`
+Laid out by `render/templates/drift.*.j2`, made safe here with render.plan's helpers: `safe`
 for the terminal, `md`/`cell`/`fence` for markdown. The markdown's hidden first line is a marker
 per target, so a scheduled job finds and updates the same issue instead of opening another.
 """
@@ -21,13 +21,13 @@ from wa_templates.render.plan import (
     LIST_CAP,
     MARKDOWN_BUDGET,
     MARKER_PREFIX,
-    _safe,
-    _short,
-    _value,
     cell,
     fence,
     marker,
     md,
+    safe,
+    short_fingerprint,
+    value_text,
 )
 
 DRIFT_MARKER_PREFIX = "<!-- wa-templates-drift"
@@ -163,12 +163,12 @@ def text(report: DriftReport, color: bool) -> str:
         details = [part for part in (r.status, r.category) if part] if r else []
         groups.append(
             {
-                "title": _safe(title),
-                "sync": _safe(g.sync),
+                "title": safe(title),
+                "sync": safe(g.sync),
                 "sync_role": _SYNC_ROLES.get(g.sync, "bad"),
-                "health": _safe(g.health),
+                "health": safe(g.health),
                 "health_role": _HEALTH_ROLES.get(g.health, "bad"),
-                "details": _safe(", ".join(details)),
+                "details": safe(", ".join(details)),
                 "findings": [_text_finding(report, f) for f in g.findings],
             }
         )
@@ -179,16 +179,16 @@ def text(report: DriftReport, color: bool) -> str:
         .get_template("drift.txt.j2")
         .render(
             paint=paint,
-            target=_safe(report.target),
-            fingerprint=_safe(_short(report.fingerprint)),
+            target=safe(report.target),
+            fingerprint=safe(short_fingerprint(report.fingerprint)),
             groups=groups,
             quiet=quiet,
-            unmanaged=_unmanaged(report, _safe),
+            unmanaged=_unmanaged(report, safe),
             unmanaged_count=len(report.unmanaged),
             unmanaged_counted=report.fail_on.unmanaged,
-            verdict=_safe(_verdict(report)),
+            verdict=safe(_verdict(report)),
             drift=report.drift,
-            fail_on=_safe(report.fail_on.spec),
+            fail_on=safe(report.fail_on.spec),
         )
     )
 
@@ -197,18 +197,18 @@ def _text_finding(report: DriftReport, f: DriftFinding) -> dict[str, Any]:
     diff = []
     for sign, path, before, after in _signed(f.changes):
         if sign == "+":
-            body = f"{path}: {_value(after)}"
+            body = f"{path}: {value_text(after)}"
         elif sign == "-":
-            body = f"{path}: {_value(before)}"
+            body = f"{path}: {value_text(before)}"
         else:
-            body = f"{path}: {_value(before)} -> {_value(after)}"
-        diff.append({"sign": sign, "role": _SIGN_ROLES[sign], "text": _safe(body)})
+            body = f"{path}: {value_text(before)} -> {value_text(after)}"
+        diff.append({"sign": sign, "role": _SIGN_ROLES[sign], "text": safe(body)})
     return {
         "severity": f.severity if f.severity in _STYLES else "info",
-        "label": _safe(f.severity).ljust(7),
-        "kind": _safe(f.kind),
-        "detail": _safe(f.detail),
-        "next_step": _safe(f.next_step),
+        "label": safe(f.severity).ljust(7),
+        "kind": safe(f.kind),
+        "detail": safe(f.detail),
+        "next_step": safe(f.next_step),
         "counted": report.fail_on.counts(f),
         "diff": diff,
     }
@@ -264,7 +264,7 @@ def markdown(report: DriftReport) -> str:
         "health": summary["health"],
         "unmanaged_count": len(report.unmanaged),
         "fail_on": report.fail_on.spec,
-        "fingerprint": _short(report.fingerprint),
+        "fingerprint": short_fingerprint(report.fingerprint),
         "total_rows": len(rows),
         "total_steps": len(steps),
     }
@@ -367,7 +367,7 @@ def _md_diff(f: DriftFinding) -> str:
     lines = []
     for sign, path, before, after in _signed(f.changes):
         if sign in "-~":
-            lines.append(f"- {path}: {_value(before)}")
+            lines.append(f"- {path}: {value_text(before)}")
         if sign in "+~":
-            lines.append(f"+ {path}: {_value(after)}")
+            lines.append(f"+ {path}: {value_text(after)}")
     return "\n".join(lines)

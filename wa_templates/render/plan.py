@@ -98,7 +98,7 @@ def _groups(plan: Plan) -> list[_Group]:
     return list(groups.values())
 
 
-def _value(value: Any) -> str:
+def value_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
 
 
@@ -135,7 +135,7 @@ def _flatten(content: dict[str, Any]) -> Iterable[tuple[str, Any]]:
             yield str(key), value
 
 
-def _short(fingerprint: str) -> str:
+def short_fingerprint(fingerprint: str) -> str:
     """Enough of the channel's fingerprint to tell states apart; the JSON plan has all of it."""
     algorithm, _, digest = fingerprint.partition(":")
     return f"{algorithm}:{digest[:12]}" if digest and len(digest) > 12 else fingerprint
@@ -185,7 +185,7 @@ def as_json(plan: Plan) -> str:
 # --- text ---------------------------------------------------------------------------------
 
 
-def _safe(value: Any) -> str:
+def safe(value: Any) -> str:
     """One line a terminal shows as it is: control and bidi characters spelled out."""
     return _UNSAFE.sub(lambda m: _escape_char(m.group(0)), str(value))
 
@@ -206,34 +206,34 @@ def text(plan: Plan, color: bool, verbose: bool = False) -> str:
         shown = group.changes if verbose else group.visible
         if not shown:
             continue
-        title = _safe(group.name)
+        title = safe(group.name)
         if group.template != group.name:
-            title += f" (a version of {_safe(group.template)})"
+            title += f" (a version of {safe(group.template)})"
         if group.category:
-            title += f", {_safe(group.category)}"
+            title += f", {safe(group.category)}"
         groups.append({"title": title, "entries": [_text_entry(c) for c in shown]})
     template = _environment().get_template("plan.txt.j2")
     return template.render(
         paint=paint,
-        target=_safe(plan.target),
-        fingerprint=_safe(_short(plan.fingerprint)),
+        target=safe(plan.target),
+        fingerprint=safe(short_fingerprint(plan.fingerprint)),
         groups=groups,
         noops=plan.summary()[Action.NOOP.value],
         verbose=verbose,
         findings=[
             {
                 "severity": f.severity if f.severity in _STYLES else "info",
-                "label": _safe(f.severity),
-                "address": _safe(_address(f.name, f.language)),
-                "message": _safe(f.message),
-                "health": _safe(f.health),
-                "next_step": _safe(f.next_step),
+                "label": safe(f.severity),
+                "address": safe(_address(f.name, f.language)),
+                "message": safe(f.message),
+                "health": safe(f.health),
+                "next_step": safe(f.next_step),
             }
             for f in plan.findings
         ],
         unmanaged=_unmanaged(plan),
         diagnostics=[_diagnostic(d) for d in plan.diagnostics],
-        unconfirmable=", ".join(_safe(u) for u in plan.unconfirmable),
+        unconfirmable=", ".join(safe(u) for u in plan.unconfirmable),
         safety=_safety(plan),
         blocked=len(plan.blocked),
         final=_final(plan),
@@ -245,18 +245,18 @@ def _text_entry(change: ResourceChange) -> dict[str, Any]:
     diff = []
     for sign, path, before, after in _field_lines(change):
         if sign == "+":
-            body = f"{path}: {_value(after)}"
+            body = f"{path}: {value_text(after)}"
         elif sign == "-":
-            body = f"{path}: {_value(before)}"
+            body = f"{path}: {value_text(before)}"
         else:
-            body = f"{path}: {_value(before)} -> {_value(after)}"
-        diff.append({"sign": sign, "role": _SIGN_ROLES[sign], "text": _safe(body)})
+            body = f"{path}: {value_text(before)} -> {value_text(after)}"
+        diff.append({"sign": sign, "role": _SIGN_ROLES[sign], "text": safe(body)})
     return {
         "marker": _MARKERS[change.action].rjust(3),
         "role": role,
-        "address": _safe(change.address),
+        "address": safe(change.address),
         "action": change.action.value,
-        "detail": _safe(change.detail),
+        "detail": safe(change.detail),
         "diff": diff,
     }
 
@@ -269,14 +269,14 @@ def _unmanaged(plan: Plan) -> list[dict[str, str]]:
     # A saved plan's entries may be any JSON (from_json does not check them), so read leniently.
     entries: list[Any] = list(plan.unmanaged)
     for entry in entries:
-        item = entry if isinstance(entry, dict) else {"name": _value(entry)}
+        item = entry if isinstance(entry, dict) else {"name": value_text(entry)}
         by_name.setdefault(str(item.get("name", "")), []).append(item)
     return [
         {
-            "name": _safe(name),
-            "category": _safe(items[0].get("category") or "?"),
+            "name": safe(name),
+            "category": safe(items[0].get("category") or "?"),
             "languages": ", ".join(
-                _safe(f"{i.get('language', '?')} {i.get('status') or '?'}") for i in items
+                safe(f"{i.get('language', '?')} {i.get('status') or '?'}") for i in items
             ),
         }
         for name, items in by_name.items()
@@ -286,7 +286,7 @@ def _unmanaged(plan: Plan) -> list[dict[str, str]]:
 def _diagnostic(d: Any) -> str:
     """A diagnostic as `validate` prints it; a saved plan's may be any JSON, so read leniently."""
     if not isinstance(d, dict):
-        return _safe(_value(d))
+        return safe(value_text(d))
     where = ":".join(str(d[k]) for k in ("file", "line", "column") if d.get(k) is not None)
     parts = (
         f"{where}:" if where else "",
@@ -294,7 +294,7 @@ def _diagnostic(d: Any) -> str:
         f"[{d['severity']}]" if d.get("severity") else "",
         str(d.get("message") or ""),
     )
-    return _safe(" ".join(p for p in parts if p))
+    return safe(" ".join(p for p in parts if p))
 
 
 def _safety(plan: Plan) -> str | None:
@@ -393,7 +393,7 @@ def markdown(plan: Plan) -> str:
     context = {
         "marker": marker(plan.target),
         "target": plan.target,
-        "fingerprint": _short(plan.fingerprint),
+        "fingerprint": short_fingerprint(plan.fingerprint),
         "verdict": _verdict(plan),
         "summary": plan.summary(),
         "findings": len(plan.findings),
@@ -529,9 +529,9 @@ def _md_group(group: _Group) -> dict[str, Any]:
         lines = []
         for sign, path, before, after in _field_lines(c):
             if sign in "-~":
-                lines.append(f"- {path}: {_value(before)}")
+                lines.append(f"- {path}: {value_text(before)}")
             if sign in "+~":
-                lines.append(f"+ {path}: {_value(after)}")
+                lines.append(f"+ {path}: {value_text(after)}")
         preview = _preview(c)
         entries.append(
             {
