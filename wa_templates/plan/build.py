@@ -193,68 +193,36 @@ def _base_name(name: str) -> str:
 
 def _plan_name(b: _Builder, source: Source, name: str) -> None:
     """Plan the file's languages against the channel's languages of `name`."""
-    template = source.template
-    remote = b.remote.get(name, {})
-    compared: dict[str, tuple[Canonical, list[FieldChange]]] = {}
-    differs: list[str] = []
-    for lang_code, lang in template.languages.items():
-        after = canonical(lang, template.category)
-        r = remote.get(lang_code)
-        if r is None:
-            compared[lang_code] = (after, [])
-            continue
-        changes = compare(after, template.category, r)
-        compared[lang_code] = (after, changes)
-        if changes:
-            differs.append(lang_code)
-    dropped = sorted(set(remote) - set(template.languages))
-    unreadable = [r.language for r in remote.values() if r.content is None]
-    if not differs and not dropped:
-        for lang_code, (after, _) in compared.items():
-            r = remote.get(lang_code)
+    n = _NamePlan(b, source, name)
+    if not n.differs and not n.dropped:
+        for code, (after, _) in n.compared.items():
+            r = n.remote.get(code)
             if r is None:
-                _add(
-                    b,
-                    source,
-                    name,
-                    lang_code,
-                    Action.CREATE,
-                    "not_on_channel",
-                    "not on the channel: create it",
-                    after,
-                )
+                n.add(code, Action.CREATE, "not_on_channel", "not on the channel: create it", after)
             else:
-                _add(
-                    b,
-                    source,
-                    name,
-                    lang_code,
-                    Action.NOOP,
-                    "unchanged",
-                    "the channel matches the repository",
-                    after,
-                    r,
+                n.add(
+                    code, Action.NOOP, "unchanged", "the channel matches the repository", after, r
                 )
         return
-    statuses = {r.status for r in remote.values()}
+    unreadable = sorted(r.language for r in n.remote.values() if r.content is None)
     if unreadable:
         why = (
-            f"the channel's content of {', '.join(sorted(unreadable))} could not be read, "
+            f"the channel's content of {', '.join(unreadable)} could not be read, "
             "so it is not touched"
         )
-        _block(b, source, name, compared, differs, dropped, "unreadable", why)
-    elif statuses <= NEVER_APPROVED:
-        _recreate(b, source, name, compared, dropped)
+        n.block("unreadable", why)
+    elif {r.status for r in n.remote.values()} <= NEVER_APPROVED:
+        n.recreate()
     else:
         live = sorted(
-            f"{r.language} {r.status}" for r in remote.values() if r.status not in NEVER_APPROVED
+            f"{r.language} {r.status}" for r in n.remote.values() if r.status not in NEVER_APPROVED
         )
-        why = (
+        n.block(
+            "changed_live",
             f"8x8 cannot edit a template, and deleting '{name}' would drop every language of it "
             f"({', '.join(live)}) and lock the name for 30 days. Ways out: give the new content "
-            "a new name, or set `versioning: suffix` to create it as the next version"
+            "a new name, or set `versioning: suffix` to create it as the next version",
         )
-        _block(b, source, name, compared, differs, dropped, "changed_live", why)
 
 
 def compare(after: Canonical, category: str, r: Remote) -> list[FieldChange]:
@@ -269,119 +237,95 @@ def compare(after: Canonical, category: str, r: Remote) -> list[FieldChange]:
     return changes
 
 
-def _recreate(
-    b: _Builder,
-    source: Source,
-    name: str,
-    compared: dict[str, tuple[Canonical, list[FieldChange]]],
-    dropped: list[str],
-) -> None:
-    remote = b.remote.get(name, {})
-    languages = sorted(set(compared) | set(remote))
-    every = ", ".join(languages)
-    b.destructive.add(name)
-    for lang_code in sorted(compared):
-        after, changes = compared[lang_code]
-        r = remote.get(lang_code)
-        if r is None:
-            _add(
-                b,
-                source,
-                name,
-                lang_code,
-                Action.CREATE,
-                "not_on_channel",
-                f"created after '{name}' is deleted and recreated",
-                after,
-            )
-            continue
-        detail = (
-            f"8x8 cannot edit: '{name}' is deleted with all its languages ({every}) and "
-            "created again; no language was ever approved, so the name is not locked"
-        )
-        if not changes:
-            detail = f"unchanged, but recreated because '{name}' is deleted with all its languages"
-        _add(
-            b,
-            source,
-            name,
-            lang_code,
-            Action.RECREATE,
-            "changed_never_approved" if changes else "recreated_with_name",
-            detail,
-            after,
-            r,
-            changes,
-        )
-    for lang_code in dropped:
-        r = remote[lang_code]
-        _add(
-            b,
-            source,
-            name,
-            lang_code,
-            Action.DELETE,
-            "language_removed",
-            f"not in the file any more: deleted with '{name}' (8x8 deletes by name)",
-            None,
-            r,
-            [FieldChange("(language)", lang_code, None)],
-        )
+class _NamePlan:
+    """One name of one file, compared language by language with the channel."""
 
+    def __init__(self, b: _Builder, source: Source, name: str) -> None:
+        self.b, self.source, self.name = b, source, name
+        template = source.template
+        self.remote = b.remote.get(name, {})
+        self.compared: dict[str, tuple[Canonical, list[FieldChange]]] = {}
+        self.differs: list[str] = []
+        for code, lang in template.languages.items():
+            after = canonical(lang, template.category)
+            r = self.remote.get(code)
+            changes = compare(after, template.category, r) if r is not None else []
+            self.compared[code] = (after, changes)
+            if changes:
+                self.differs.append(code)
+        self.dropped = sorted(set(self.remote) - set(template.languages))
 
-def _block(
-    b: _Builder,
-    source: Source,
-    name: str,
-    compared: dict[str, tuple[Canonical, list[FieldChange]]],
-    differs: list[str],
-    dropped: list[str],
-    reason: str,
-    why: str,
-) -> None:
-    remote = b.remote.get(name, {})
-    for lang_code in sorted(compared):
-        after, changes = compared[lang_code]
-        r = remote.get(lang_code)
-        if r is None:
-            _add(
-                b,
-                source,
-                name,
-                lang_code,
-                Action.CREATE,
-                "not_on_channel",
-                "not on the channel: create it (a new language needs no delete)",
-                after,
+    def recreate(self) -> None:
+        """Delete the name (never approved, so not locked) and create every language again."""
+        name = self.name
+        every = ", ".join(sorted(set(self.compared) | set(self.remote)))
+        self.b.destructive.add(name)
+        for code in sorted(self.compared):
+            after, changes = self.compared[code]
+            r = self.remote.get(code)
+            if r is None:
+                detail = f"created after '{name}' is deleted and recreated"
+                self.add(code, Action.CREATE, "not_on_channel", detail, after)
+            elif changes:
+                detail = (
+                    f"8x8 cannot edit: '{name}' is deleted with all its languages ({every}) and "
+                    "created again; no language was ever approved, so the name is not locked"
+                )
+                self.add(code, Action.RECREATE, "changed_never_approved", detail, after, r, changes)
+            else:
+                detail = (
+                    f"unchanged, but recreated because '{name}' is deleted with all its languages"
+                )
+                self.add(code, Action.RECREATE, "recreated_with_name", detail, after, r)
+        for code in self.dropped:
+            detail = f"not in the file any more: deleted with '{name}' (8x8 deletes by name)"
+            self.add(
+                code,
+                Action.DELETE,
+                "language_removed",
+                detail,
+                None,
+                self.remote[code],
+                [FieldChange("(language)", code, None)],
             )
-        elif lang_code in differs:
-            _add(b, source, name, lang_code, Action.BLOCKED, reason, why, after, r, changes)
-        else:
-            _add(
-                b,
-                source,
-                name,
-                lang_code,
-                Action.NOOP,
-                "unchanged",
-                "the channel matches the repository",
-                after,
-                r,
+
+    def block(self, reason: str, why: str) -> None:
+        """Refuse the changed languages; new languages need no delete, so they still go ahead."""
+        for code in sorted(self.compared):
+            after, changes = self.compared[code]
+            r = self.remote.get(code)
+            if r is None:
+                detail = "not on the channel: create it (a new language needs no delete)"
+                self.add(code, Action.CREATE, "not_on_channel", detail, after)
+            elif code in self.differs:
+                self.add(code, Action.BLOCKED, reason, why, after, r, changes)
+            else:
+                self.add(
+                    code, Action.NOOP, "unchanged", "the channel matches the repository", after, r
+                )
+        for code in self.dropped:
+            detail = f"removed from the file, but {why[0].lower()}{why[1:]}"
+            self.add(
+                code,
+                Action.BLOCKED,
+                reason,
+                detail,
+                None,
+                self.remote[code],
+                [FieldChange("(language)", code, None)],
             )
-    for lang_code in dropped:
-        r = remote[lang_code]
-        _add(
-            b,
-            source,
-            name,
-            lang_code,
-            Action.BLOCKED,
-            reason,
-            f"removed from the file, but {why[0].lower()}{why[1:]}",
-            None,
-            r,
-            [FieldChange("(language)", lang_code, None)],
-        )
+
+    def add(
+        self,
+        code: str,
+        action: Action,
+        reason: str,
+        detail: str,
+        after: Canonical | None,
+        r: Remote | None = None,
+        changes: list[FieldChange] | None = None,
+    ) -> None:
+        _add_change(self.b, self.source, self.name, code, action, reason, detail, after, r, changes)
 
 
 def _delete_name(
@@ -409,7 +353,7 @@ def _delete_name(
         )
 
 
-def _add(
+def _add_change(
     b: _Builder,
     source: Source,
     name: str,
@@ -489,15 +433,18 @@ def _plan_versioned(b: _Builder, source: Source) -> set[str]:
             after = canonical(lang, template.category)
             r = remote.get(lang_code)
             changes = compare(after, template.category, r) if r else []
-            _add(
+            detail = (
+                f"versioning: suffix: the changed content is created as '{new}'; "
+                f"'{current_name}' stays until '{new}' is approved"
+            )
+            _add_change(
                 b,
                 source,
                 new,
                 lang_code,
                 Action.CREATE,
                 "new_version",
-                f"versioning: suffix: the changed content is created as '{new}'; "
-                f"'{current_name}' stays until '{new}' is approved",
+                detail,
                 after,
                 None,
                 changes,
