@@ -64,7 +64,7 @@ def test_template_limit_counts_names_not_languages(state_path: Path, client: htt
 def test_default_limit_is_250_and_at_most_6000(state_path: Path) -> None:
     store = Store(state_path)
     assert store.read().config.max_templates == 250
-    assert store.configure(max_templates=6000).config.max_templates == 6000
+    assert store.configure(max_templates=6000).max_templates == 6000
     with pytest.raises(WaError, match="6000"):
         store.configure(max_templates=6001)
     assert store.read().config.max_templates == 6000

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import copy
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
+from starlette.responses import JSONResponse
 
 from tests.sandbox.conftest import ADMIN_TEMPLATES, TEMPLATES, item, payload
 from wa_templates.payload import from_list_item, from_payload
-from wa_templates.sandbox.embedded import SANDBOX_CHANNEL_ID
+from wa_templates.sandbox.embedded import SANDBOX_ACCOUNT_ID, SANDBOX_CHANNEL_ID
+from wa_templates.sandbox.listing import ListCache, list_response
+from wa_templates.sandbox.state import Channel, Template
 
 RICH = {
     "name": "order_ready",
@@ -214,3 +219,89 @@ def test_rejected_reason_is_reason(client: httpx.Client) -> None:
     assert (found["status"], found["reason"]) == ("REJECTED", "SCAM")
     found = _patch(client, {"status": "APPROVED"})
     assert "reason" not in found
+
+
+# --- ListCache: items rendered once, and again whenever what they show changes ----------------
+
+NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+
+
+def stored(body: dict[str, Any], **fields: Any) -> Template:
+    return Template(
+        name=body["name"],
+        language=body["language"],
+        category=body["category"],
+        components=copy.deepcopy(body["components"]),
+        created_at=NOW,
+        updated_at=NOW,
+        **fields,
+    )
+
+
+def channel_of(*templates: Template) -> Channel:
+    return Channel(account_id=SANDBOX_ACCOUNT_ID, channel_id="c1", templates=list(templates))
+
+
+def expected(channel: Channel) -> bytes:
+    return bytes(JSONResponse(list_response(channel)).body)
+
+
+def test_cached_response_is_byte_for_byte_what_json_response_makes() -> None:
+    channel = channel_of(
+        stored(RICH, status="APPROVED"),
+        stored(AUTH),
+        stored(payload("zulu", text="Olá {{1}}, «ça va» 🙂", language="pt_BR"), reason="SCAM"),
+        stored(payload("alpha"), status="PAUSED", reason="FIRST_PAUSE"),
+    )
+    cache = ListCache()
+    first = cache.response(channel)
+    assert first == expected(channel)
+    assert cache.response(channel) == first
+    assert cache.response(None) == bytes(JSONResponse({"templates": []}).body)
+
+
+def test_an_in_place_change_to_components_is_rendered_afresh() -> None:
+    template = stored(RICH)
+    channel = channel_of(template)
+    cache = ListCache()
+    cache.response(channel)
+    template.components[3]["buttons"][0]["text"] = "Follow it"
+    template.components[1]["examples"].append("spare")
+    assert cache.response(channel) == expected(channel)
+    assert b"Follow it" in cache.response(channel)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", "order_later"),
+        ("language", "fr"),
+        ("category", "MARKETING"),
+        ("status", "REJECTED"),
+        ("reason", "INVALID_FORMAT"),
+        ("created_at", NOW - timedelta(days=1)),
+        ("updated_at", NOW + timedelta(seconds=1)),
+        ("components", [{"type": "BODY", "text": "Something else altogether."}]),
+    ],
+)
+def test_a_change_to_any_shown_field_is_rendered_afresh(field: str, value: Any) -> None:
+    template = stored(RICH)
+    channel = channel_of(template)
+    cache = ListCache()
+    before = cache.response(channel)
+    setattr(template, field, value)
+    assert cache.response(channel) == expected(channel) != before
+
+
+def test_channel_fields_and_removals_are_rendered_afresh() -> None:
+    first, second = stored(RICH), stored(payload("zulu"))
+    channel = channel_of(first, second)
+    cache = ListCache()
+    cache.response(channel)
+    channel.channel_name = "Renamed channel"
+    assert cache.response(channel) == expected(channel)
+    channel.templates.remove(first)
+    assert cache.response(channel) == expected(channel)
+    # A state parsed afresh holds new objects with the same content: rendered the same.
+    reparsed = Channel.model_validate_json(channel.model_dump_json())
+    assert cache.response(reparsed) == expected(channel)

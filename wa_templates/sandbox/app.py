@@ -5,7 +5,8 @@ generated from models, every error must be 8x8's `{code, message, errorId, times
 own 422 bodies would have to be overridden anyway), and Starlette is already a dependency.
 
 Every API request settles the state to the sandbox clock first (reviews, locks, the rate-limit
-window), then does its work in one locked load-change-save of the state file.
+window), then does its work in one locked load-change-save of the state file; a list with
+nothing to settle only reads the state the Store keeps parsed while the file is unchanged.
 """
 
 from __future__ import annotations
@@ -32,9 +33,9 @@ from wa_templates.sandbox import errors as codes
 from wa_templates.sandbox import operations, uploads
 from wa_templates.sandbox.errors import ApiError, error_response
 from wa_templates.sandbox.faults import FaultInjector
-from wa_templates.sandbox.listing import list_item, list_response
-from wa_templates.sandbox.review import settle
-from wa_templates.sandbox.state import Store, StoredFile
+from wa_templates.sandbox.listing import ListCache, list_item
+from wa_templates.sandbox.review import settle, unsettled
+from wa_templates.sandbox.state import SandboxState, Store, StoredFile
 
 log = logging.getLogger("wa_templates.sandbox")
 
@@ -66,13 +67,23 @@ def create_app(store: Store, api_key: str, rng: random.Random | None = None) -> 
                 {"WWW-Authenticate": "Bearer"},
             )
 
+    listed = ListCache()
+
+    def list_body(state: SandboxState, account_id: str, channel_id: str) -> Response:
+        body = listed.response(state.existing_channel(account_id, channel_id))
+        return Response(body, media_type="application/json")
+
     @_endpoint
     async def list_templates(request: Request) -> Response:
         authorised(request)
         account_id, channel_id = _channel_ids(request)
+        # Most lists find nothing due: those need neither the file lock nor a write.
+        with store.view() as state:
+            if not unsettled(state, state.now()):
+                return list_body(state, account_id, channel_id)
         with store.transaction() as state:
             settle(state, state.now())
-            return JSONResponse(list_response(state.existing_channel(account_id, channel_id)))
+            return list_body(state, account_id, channel_id)
 
     @_endpoint
     async def create_template(request: Request) -> Response:

@@ -107,7 +107,7 @@ def settle(state: SandboxState, now: datetime) -> None:
     """Bring the state up to the sandbox clock: finish due reviews, expire locks and windows."""
     for channel in state.channels.values():
         for template in channel.templates:
-            if template.status == "PENDING" and template.review_due and template.review_due <= now:
+            if _review_due(template, now):
                 apply(template, review(template), now)
         expired = [name for name, until in channel.locks.items() if until <= now]
         for name in expired:
@@ -115,3 +115,23 @@ def settle(state: SandboxState, now: datetime) -> None:
         recent = [moment for moment in channel.creations if moment > now - CREATION_WINDOW]
         if len(recent) != len(channel.creations):
             channel.creations = recent
+
+
+def unsettled(state: SandboxState, now: datetime) -> bool:
+    """Would `settle(state, now)` change anything? A read that answers False needs no write."""
+    for channel in state.channels.values():
+        if any(_review_due(template, now) for template in channel.templates):
+            return True
+        if any(until <= now for until in channel.locks.values()):
+            return True
+        if any(moment <= now - CREATION_WINDOW for moment in channel.creations):
+            return True
+    return False
+
+
+def _review_due(template: Template, now: datetime) -> bool:
+    return (
+        template.status == "PENDING"
+        and template.review_due is not None
+        and template.review_due <= now
+    )
