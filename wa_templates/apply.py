@@ -18,9 +18,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from wa_templates.errors import WaError
+from wa_templates.findings import may_have_been_approved
 from wa_templates.media import UploadCache, resolve_media
+from wa_templates.plan.build import parse_remote
 from wa_templates.plan.model import Action, Plan, ResourceChange
 from wa_templates.provider.base import Provider
 from wa_templates.provider.errors import RateLimitError
@@ -116,9 +119,22 @@ def apply_plan(plan: Plan, provider: Provider, options: ApplyOptions | None = No
             report.results.append(result)
             options.on_result(result)
 
+    approved_since = _approved_since(units, provider)
+
     def run_unit(name: str) -> None:
         changes = sorted(units[name], key=lambda c: c.language)
         creates = [c for c in changes if c.action in (Action.CREATE, Action.RECREATE)]
+        if name in approved_since:
+            for change in changes:
+                record(Result(change.address, "delete", False, approved_since[name]))
+            return
+        try:
+            # Uploads first: a recreate must not delete the name and then fail on its media.
+            payloads = {c.address: _payload(c, provider, options, cache) for c in creates}
+        except WaError as exc:
+            for change in changes:
+                record(Result(change.address, "create", False, f"media upload failed: {exc}"))
+            return
         if any(c.action in (Action.RECREATE, Action.DELETE) for c in changes):
             address = f"template.{name}"
             if creates and gate.closed():
@@ -144,7 +160,7 @@ def apply_plan(plan: Plan, provider: Provider, options: ApplyOptions | None = No
             languages = ", ".join(sorted({c.language for c in changes}))
             record(Result(address, "delete", True, f"deleted (all languages: {languages})"))
         for change in creates:
-            _create(change, provider, options, cache, gate, record)
+            _create(change, payloads[change.address], provider, gate, record)
 
     # Pure deletes (prune) first: they free the slots of the channel's template limit that
     # the creates may need.
@@ -167,24 +183,53 @@ def apply_plan(plan: Plan, provider: Provider, options: ApplyOptions | None = No
     return report
 
 
+def _approved_since(units: dict[str, list[ResourceChange]], provider: Provider) -> dict[str, str]:
+    """Names planned for recreation that may have been approved since the plan was made.
+
+    A recreate deletes the name; if Meta approved a language while the plan waited for review
+    or confirmation, that delete would lock the name for 30 days. One list call settles it.
+    """
+    names = {n for n, changes in units.items() if any(c.action is Action.RECREATE for c in changes)}
+    if not names:
+        return {}
+    refused = {}
+    for name, languages in parse_remote(provider.list_templates()).items():
+        live = sorted(
+            f"{lang} {r.status}"
+            for lang, r in languages.items()
+            if may_have_been_approved(r.status, r.raw)
+        )
+        if name in names and live:
+            refused[name] = (
+                f"not recreated: '{name}' now has {', '.join(live)} on the channel, so deleting "
+                "it could lock the name for 30 days; run `wa-templates plan` again"
+            )
+    return refused
+
+
+def _payload(
+    change: ResourceChange, provider: Provider, options: ApplyOptions, cache: UploadCache
+) -> dict[str, Any]:
+    if change.payload is None:
+        raise WaError(f"{change.address}: the plan holds no payload to create")
+    base = options.project_root
+    if change.source:
+        base = (options.project_root / change.source).parent
+    return resolve_media(change.payload, base, provider, cache)
+
+
 def _create(
     change: ResourceChange,
+    payload: dict[str, Any],
     provider: Provider,
-    options: ApplyOptions,
-    cache: UploadCache,
     gate: _RateGate,
     record: Callable[[Result], None],
 ) -> None:
     if not gate.pass_through():
         record(Result(change.address, "skip", False, RATE_LIMITED))
         return
-    assert change.payload is not None
-    base = options.project_root
-    if change.source:
-        base = (options.project_root / change.source).parent
     while True:
         try:
-            payload = resolve_media(change.payload, base, provider, cache)
             provider.create_template(payload)
         except RateLimitError as exc:
             gate.hit(exc)

@@ -212,13 +212,14 @@ def build(
     remote = parse_remote(items)
     report = DriftReport(target, fingerprint(items), fail_on or parse_fail_on(DEFAULT_FAIL_ON))
     managed: set[str] = set()
+    owned = {s.template.name for s in sources if not is_ignored(s.template.name, options)}
     for source in sorted(sources, key=lambda s: s.template.name):
         template = source.template
         if is_ignored(template.name, options):
             continue
         managed.add(template.name)
         if (template.versioning or options.versioning) == "suffix":
-            versions = versions_on_channel(template.name, remote)
+            versions = versions_on_channel(template.name, remote, owned)
             managed |= set(versions.values())
             _versioned(report, source, versions, remote)
         else:

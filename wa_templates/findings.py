@@ -7,6 +7,7 @@ carries a next step in plain words instead.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from wa_templates.plan.model import Finding
@@ -14,7 +15,10 @@ from wa_templates.plan.model import Finding
 LIVE = frozenset({"APPROVED", "PAUSED", "DISABLED", "FLAGGED"})
 """A name with a language in one of these was approved: deleting it locks the name for 30 days."""
 NEVER_APPROVED = frozenset({"PENDING", "REJECTED"})
-"""Only these prove a template was never approved; anything else is treated as if it was."""
+"""Only these can mean a template was never approved; anything else is treated as if it was."""
+REVIEW_WINDOW = timedelta(hours=48)
+"""Meta reviews within 24 h. A template rejected long after it was created was rejected after
+approval (Meta does this when it recategorises), so its name would lock if deleted."""
 SENDABLE = frozenset({"APPROVED", "FLAGGED"})
 
 HEALTH = {
@@ -36,6 +40,36 @@ _PAUSE_STEPS = {
     "SECOND_PAUSE": "second quality pause: auto-unpauses after 6 h; the next pause disables it "
     "for good",
 }
+
+
+def may_have_been_approved(status: str, item: dict[str, Any]) -> bool:
+    """Whether deleting this template could lock its name for 30 days.
+
+    8x8's list says nothing of a template's history, so only PENDING, and REJECTED within the
+    review window after creation, count as never approved; a REJECTED template without
+    timestamps is taken at its word, as the status is all the channel tells.
+    """
+    if status not in NEVER_APPROVED:
+        return True
+    if status == "PENDING":
+        return False
+    created, updated = _when(item.get("createdAt")), _when(item.get("updatedAt"))
+    return created is not None and updated is not None and updated - created > REVIEW_WINDOW
+
+
+def meta_recategorised(local_category: str | None, category: str, status: str) -> bool:
+    """Meta moves approved UTILITY templates to MARKETING; no other difference is Meta's doing."""
+    return local_category == "UTILITY" and category == "MARKETING" and status in LIVE
+
+
+def _when(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def remote_extras(item: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
@@ -76,6 +110,11 @@ def status_findings(
             "still in Meta's review (minutes to 24 h)",
             "nothing to do; `apply --wait` waits for the verdict",
         )
+    elif status == "REJECTED" and may_have_been_approved(status, item):
+        why = reason or "reason not reported"
+        add("rejected", "error", f"rejected by Meta after its review window: {why}",
+            "it may have been approved first, so deleting it could lock the name for 30 days: "
+            "create the corrected content under a new name (versioning: suffix)")
     elif status == "REJECTED":
         why = reason or "reason not reported"
         step = {
@@ -127,7 +166,7 @@ def status_findings(
             f"status {status or '(none)'} is not sendable",
             "check the template in WhatsApp Manager",
         )
-    if local_category is not None and category and local_category != category and status in LIVE:
+    if meta_recategorised(local_category, category, status):
         where = f" in {source}" if source else ""
         add(
             "category_changed",

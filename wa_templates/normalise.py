@@ -26,8 +26,19 @@ UNCONFIRMABLE = (
     "allow_category_change",
     "message_send_ttl_seconds",
     "media header samples (Meta re-hosts the file)",
+    "samples, OTP button options, carousel cards and call permission requests, where the "
+    "channel's list leaves them out",
 )
-SAMPLE_KEYS = ("examples",)
+SAMPLE_KEYS = (
+    "examples",
+    "otp_type",
+    "autofill_text",
+    "supported_apps",
+    "zero_tap_terms_accepted",
+    "carousel",
+    "call_permission_request",
+)
+"""Keys 8x8's documented list schema does not promise to return: compared only when it does."""
 
 
 def canonical(lang: Language, category: str) -> Canonical:
@@ -50,10 +61,11 @@ def canonical(lang: Language, category: str) -> Canonical:
 
 
 def align_samples(local: Canonical, remote: Canonical) -> tuple[Canonical, Canonical]:
-    """Drop samples from `local` wherever the channel reports none for the same component.
+    """Drop from `local` what the channel does not report for the same component.
 
-    8x8's list response carries samples only when Meta returns them; a sample the channel does
-    not report can be neither confirmed nor denied, so it must not show up as a change.
+    8x8's list schema carries samples only when Meta returns them and documents no OTP button
+    options, carousel cards or call permission request; what the channel does not report can be
+    neither confirmed nor denied, so it must not show up as a change (UNCONFIRMABLE says so).
     """
     if local == remote:  # nearly every template of a plan: skip the walk
         return local, remote

@@ -54,6 +54,9 @@ class FakeProvider:
         self.refuse_create: dict[str, WaError] = {}
         self.refuse_delete: dict[str, WaError] = {}
         self.uploads: list[Path] = []
+        self.refuse_upload = False
+        self.status: dict[str, str] = {}
+        """name -> the status the list reports for every language of it (default PENDING)."""
         self.created_at: list[datetime] = []
         self.in_flight = 0
         self.max_in_flight = 0
@@ -73,7 +76,7 @@ class FakeProvider:
 
     def list_templates(self) -> list[ListItem]:
         return [
-            {"templateName": name, "language": lang, "status": "PENDING"}
+            {"templateName": name, "language": lang, "status": self.status.get(name, "PENDING")}
             for name, lang in sorted(self.templates)
         ]
 
@@ -118,6 +121,8 @@ class FakeProvider:
     def upload_file(self, path: Path) -> str:
         self._enter(("upload", path.name))
         try:
+            if self.refuse_upload:
+                raise refusal(7001, "Request size must not exceed 100 MB", "upload refused")
             with self._lock:
                 self.uploads.append(path)
                 return f"https://files.example.com/{len(self.uploads)}/{path.name}"

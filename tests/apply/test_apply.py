@@ -263,3 +263,34 @@ def test_interrupt_stops_starting_new_units(tmp_path: Path) -> None:
     with pytest.raises(KeyboardInterrupt):
         run(fresh(20), provider, tmp_path, concurrency=2)
     assert len(provider.calls) <= 4  # the two under way, at most one more each
+
+
+def test_a_name_approved_since_the_plan_is_not_deleted(tmp_path: Path) -> None:
+    old = two("order_update")
+    plan = build([two("order_update", "it changed")], listed(old, status="REJECTED"), "fake")
+    provider = FakeProvider()
+    provider.seed({"order_update": ["en_US", "es_ES"]})
+    provider.status["order_update"] = "APPROVED"  # Meta approved it while the plan waited
+    report = run(plan, provider, tmp_path)
+    assert ("delete", "order_update") not in provider.calls
+    assert [r.ok for r in report.results] == [False, False]
+    assert "now has en_US APPROVED, es_ES APPROVED" in report.results[0].message
+
+
+def test_a_failed_media_upload_does_not_delete_the_name_first(tmp_path: Path) -> None:
+    (tmp_path / "banner.png").write_bytes(b"\x89PNG")
+    yaml = (
+        "name: promo\ncategory: MARKETING\nlanguages:\n  en_US:\n    header:\n"
+        "      format: IMAGE\n      examples: [banner.png]\n    body:\n"
+        "      text: Spring is here. Reply STOP to unsubscribe.\n"
+    )
+    old = source(yaml)
+    new = source(yaml.replace("Spring is here.", "Spring has arrived."), path="promo.yaml")
+    plan = build([new], listed(old, status="REJECTED"), "fake")
+    provider = FakeProvider()
+    provider.seed({"promo": ["en_US"]})
+    provider.refuse_upload = True
+    report = run(plan, provider, tmp_path)
+    assert [call[0] for call in provider.calls] == ["upload"]
+    [failed] = report.failures
+    assert "media upload failed" in failed.message and ("promo", "en_US") in provider.templates

@@ -15,7 +15,7 @@ from wa_templates.cli.target import open_provider, target_options
 from wa_templates.config import find_project
 from wa_templates.findings import SENDABLE
 from wa_templates.plan.build import parse_remote, versions_on_channel
-from wa_templates.plan.prepare import checked_templates
+from wa_templates.plan.prepare import checked_templates, plan_options
 
 
 @click.command("names")
@@ -32,10 +32,15 @@ def command(target: str | None, sandbox: bool, fmt: str) -> None:
         remote = parse_remote(provider.list_templates())
     finally:
         provider.close()
+    default_versioning = plan_options(project).versioning
     live: dict[str, dict[str, str | None]] = {}
+    owned = {s.template.name for s in report.sources}
     for source in sorted(report.sources, key=lambda s: s.template.name):
         base = source.template.name
-        versions = versions_on_channel(base, remote)
+        if (source.template.versioning or default_versioning) == "suffix":
+            versions = versions_on_channel(base, remote, owned)
+        else:
+            versions = {1: base} if base in remote else {}
         live[base] = {}
         for lang in sorted(source.template.languages):
             live[base][lang] = next(

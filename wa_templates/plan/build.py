@@ -14,13 +14,19 @@ import hashlib
 import json
 import re
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
 from wa_templates.diff import FieldChange, diff
-from wa_templates.findings import LIVE, NEVER_APPROVED, status_findings
+from wa_templates.findings import (
+    NEVER_APPROVED,
+    may_have_been_approved,
+    meta_recategorised,
+    status_findings,
+)
 from wa_templates.load import Source
 from wa_templates.normalise import UNCONFIRMABLE, Canonical, align_samples, canonical
 from wa_templates.payload import PayloadError, from_list_item, to_payload
@@ -74,6 +80,8 @@ class _Builder:
     touched: set[str] = field(default_factory=set)
     destructive: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
+    owned: set[str] = field(default_factory=set)
+    """Names the repository's files define."""
 
 
 def build(
@@ -87,6 +95,7 @@ def build(
     remote = parse_remote(items)
     managed_sources = [s for s in sources if not is_ignored(s.template.name, options)]
     builder = _Builder(managed_sources, remote, options)
+    builder.owned = {s.template.name for s in managed_sources}
     managed: set[str] = set()
     plan = Plan(
         target=target,
@@ -143,7 +152,8 @@ def build(
         plan.remote_state[name] = {}
     plan.safety = Safety(
         destructive_names=sorted(builder.destructive),
-        managed_names=len(managed & set(remote)),
+        # Pruned names count as managed: they are what --prune took charge of.
+        managed_names=len((managed & set(remote)) | builder.destructive),
         max_names=options.max_names,
         max_fraction=options.max_fraction,
         forced=options.force,
@@ -211,11 +221,14 @@ def _plan_name(b: _Builder, source: Source, name: str) -> None:
             "so it is not touched"
         )
         n.block("unreadable", why)
-    elif {r.status for r in n.remote.values()} <= NEVER_APPROVED:
+    elif not any(may_have_been_approved(r.status, r.raw) for r in n.remote.values()):
         n.recreate()
     else:
         live = sorted(
-            f"{r.language} {r.status}" for r in n.remote.values() if r.status not in NEVER_APPROVED
+            f"{r.language} {r.status}"
+            + (" after its review window" if r.status in NEVER_APPROVED else "")
+            for r in n.remote.values()
+            if may_have_been_approved(r.status, r.raw)
         )
         n.block(
             "changed_live",
@@ -231,8 +244,8 @@ def compare(after: Canonical, category: str, r: Remote) -> list[FieldChange]:
         return [FieldChange("(content)", "unreadable on the channel", "as in the repository")]
     local, remote = align_samples(after, r.content)
     changes = diff(remote, local)
-    if category != r.category and r.status not in LIVE:
-        # A live template's category change is Meta's doing: a finding, not a change.
+    if category != r.category and not meta_recategorised(category, r.category, r.status):
+        # Meta moving a live UTILITY template to MARKETING is a finding, not a change.
         changes.insert(0, FieldChange("category", r.category, category))
     return changes
 
@@ -331,7 +344,7 @@ class _NamePlan:
 def _delete_name(
     b: _Builder, name: str, languages: dict[str, Remote], reason: str, why: str
 ) -> None:
-    live = any(r.status in LIVE for r in languages.values())
+    live = any(may_have_been_approved(r.status, r.raw) for r in languages.values())
     lock = " and locks the name for 30 days" if live else ""
     b.destructive.add(name)
     for lang_code in sorted(languages):
@@ -394,12 +407,17 @@ def _add_change(
 # --- versioning: suffix ------------------------------------------------------------------
 
 
-def versions_on_channel(base: str, remote: dict[str, dict[str, Remote]]) -> dict[int, str]:
-    """Version number -> registered name, for `base` (version 1) and `base_vN` on the channel."""
+def versions_on_channel(
+    base: str, remote: Collection[str], owned: Collection[str] = ()
+) -> dict[int, str]:
+    """Version number -> registered name, for `base` (version 1) and `base_vN` on the channel.
+
+    A `base_vN` that a file of its own defines (`owned`) is that file's template, not a version.
+    """
     found = {1: base} if base in remote else {}
     for name in remote:
         match = _VERSION.match(name)
-        if match and match.group("base") == base:
+        if match and match.group("base") == base and name not in owned:
             found[int(match.group("n"))] = name
     return found
 
@@ -408,9 +426,17 @@ def version_name(base: str, number: int) -> str:
     return base if number == 1 else f"{base}_v{number}"
 
 
+def next_version(base: str, current: int, taken: Collection[str]) -> str:
+    """The first version name after `current` that no file and no channel template holds."""
+    number = current + 1
+    while version_name(base, number) in taken:
+        number += 1
+    return version_name(base, number)
+
+
 def _plan_versioned(b: _Builder, source: Source) -> set[str]:
     base = source.template.name
-    versions = versions_on_channel(base, b.remote)
+    versions = versions_on_channel(base, b.remote, b.owned)
     if not versions:
         _plan_name(b, source, base)
         return {base}
@@ -428,7 +454,7 @@ def _plan_versioned(b: _Builder, source: Source) -> set[str]:
         _plan_name(b, source, current_name)
         live_name = current_name
     else:
-        new = version_name(base, current + 1)
+        new = next_version(base, current, b.owned | set(b.remote))
         for lang_code, lang in template.languages.items():
             after = canonical(lang, template.category)
             r = remote.get(lang_code)
@@ -475,4 +501,4 @@ def _plan_versioned(b: _Builder, source: Source) -> set[str]:
                         "Healthy",
                     )
                 )
-    return set(versions.values()) | {version_name(base, current + 1)}
+    return set(versions.values()) | {next_version(base, current, b.owned | set(b.remote))}

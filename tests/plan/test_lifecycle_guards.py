@@ -1,0 +1,61 @@
+"""Guards against the worst bug this tool can have: losing a live name, or hiding a change."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.plan.channel import NOW, listed, simple, source
+from wa_templates.plan.build import PlanOptions, build
+from wa_templates.plan.model import Action
+
+
+def _actions(plan: object) -> list[tuple[str, str]]:
+    return [(c.address, c.action.value) for c in plan.changes]  # type: ignore[attr-defined]
+
+
+def test_a_template_rejected_long_after_creation_is_blocked_not_recreated() -> None:
+    old = source(simple("ship"))
+    [item] = listed(old, status="REJECTED", reason="INCORRECT_CATEGORY")
+    # Meta rejects approved templates too (recategorisation on the 1st of the month).
+    item["updatedAt"] = (NOW + timedelta(days=20)).isoformat()
+    new = source(simple("ship", body="Hello {{1}}, your order is on its way."))
+    plan = build([new], [item], "t")
+    assert _actions(plan) == [("template.ship[en_US]", "blocked")]
+    assert "after its review window" in plan.changes[0].detail
+    [finding] = plan.findings
+    assert "new name" in finding.next_step
+    # Rejected in review (same day): never approved, so recreating is safe.
+    item["updatedAt"] = (NOW + timedelta(hours=3)).isoformat()
+    assert _actions(build([new], [item], "t")) == [("template.ship[en_US]", "recreate")]
+
+
+def test_a_category_changed_in_the_repository_is_a_change_not_a_finding() -> None:
+    live = source(simple("ship"))
+    marketing = source(simple("ship").replace("category: UTILITY", "category: MARKETING"))
+    plan = build([marketing], listed(live), "t")
+    [change] = plan.changes
+    assert change.action is Action.BLOCKED
+    assert [(f.path, f.before, f.after) for f in change.changes] == [
+        ("category", "UTILITY", "MARKETING")
+    ]
+    assert [f.kind for f in plan.findings] == []
+
+
+def test_meta_moving_utility_to_marketing_is_a_finding_not_a_change() -> None:
+    utility = source(simple("ship"))
+    plan = build([utility], listed(utility, category="MARKETING"), "t")
+    assert _actions(plan) == [("template.ship[en_US]", "no-op")]
+    assert [f.kind for f in plan.findings] == ["category_changed"]
+
+
+def test_a_versioned_base_does_not_take_over_another_files_template() -> None:
+    promo = source(simple("promo", versioning="suffix"))
+    other = source(simple("promo_v2", body="Hello {{1}}, a different message entirely."))
+    items = listed(promo) + listed(other)
+    plan = build([promo, other], items, "t", PlanOptions(prune=True))
+    assert {c.action for c in plan.changes} == {Action.NOOP}
+    # A change to promo skips the name promo_v2, which its own file holds.
+    changed = source(simple("promo", body="Hello {{1}}, new wording.", versioning="suffix"))
+    plan = build([changed, other], items, "t")
+    assert ("template.promo_v3[en_US]", "create") in _actions(plan)
+    assert ("template.promo_v2[en_US]", "no-op") in _actions(plan)
