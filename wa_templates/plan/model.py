@@ -7,11 +7,18 @@ FORMAT_VERSION; `to_json`/`from_json` round-trip it exactly.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Any
+from functools import cache
+from typing import Annotated, Any, NotRequired
+
+from pydantic import ConfigDict, Strict, TypeAdapter, ValidationError, with_config
+from typing_extensions import TypedDict
 
 from wa_templates.diff import FieldChange
+from wa_templates.payload import PayloadError, from_payload
 
 FORMAT_VERSION = "1.0"
 
@@ -149,9 +156,6 @@ class Plan:
         counts["unmanaged"] = len(self.unmanaged)
         return counts
 
-    def names(self) -> list[str]:
-        return sorted({c.name for c in self.changes})
-
 
 def to_json(plan: Plan) -> dict[str, Any]:
     return {
@@ -204,49 +208,269 @@ class PlanFormatError(ValueError):
     pass
 
 
-def from_json(data: dict[str, Any]) -> Plan:
+# --- the saved document's shape ---------------------------------------------------------------
+# What to_json writes, checked in full before anything is built from it: apply hands these values
+# to code (worker threads among it) that trusts their types, so a hand-edited or truncated plan
+# must fail here, in one line naming the field, not as a traceback later. Strict: a plan is
+# written by to_json, so "10" for a number or 1 for true is an edit, not a format.
+# Derived values (address, actions, applyable, exceeded, summary) are recomputed from the rest,
+# so they may be left out, but must have their type when present.
+
+_STRICT = ConfigDict(strict=True)
+
+
+@with_config(_STRICT)
+class _FieldDoc(TypedDict):
+    path: str
+    before: Any
+    after: Any
+
+
+@with_config(_STRICT)
+class _ChangeDoc(TypedDict):
+    actions: NotRequired[list[str]]
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    fields: list[_FieldDoc]
+
+
+@with_config(_STRICT)
+class _ResourceDoc(TypedDict):
+    address: NotRequired[str]
+    name: str
+    template: str
+    language: str
+    category: str | None
+    status: str | None
+    change: _ChangeDoc
+    action: Annotated[Action, Strict(False)]  # from its JSON value, "create"
+    action_reason: str
+    detail: str
+    payload: dict[str, Any] | None
+    source: str | None
+
+
+@with_config(_STRICT)
+class _FindingDoc(TypedDict):
+    name: str
+    language: str
+    kind: str
+    severity: str
+    message: str
+    next_step: str
+    health: str
+
+
+@with_config(_STRICT)
+class _DiagnosticDoc(TypedDict):
+    file: str
+    line: int
+    column: int
+    rule: str
+    severity: str
+    message: str
+
+
+@with_config(_STRICT)
+class _UnmanagedDoc(TypedDict):
+    name: str
+    language: str
+    status: str
+    category: str
+
+
+@with_config(_STRICT)
+class _SafetyDoc(TypedDict):
+    destructive_names: list[str]
+    managed_names: int
+    max_names: int
+    max_fraction: float
+    forced: bool
+    exceeded: NotRequired[bool]
+
+
+@with_config(_STRICT)
+class _PlanDoc(TypedDict):
+    format_version: str
+    applyable: NotRequired[bool]
+    target: str
+    remote_fingerprint: str
+    remote_state: dict[str, dict[str, str]]
+    resource_changes: list[_ResourceDoc]
+    findings: list[_FindingDoc]
+    diagnostics: list[_DiagnosticDoc]
+    unmanaged: list[_UnmanagedDoc]
+    unconfirmable_fields: list[str]
+    safety: _SafetyDoc | None
+    summary: NotRequired[dict[str, int]]
+
+
+@cache
+def _document() -> TypeAdapter[_PlanDoc]:
+    # Built on first use: only apply PLANFILE reads a plan, and the schema takes a moment.
+    return TypeAdapter(_PlanDoc)
+
+
+_MUST_BE = {
+    "dict_type": "an object",
+    "model_type": "an object",
+    "list_type": "a list",
+    "string_type": "a string",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "none_required": "null",
+}
+
+
+def from_json(data: Any) -> Plan:
+    """The plan a saved document holds; PlanFormatError, one line naming the field, if it is not
+    exactly what `to_json` writes."""
     if not isinstance(data, dict) or data.get("format_version") != FORMAT_VERSION:
         found = data.get("format_version") if isinstance(data, dict) else None
         raise PlanFormatError(
             f"not a wa-templates plan of format {FORMAT_VERSION} (found {found!r})"
         )
     try:
-        safety = data.get("safety")
-        return Plan(
-            target=data["target"],
-            fingerprint=data["remote_fingerprint"],
-            remote_state=data["remote_state"],
-            changes=[
-                ResourceChange(
-                    name=c["name"],
-                    template=c["template"],
-                    language=c["language"],
-                    action=Action(c["action"]),
-                    reason=c["action_reason"],
-                    detail=c["detail"],
-                    category=c.get("category"),
-                    status=c.get("status"),
-                    before=c["change"]["before"],
-                    after=c["change"]["after"],
-                    changes=[FieldChange(**f) for f in c["change"]["fields"]],
-                    payload=c.get("payload"),
-                    source=c.get("source"),
-                )
-                for c in data["resource_changes"]
-            ],
-            findings=[Finding(**f) for f in data["findings"]],
-            diagnostics=data["diagnostics"],
-            unmanaged=data["unmanaged"],
-            unconfirmable=data["unconfirmable_fields"],
-            safety=None
-            if safety is None
-            else Safety(
-                destructive_names=safety["destructive_names"],
-                managed_names=safety["managed_names"],
-                max_names=safety["max_names"],
-                max_fraction=safety["max_fraction"],
-                forced=safety["forced"],
-            ),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise PlanFormatError(f"malformed plan file: {exc!r}") from None
+        doc = _document().validate_python(data)
+    except ValidationError as exc:
+        raise PlanFormatError(_problem(exc)) from None
+    for index, change in enumerate(doc["resource_changes"]):
+        _check_create(change, f"resource_changes[{index}]")
+    safety = doc["safety"]
+    return Plan(
+        target=doc["target"],
+        fingerprint=doc["remote_fingerprint"],
+        remote_state=doc["remote_state"],
+        changes=[
+            ResourceChange(
+                name=c["name"],
+                template=c["template"],
+                language=c["language"],
+                action=c["action"],
+                reason=c["action_reason"],
+                detail=c["detail"],
+                category=c["category"],
+                status=c["status"],
+                before=c["change"]["before"],
+                after=c["change"]["after"],
+                changes=[
+                    FieldChange(f["path"], f["before"], f["after"]) for f in c["change"]["fields"]
+                ],
+                payload=c["payload"],
+                source=c["source"],
+            )
+            for c in doc["resource_changes"]
+        ],
+        findings=[Finding(**f) for f in doc["findings"]],
+        diagnostics=[dict(d) for d in doc["diagnostics"]],
+        unmanaged=[
+            {
+                "name": u["name"],
+                "language": u["language"],
+                "status": u["status"],
+                "category": u["category"],
+            }
+            for u in doc["unmanaged"]
+        ],
+        unconfirmable=doc["unconfirmable_fields"],
+        safety=None
+        if safety is None
+        else Safety(
+            destructive_names=safety["destructive_names"],
+            managed_names=safety["managed_names"],
+            max_names=safety["max_names"],
+            max_fraction=safety["max_fraction"],
+            forced=safety["forced"],
+        ),
+    )
+
+
+def _check_create(change: _ResourceDoc, where: str) -> None:
+    """A create or recreate carries the payload apply sends, for the name and language it names."""
+    action = change["action"]
+    if action not in (Action.CREATE, Action.RECREATE):
+        return
+    payload = change["payload"]
+    if payload is None:
+        raise PlanFormatError(f"{where}.payload must be an object for a {action.value}")
+    try:
+        from_payload(payload)
+    except PayloadError as exc:
+        raise PlanFormatError(
+            f"{where}.payload is not a create payload: {_one_line(str(exc))}"
+        ) from None
+    for key in ("name", "language"):
+        if payload[key] != change[key]:
+            raise PlanFormatError(
+                f"{where}.payload.{key} must be the change's {key}, {json.dumps(change[key])}"
+            )
+    # No template holds a NUL, and a path with one (the source, a media sample) cannot be opened.
+    if _holds_nul(change["source"]):
+        raise PlanFormatError(f"{where}.source must be a path (it holds a NUL character)")
+    if _holds_nul(payload):
+        raise PlanFormatError(f"{where}.payload must not hold a NUL character")
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+def _problem(exc: ValidationError) -> str:
+    """The first problem as `path must be ...`, and how many more there are."""
+    errors = exc.errors(include_url=False)
+    error = errors[0]
+    path = _path(error["loc"])
+    kind = error["type"]
+    if kind == "missing":
+        line = f"{path} is missing"
+    elif kind == "enum":
+        line = f"{path} must be one of {error['ctx']['expected']}"
+    elif kind in _MUST_BE:
+        line = f"{path} must be {_MUST_BE[kind]}, not {_kind_of(error['input'])}"
+    else:  # pragma: no cover - every type the document uses is named above
+        line = f"{path}: {error['msg']}"
+    if len(errors) > 1:
+        line += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
+    return line
+
+
+def _path(loc: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _KEY.fullmatch(part):
+            out += f".{part}" if out else part
+        else:  # a name from the file: quoted, so the line stays one line and says what it is
+            out += f"[{json.dumps(part)}]"
+    return out or "the plan"
+
+
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _one_line(text: str) -> str:
+    """Text from the file as one line a terminal shows as it is."""
+    return _UNSAFE.sub(lambda m: json.dumps(m.group(0))[1:-1], text)
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    return "a number" if isinstance(value, int | float) else type(value).__name__

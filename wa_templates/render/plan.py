@@ -266,35 +266,27 @@ _SIGN_ROLES = {"+": "create", "-": "delete", "~": "change"}
 
 def _unmanaged(plan: Plan) -> list[dict[str, str]]:
     by_name: dict[str, list[dict[str, str]]] = {}
-    # A saved plan's entries may be any JSON (from_json does not check them), so read leniently.
-    entries: list[Any] = list(plan.unmanaged)
-    for entry in entries:
-        item = entry if isinstance(entry, dict) else {"name": value_text(entry)}
-        by_name.setdefault(str(item.get("name", "")), []).append(item)
+    for entry in plan.unmanaged:
+        by_name.setdefault(entry["name"], []).append(entry)
     return [
         {
             "name": safe(name),
-            "category": safe(items[0].get("category") or "?"),
-            "languages": ", ".join(
-                safe(f"{i.get('language', '?')} {i.get('status') or '?'}") for i in items
-            ),
+            "category": safe(items[0]["category"] or "?"),
+            "languages": ", ".join(safe(f"{i['language']} {i['status'] or '?'}") for i in items),
         }
         for name, items in by_name.items()
     ]
 
 
-def _diagnostic(d: Any) -> str:
-    """A diagnostic as `validate` prints it; a saved plan's may be any JSON, so read leniently."""
-    if not isinstance(d, dict):
-        return safe(value_text(d))
-    where = ":".join(str(d[k]) for k in ("file", "line", "column") if d.get(k) is not None)
+def _diagnostic(d: dict[str, Any]) -> str:
+    """A diagnostic as `validate` prints it."""
     parts = (
-        f"{where}:" if where else "",
-        str(d.get("rule") or ""),
-        f"[{d['severity']}]" if d.get("severity") else "",
-        str(d.get("message") or ""),
+        f"{d['file']}:{d['line']}:{d['column']}:",
+        d["rule"],
+        f"[{d['severity']}]" if d["severity"] else "",
+        d["message"],
     )
-    return safe(" ".join(p for p in parts if p))
+    return safe(" ".join(str(p) for p in parts if p))
 
 
 def _safety(plan: Plan) -> str | None:

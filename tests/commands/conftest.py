@@ -1,0 +1,55 @@
+"""A project in a temporary folder, run through the CLI in-process against the embedded sandbox."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.plan.channel import simple
+from wa_templates.cli.main import main
+
+
+@dataclass
+class Outcome:
+    code: int
+    out: str
+    err: str
+
+
+class Repo:
+    def __init__(self, root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        self.root = root
+        self.capsys = capsys
+        (root / "templates").mkdir(parents=True)
+        (root / "wa-templates.toml").write_text("")
+
+    def write(self, name: str, text: str) -> None:
+        (self.root / "templates" / f"{name}.yaml").write_text(text, encoding="utf-8")
+
+    def run(self, *args: str) -> Outcome:
+        self.capsys.readouterr()
+        code = main(list(args))
+        captured = self.capsys.readouterr()
+        return Outcome(code, captured.out, captured.err)
+
+    def saved_plan(self) -> dict[str, Any]:
+        """A plan saved by `plan --out plan.json`, as its JSON."""
+        saved = self.run("plan", "--sandbox", "--out", "plan.json")
+        assert saved.code == 0, saved.out + saved.err
+        data: dict[str, Any] = json.loads((self.root / "plan.json").read_text())
+        return data
+
+
+@pytest.fixture
+def repo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Repo:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    made = Repo(tmp_path, capsys)
+    made.write("order_update", simple("order_update"))
+    return made
