@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -434,3 +436,54 @@ def test_configuration_of_the_wrong_type_is_one_line_naming_file_and_key(
     code, out, err = run(capsys)
     assert (code, out) == (1, "")
     assert err.splitlines() == [f"error: {Path(file).resolve()}: {message}"]
+
+
+def _limited_memory() -> None:  # pragma: no cover - runs in the child before exec
+    import resource
+
+    # A regression that reads /dev/zero to its end fails fast with MemoryError instead of
+    # taking the machine's memory with it.
+    limit = 2 * 1024**3
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _validate_in_a_subprocess(*args: str) -> subprocess.CompletedProcess[str]:
+    # In a child with a timeout: a regression that waits on a FIFO or reads a device forever
+    # fails this test instead of hanging the suite.
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    return subprocess.run(
+        [sys.executable, "-m", "wa_templates", "validate", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        preexec_fn=_limited_memory if sys.platform.startswith("linux") else None,
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_fifo_under_templates_is_wa000_and_validate_finishes() -> None:
+    write("templates", CLEAN, "good")
+    os.mkfifo(Path("templates", "f.yaml"))
+    for args in ((), (str(Path("templates", "f.yaml")),)):
+        done = _validate_in_a_subprocess(*args)
+        assert done.returncode == 1, done.stderr
+        assert "Traceback" not in done.stderr
+        problem = (
+            str(Path("templates", "f.yaml")) + ":1:1: WA000 [error] not a regular file (a FIFO)"
+        )
+        assert problem in done.stdout.splitlines()
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero on this platform")
+def test_a_symlink_to_a_device_is_wa000_and_validate_finishes() -> None:
+    write("templates", CLEAN, "good")
+    Path("templates", "z.yaml").symlink_to("/dev/zero")
+    done = _validate_in_a_subprocess()
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr
+    assert done.stdout.splitlines() == [
+        str(Path("templates", "z.yaml")) + ":1:1: WA000 [error] not a regular file "
+        "(a character device)",
+        "2 files checked: 1 error, 0 warnings",
+    ]

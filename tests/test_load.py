@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from wa_templates.load import (
     load_files,
     load_paths,
 )
+from wa_templates.yamlsafe import MAX_BYTES
 
 GOOD = """\
 name: {name}
@@ -155,7 +157,7 @@ def test_a_file_that_cannot_be_read_is_wa000(tmp_path: Path) -> None:
     assert (d.rule, d.line, d.column) == ("WA000", 1, 1)
     assert d.message == "cannot read file: No such file or directory"
     _, [d] = load_file(tmp_path)
-    assert d.message == "cannot read file: Is a directory"
+    assert d.message == "not a regular file (a folder)"
 
 
 def test_an_oversized_file_is_refused_from_its_size_without_reading_it(
@@ -168,11 +170,82 @@ def test_an_oversized_file_is_refused_from_its_size_without_reading_it(
     big = tmp_path / "big.yaml"
     with big.open("wb") as handle:
         handle.truncate(40 * 1024 * 1024)  # sparse: no 40 MB written
-    monkeypatch.setattr(load, "open", lambda path, mode: Unread(path, "r"), raising=False)
+    monkeypatch.setattr(load, "open", lambda path, mode, **_: Unread(path, "r"), raising=False)
     source, [d] = load_file(big)
     assert source is None
     assert (d.rule, d.line, d.column) == ("WA009", 1, 1)
     assert d.message.startswith("file is 41,943,040 bytes (40.0 MiB); a template file may be at")
+
+
+def test_a_file_that_grows_past_the_limit_is_read_only_to_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file whose size said it fits but that is longer when read (appended to meanwhile, or a
+    # file system that reports no size) is read no further than it takes to know it is too big.
+    asked: list[int] = []
+
+    class Growing(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:
+            asked.append(-1 if size is None else size)
+            return b"#" * (MAX_BYTES * 2 if size is None or size < 0 else size)
+
+        def fileno(self) -> int:
+            return real.fileno()
+
+    small = write(tmp_path / "small.yaml")
+    real = small.open("rb")
+    monkeypatch.setattr(load, "open", lambda path, mode, **_: Growing(), raising=False)
+    source, [d] = load_file(small)
+    real.close()
+    assert source is None and asked == [MAX_BYTES + 1]
+    assert (d.rule, d.line, d.column) == ("WA009", 1, 1)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_fifo_or_a_device_is_not_a_regular_file_and_is_never_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("opened a file that is not a regular file")
+
+    monkeypatch.setattr(load, "open", never, raising=False)
+    os.mkfifo(tmp_path / "f.yaml")
+    source, [d] = load_file(tmp_path / "f.yaml")
+    assert source is None
+    assert (d.rule, d.line, d.column, d.message) == ("WA000", 1, 1, "not a regular file (a FIFO)")
+    if os.path.exists("/dev/null"):
+        (tmp_path / "n.yaml").symlink_to("/dev/null")
+        _, [d] = load_file(tmp_path / "n.yaml")
+        assert d.message == "not a regular file (a character device)"
+    # Named on the command line, it is the same error, not "no such file or folder".
+    files, missing = discover([tmp_path / "f.yaml"])
+    assert files == [tmp_path / "f.yaml"] and missing == []
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_fifo_replacing_a_file_after_its_check_is_not_waited_on(tmp_path: Path) -> None:
+    # Between the check and the open the file may become a FIFO: the open must not wait for a
+    # writer, and what was opened is checked again. A regression hangs here, so on a thread.
+    fifo = tmp_path / "f.yaml"
+    os.mkfifo(fifo)
+    regular = os.stat(write(tmp_path / "r.yaml"))
+    result: list[tuple[Source | None, list[Diagnostic]]] = []
+    real_stat = os.stat
+
+    def stat_says_regular(path: object, *args: object, **kwargs: object) -> os.stat_result:
+        return regular if path == fifo else real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(load.os, "stat", stat_says_regular)
+        worker = threading.Thread(target=lambda: result.append(load_file(fifo)), daemon=True)
+        worker.start()
+        worker.join(timeout=10)
+    if not result:  # unblock the reader so the thread ends, then fail
+        with open(fifo, "wb"):
+            pass
+        pytest.fail("load_file waited on a FIFO")
+    [(source, [d])] = result
+    assert source is None and d.message == "not a regular file (a FIFO)"
 
 
 def test_load_paths_and_load_files_count_files_and_put_missing_paths_first(

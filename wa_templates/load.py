@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import stat
 import types
 import typing
 from collections.abc import Iterable, Iterator
@@ -19,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from wa_templates.diagnostics import Diagnostic, Severity
 from wa_templates.model import TemplateFile
-from wa_templates.yamlsafe import Document, YamlError, check_size, decode, parse
+from wa_templates.yamlsafe import MAX_BYTES, Document, YamlError, check_size, decode, parse
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -58,7 +59,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
                     if name.endswith(SUFFIXES) and not name.startswith("."):
                         file = Path(root, name)
                         found.setdefault(os.path.abspath(file), file)
-        elif path.is_file():
+        elif path.exists():  # a file, or something load_file will say is not one
             found.setdefault(os.path.abspath(path), path)
         else:
             problems.append(_diag(str(path), 1, 1, "WA000", "no such file or folder"))
@@ -96,15 +97,55 @@ def display(path: Path) -> str:
 def load_file(path: Path) -> tuple[Source | None, list[Diagnostic]]:
     shown = display(path)
     try:
-        with open(path, "rb") as handle:
-            # Refuse an oversized file from its size, before reading gigabytes into memory.
-            check_size(os.fstat(handle.fileno()).st_size)
-            raw = handle.read()
+        raw = _read_regular(path)
     except YamlError as exc:
         return None, [_diag(shown, exc.line, exc.column, exc.code, exc.message)]
+    except _NotRegular as exc:
+        return None, [_diag(shown, 1, 1, "WA000", f"not a regular file ({exc})")]
     except OSError as exc:
         return None, [_diag(shown, 1, 1, "WA000", f"cannot read file: {exc.strerror}")]
     return load_bytes(raw, shown, Path(path).stem)
+
+
+class _NotRegular(Exception):
+    pass
+
+
+# Never wait for a FIFO's writer, nor let a terminal become ours, if one is swapped in after the
+# check (Windows has neither flag, nor FIFOs to wait on).
+_OPEN_FLAGS = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file (symlinks followed), read no further than MAX_BYTES + 1.
+
+    A device or FIFO reports size 0, so its size cannot protect the reader: /dev/zero never
+    ends and a FIFO without a writer never answers. The type is checked before opening (which
+    would wait on a FIFO) and again on what was opened, in case the path changed meanwhile.
+    """
+    info = os.stat(path)
+    _check_regular(info.st_mode)
+    # Refuse an oversized file from its size, before reading gigabytes into memory.
+    check_size(info.st_size)
+    with open(path, "rb", opener=lambda file, flags: os.open(file, flags | _OPEN_FLAGS)) as handle:
+        _check_regular(os.fstat(handle.fileno()).st_mode)
+        raw = handle.read(MAX_BYTES + 1)
+    check_size(len(raw))
+    return raw
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _check_regular(mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        raise _NotRegular(next((kind for test, kind in _KINDS if test(mode)), "a special file"))
 
 
 def load_bytes(
