@@ -353,6 +353,26 @@ def test_deleting_a_name_that_is_gone_is_success(fake: Fake8x8, fault: Fault) ->
     fake.client().delete_template("gone")
 
 
+@pytest.mark.parametrize("status", [409, 400])
+def test_deleting_a_name_already_being_deleted_is_success(fake: Fake8x8, status: int) -> None:
+    # 3060 answered to a delete: someone (or our own lost first attempt) deleted it already. It
+    # means the delete is done, not that the name is locked against a create.
+    fake.fail("DELETE", Fault(status, error_body(3060, "Template is being deleted")))
+    fake.client().delete_template("order_update")
+    assert fake.calls("DELETE") == 1
+
+
+def test_a_lost_delete_answer_then_3060_is_success(fake: Fake8x8) -> None:
+    fake.templates.append(listed(PAYLOAD))
+    fake.fail(
+        "DELETE",
+        Fault(error=httpx.ReadTimeout, after=True),
+        Fault(409, error_body(3060, "Template is being deleted")),
+    )
+    fake.client().delete_template("order_update")
+    assert fake.calls("DELETE") == 2
+
+
 def test_delete_404_with_another_code_is_an_error(fake: Fake8x8) -> None:
     fake.fail("DELETE", Fault(404, error_body(1001, "Illegal SubAccountId")))
     with pytest.raises(ApiError, match="8x8 refused delete template 'x'"):

@@ -205,7 +205,9 @@ class Client:
         if response.is_success:
             return
         code = _error_body(response)[0]
-        gone = code == CODE_TEMPLATE_NOT_FOUND or (
+        # "Being deleted" (3060) to a delete means it is done, as "not found" does: deleted by
+        # someone else, or by our own first attempt whose answer was lost.
+        gone = code in (CODE_TEMPLATE_NOT_FOUND, CODE_TEMPLATE_BEING_DELETED) or (
             response.status_code == 404 and code in _NOT_FOUND_CODES
         )
         if not gone:
