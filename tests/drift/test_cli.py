@@ -287,7 +287,7 @@ def test_invalid_templates_exit_1_before_the_channel_is_read(
     repo.write("broken", "name: broken\ncategory: UTILITY\nlanguages: {}\n")
     outcome = repo.drift()
     assert outcome.code == 1 and outcome.out == ""
-    assert "the templates have errors; the channel was not read" in outcome.err
+    assert "the templates have errors; nothing on the channel was read" in outcome.err
 
 
 def test_usage_and_configuration_errors(repo: Repo) -> None:

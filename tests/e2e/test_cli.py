@@ -95,7 +95,7 @@ def test_invalid_templates_never_reach_the_channel(linked: Project, sandbox: San
     for command in (("plan",), ("apply", "--auto-approve")):
         outcome = linked.run(*command)
         assert outcome.code == 1
-        assert "nothing on the channel was read or changed" in outcome.err
+        assert "the templates have errors; nothing on the channel was read" in outcome.err
     assert sandbox.listed() == {}
 
 

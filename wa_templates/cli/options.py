@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import TextIO
 
 
@@ -15,3 +16,18 @@ def use_color(stream: TextIO | None = None) -> bool:
         return True
     stream = stream or sys.stdout
     return hasattr(stream, "isatty") and stream.isatty()
+
+
+def from_root(path: str, root: Path) -> str:
+    """A template file's path relative to the project root, or absolute if it is outside it.
+
+    Files are shown relative to the working directory, which may be anywhere; apply resolves
+    media samples from the root, and a reader of the repository (or of a drift issue) starts
+    there too.
+    """
+    given = Path(os.path.abspath(path))
+    absolute = given.parent.resolve() / given.name  # the root is resolved: so is this
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        return str(absolute)

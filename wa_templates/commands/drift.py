@@ -5,17 +5,14 @@ Read-only: it lists the channel once and never creates, deletes or uploads anyth
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import click
 
 from wa_templates import drift
-from wa_templates.cli.options import use_color
+from wa_templates.cli.invalid import stop_if_invalid
+from wa_templates.cli.options import from_root, use_color
 from wa_templates.cli.target import open_provider, target_options
 from wa_templates.config import find_project
-from wa_templates.plan.prepare import InvalidTemplates, checked_templates, plan_options
-from wa_templates.render import diagnostics as render_diagnostics
+from wa_templates.plan.prepare import checked_templates, plan_options
 
 EXIT_DRIFT = 2
 
@@ -59,18 +56,11 @@ def command(target: str | None, sandbox: bool, fmt: str, fail_on: drift.FailOn) 
     disabled or recategorised. Exit 0 without drift, 2 with drift, 1 on error."""
     project = find_project()
     options = plan_options(project)
-    try:
+    with stop_if_invalid():
         report = checked_templates(project)
-    except InvalidTemplates as exc:
-        click.echo(
-            render_diagnostics.text(exc.report.diagnostics, exc.report.files, use_color(None)),
-            err=True,
-        )
-        click.echo("error: the templates have errors; the channel was not read", err=True)
-        raise click.exceptions.Exit(1) from None
     for source in report.sources:
         # Next steps name files as a reader of the repository (or of the issue) finds them.
-        source.path = _from_root(source.path, project.root)
+        source.path = from_root(source.path, project.root)
     provider = open_provider(project, target, sandbox)
     try:
         items = provider.list_templates()
@@ -79,15 +69,6 @@ def command(target: str | None, sandbox: bool, fmt: str, fail_on: drift.FailOn) 
     result = drift.build(report.sources, items, provider.description, options, fail_on)
     click.echo(_render(result, fmt), color=use_color() if fmt == "text" else False)
     raise click.exceptions.Exit(EXIT_DRIFT if result.drift else 0)
-
-
-def _from_root(path: str, root: Path) -> str:
-    given = Path(os.path.abspath(path))
-    absolute = given.parent.resolve() / given.name  # the root is resolved: so is this
-    try:
-        return absolute.relative_to(root).as_posix()
-    except ValueError:
-        return path
 
 
 def _render(report: drift.DriftReport, fmt: str) -> str:

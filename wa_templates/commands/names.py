@@ -11,6 +11,7 @@ import json
 
 import click
 
+from wa_templates.cli.invalid import stop_if_invalid
 from wa_templates.cli.target import open_provider, target_options
 from wa_templates.config import find_project
 from wa_templates.findings import SENDABLE
@@ -26,7 +27,8 @@ from wa_templates.plan.prepare import checked_templates, plan_options
 def command(target: str | None, sandbox: bool, fmt: str) -> None:
     """Print the live registered name of each template and language."""
     project = find_project()
-    report = checked_templates(project)
+    with stop_if_invalid():
+        report = checked_templates(project)
     provider = open_provider(project, target, sandbox)
     try:
         remote = parse_remote(provider.list_templates())

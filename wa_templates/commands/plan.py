@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import click
 
-from wa_templates.cli.options import use_color
+from wa_templates.cli.invalid import stop_if_invalid
+from wa_templates.cli.options import from_root, use_color
 from wa_templates.cli.target import open_provider, target_options
 from wa_templates.config import Project, find_project
 from wa_templates.errors import WaError
 from wa_templates.plan.model import Plan, to_json
-from wa_templates.plan.prepare import InvalidTemplates, make_plan, plan_options
-from wa_templates.render import diagnostics as render_diagnostics
+from wa_templates.plan.prepare import make_plan, plan_options
 
 EXIT_CHANGES = 2
 EXIT_BLOCKED = 3
@@ -76,16 +75,8 @@ def build_plan_or_exit(
     options = plan_options(project, prune=prune, force=force)
     provider = open_provider(project, target, sandbox)
     try:
-        plan = make_plan(project, provider, options)
-    except InvalidTemplates as exc:
-        report = exc.report
-        click.echo(
-            render_diagnostics.text(report.diagnostics, report.files, use_color(None)), err=True
-        )
-        click.echo(
-            "error: the templates have errors; nothing on the channel was read or changed", err=True
-        )
-        raise click.exceptions.Exit(1) from None
+        with stop_if_invalid():
+            plan = make_plan(project, provider, options)
     finally:
         provider.close()
     rooted: dict[str, str] = {}
@@ -93,20 +84,9 @@ def build_plan_or_exit(
         if change.source is not None:
             source = change.source
             if source not in rooted:  # a file has a change per language
-                rooted[source] = _from_root(source, project.root)
+                rooted[source] = from_root(source, project.root)
             change.source = rooted[source]
     return plan
-
-
-def _from_root(path: str, root: Path) -> str:
-    """A template's path relative to the project root, where apply resolves media samples
-    from (files are shown relative to the working directory, which may be anywhere)."""
-    given = Path(os.path.abspath(path))
-    absolute = given.parent.resolve() / given.name  # the root is resolved: so is this
-    try:
-        return absolute.relative_to(root).as_posix()
-    except ValueError:
-        return str(absolute)
 
 
 def render(plan: Plan, fmt: str) -> str:

@@ -1,0 +1,52 @@
+"""plan, apply, drift and names with templates that do not validate: the diagnostics, one message,
+exit 1, and the channel never opened."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.commands.conftest import Repo
+from wa_templates.cli import target as cli_target
+from wa_templates.config import Project
+from wa_templates.provider.base import Provider
+
+BROKEN = "name: broken\ncategory: UTILITY\nlanguages: {}\n"
+TOO_LONG = (
+    "name: too_long\ncategory: UTILITY\nlanguages:\n  en_US:\n    body:\n"
+    "      text: '" + "x" * 1100 + "'\n"
+)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("plan",), ("apply", "--auto-approve"), ("drift",), ("names",), ("names", "--format", "json")],
+)
+def test_invalid_templates_are_listed_and_nothing_on_the_channel_is_read(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]
+) -> None:
+    opened: list[str] = []
+    real_open = cli_target.open_provider
+
+    def counted(project: Project, target: str | None, sandbox: bool) -> Provider:
+        provider = real_open(project, target, sandbox)
+        real_list = provider.list_templates
+
+        def listed() -> list[object]:
+            opened.append("listed")
+            return list(real_list())
+
+        monkeypatch.setattr(provider, "list_templates", listed)
+        return provider
+
+    for module in ("plan", "drift", "names"):
+        monkeypatch.setattr(f"wa_templates.commands.{module}.open_provider", counted)
+    repo.write("broken", BROKEN)
+    repo.write("too_long", TOO_LONG)
+    outcome = repo.run(*command, "--sandbox")
+    assert outcome.code == 1 and outcome.out == ""
+    lines = outcome.err.splitlines()
+    assert any(line.startswith("templates/broken.yaml:3:") and "WA005" in line for line in lines)
+    assert any(line.startswith("templates/too_long.yaml:") and "WA" in line for line in lines)
+    assert lines[-1] == "error: the templates have errors; nothing on the channel was read"
+    assert "planning" not in outcome.err and "Traceback" not in outcome.err
+    assert opened == []

@@ -1,0 +1,33 @@
+"""Templates that do not validate, met by a command that reads the channel: list them and stop.
+
+plan, apply, drift and names all refuse to read the channel for a repository with errors: what
+they would compare it with is not what the files say.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+
+from wa_templates.cli.options import use_color
+from wa_templates.plan.prepare import InvalidTemplates
+from wa_templates.render import diagnostics as render_diagnostics
+
+MESSAGE = "the templates have errors; nothing on the channel was read"
+
+
+@contextmanager
+def stop_if_invalid() -> Iterator[None]:
+    """Around the check of the templates: on errors, print them as `validate` does, then one
+    line saying nothing on the channel was read, and exit 1."""
+    try:
+        yield
+    except InvalidTemplates as exc:
+        report = exc.report
+        text = render_diagnostics.text(report.diagnostics, report.files, use_color(sys.stderr))
+        click.echo(text, err=True)
+        click.echo(f"error: {MESSAGE}", err=True)
+        raise click.exceptions.Exit(1) from None
