@@ -244,7 +244,11 @@ def test_rate_limit_without_retry_after_waits_an_hour(tmp_path: Path) -> None:
 def test_prune_deletes_run_before_any_create(tmp_path: Path) -> None:
     items = [i for n in ("z_old_1", "z_old_2") for i in listed(source(simple(n)))]
     plan = build(
-        [source(simple(f"a_new_{i}")) for i in range(4)], items, "fake", PlanOptions(prune=True)
+        # force: replacing every template on the channel is past the safety threshold
+        [source(simple(f"a_new_{i}")) for i in range(4)],
+        items,
+        "fake",
+        PlanOptions(prune=True, force=True),
     )
     provider = FakeProvider(latency=0.02)
     provider.seed({"z_old_1": ["en_US"], "z_old_2": ["en_US"]})

@@ -59,3 +59,24 @@ def test_a_versioned_base_does_not_take_over_another_files_template() -> None:
     plan = build([changed, other], items, "t")
     assert ("template.promo_v3[en_US]", "create") in _actions(plan)
     assert ("template.promo_v2[en_US]", "no-op") in _actions(plan)
+
+
+def test_an_empty_repository_with_prune_does_not_wipe_the_channel() -> None:
+    items = [i for n in ("alpha", "beta", "gamma") for i in listed(source(simple(n)))]
+    plan = build([], items, "t", PlanOptions(prune=True))
+    assert {c.action for c in plan.changes} == {Action.DELETE}
+    assert plan.safety is not None and plan.safety.exceeded and not plan.applyable
+    assert plan.safety.deleted_names == ["alpha", "beta", "gamma"]
+    assert build([], items, "t", PlanOptions(prune=True, force=True)).applyable
+    # Pruning one of three is fine.
+    keep = [source(simple("alpha")), source(simple("beta"))]
+    assert build(keep, items, "t", PlanOptions(prune=True)).applyable
+
+
+def test_ten_pruned_names_count_as_managed_for_the_percentage() -> None:
+    names = [f"n{i:02d}" for i in range(12)]
+    items = [i for n in names for i in listed(source(simple(n)))]
+    keep = [source(simple(n)) for n in names[:8]]
+    plan = build(keep, items, "t", PlanOptions(prune=True))
+    assert plan.safety is not None and plan.safety.managed_names == 12
+    assert not plan.applyable  # 4 of 12 is over 30%

@@ -79,6 +79,7 @@ class _Builder:
     changes: list[ResourceChange] = field(default_factory=list)
     touched: set[str] = field(default_factory=set)
     destructive: set[str] = field(default_factory=set)
+    deleted: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
     owned: set[str] = field(default_factory=set)
     """Names the repository's files define."""
@@ -157,6 +158,7 @@ def build(
         max_names=options.max_names,
         max_fraction=options.max_fraction,
         forced=options.force,
+        deleted_names=sorted(builder.deleted),
     )
     return plan
 
@@ -347,6 +349,7 @@ def _delete_name(
     live = any(may_have_been_approved(r.status, r.raw) for r in languages.values())
     lock = " and locks the name for 30 days" if live else ""
     b.destructive.add(name)
+    b.deleted.add(name)
     for lang_code in sorted(languages):
         r = languages[lang_code]
         b.touched.add(name)

@@ -88,20 +88,28 @@ class Finding:
 @dataclass(slots=True)
 class Safety:
     destructive_names: list[str]
+    """Names deleted or recreated."""
     managed_names: int
     max_names: int
     max_fraction: float
     forced: bool
+    deleted_names: list[str] = field(default_factory=list)
+    """Names deleted and not created again (pruned, superseded versions)."""
 
     @property
     def exceeded(self) -> bool:
+        """Like octoDNS: more deletes + recreates than `max_names`, or, once there are at least
+        `max_names` managed names on the channel (pruned ones included), more than
+        `max_fraction` of them. And never deleting every managed name at once: an empty templates
+        folder with --prune must not wipe a small channel either."""
         count = len(self.destructive_names)
+        managed = self.managed_names
         if count > self.max_names:
             return True
-        # As octoDNS does, the percentage applies once there is enough to take a percentage of.
-        return (
-            self.managed_names >= self.max_names and count > self.max_fraction * self.managed_names
-        )
+        if managed >= self.max_names and count > self.max_fraction * managed:
+            return True
+        deleted = len(self.deleted_names)
+        return deleted > 1 and deleted >= managed
 
     @property
     def needs(self) -> str:
@@ -198,6 +206,7 @@ def to_json(plan: Plan) -> dict[str, Any]:
             "max_names": plan.safety.max_names,
             "max_fraction": plan.safety.max_fraction,
             "forced": plan.safety.forced,
+            "deleted_names": plan.safety.deleted_names,
             "exceeded": plan.safety.exceeded,
         },
         "summary": plan.summary(),
@@ -286,6 +295,7 @@ class _SafetyDoc(TypedDict):
     max_names: int
     max_fraction: float
     forced: bool
+    deleted_names: NotRequired[list[str]]
     exceeded: NotRequired[bool]
 
 
@@ -382,6 +392,7 @@ def from_json(data: Any) -> Plan:
             max_names=safety["max_names"],
             max_fraction=safety["max_fraction"],
             forced=safety["forced"],
+            deleted_names=safety.get("deleted_names", []),
         ),
     )
 
