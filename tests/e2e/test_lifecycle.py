@@ -117,7 +117,7 @@ def test_rejected_template_is_reported_then_recreated_with_every_language(
     assert "all its languages (en_US, es_ES)" in planned.out
     applied = linked.run("apply", "--auto-approve")
     assert applied.code == 0, applied.out
-    assert "1 names deleted" in applied.out or "1 name deleted" in applied.out
+    assert "Apply finished: 2 created, 1 name deleted, 0 failed." in applied.out.splitlines()
     assert sandbox.status("code_notice") == "APPROVED"
     # es_ES was recreated unchanged (8x8 deletes by name), and Meta rejects it again.
     assert sandbox.status("code_notice", "es_ES") == "REJECTED"

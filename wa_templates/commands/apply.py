@@ -66,6 +66,13 @@ def command(
 ) -> None:
     """Apply the changes `plan` shows (or exactly those of a saved PLANFILE)."""
     timeout_s = parse_duration(timeout)
+    if planfile is not None:
+        for flag, given in (("--prune", prune), ("--force", force)):
+            if given:
+                raise UsageError(
+                    f"{flag} cannot be used with a plan file: {planfile} already decided it "
+                    f"when it was made; run `wa-templates plan {flag} --out {planfile}` again"
+                )
     project = find_project()
     if planfile is None:
         plan = build_plan_or_exit(project, target, sandbox, prune, force)
@@ -74,13 +81,17 @@ def command(
     provider = open_provider(project, target, sandbox)
     try:
         if planfile is not None:
-            _refuse_if_stale(plan, planfile, provider)
+            _refuse_other_target(plan, planfile, provider)
         click.echo(render(plan, "text"), color=use_color())
         if not plan.applyable:
             raise click.exceptions.Exit(EXIT_BLOCKED)
         if not plan.pending:
             raise click.exceptions.Exit(0)
         _confirm(auto_approve)
+        if planfile is not None:
+            # After the prompt, not before: the plan must still be true when apply starts, and
+            # someone may sit at the prompt for minutes.
+            _refuse_if_stale(plan, planfile, provider)
         report = apply_plan(
             plan,
             provider,
@@ -113,9 +124,12 @@ def _saved_plan(path: Path) -> Plan:
         raise WaError(f"{path}: {exc}") from None
 
 
-def _refuse_if_stale(plan: Plan, path: Path, provider: Provider) -> None:
+def _refuse_other_target(plan: Plan, path: Path, provider: Provider) -> None:
     if plan.target != provider.description:
         raise WaError(f"{path} was made for {plan.target}, not {provider.description}")
+
+
+def _refuse_if_stale(plan: Plan, path: Path, provider: Provider) -> None:
     changed = stale_changes(plan, provider.list_templates())
     if changed:
         click.echo(
@@ -175,7 +189,8 @@ def _summarise(report: Report) -> int:
     created = len(report.created)
     deleted = sum(1 for r in report.results if r.ok and r.operation == "delete")
     failed = len(report.failures)
-    click.echo(f"Apply finished: {created} created, {deleted} names deleted, {failed} failed.")
+    names = "name" if deleted == 1 else "names"
+    click.echo(f"Apply finished: {created} created, {deleted} {names} deleted, {failed} failed.")
     code = 1 if failed else 0
     if report.rate_limited_until is not None:
         when = report.rate_limited_until.strftime("%Y-%m-%d %H:%M UTC")
