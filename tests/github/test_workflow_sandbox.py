@@ -5,7 +5,6 @@ drift issue those outputs produce, against an in-memory GitHub."""
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import subprocess
@@ -24,14 +23,6 @@ from tests.github.conftest import (
     load_yaml,
 )
 from tests.github.test_sticky import API, REPO, FakeGitHub
-
-
-@functools.cache
-def drift_registered() -> bool:
-    done = subprocess.run(
-        [console_script(), "drift", "--help"], capture_output=True, text=True, check=False
-    )
-    return done.returncode == 0
 
 
 def _job_steps(job: str) -> list[dict[str, Any]]:
@@ -139,8 +130,6 @@ def test_apply_job(templates_copy: Path, tmp_path: Path) -> None:
 
 
 def test_drift_job_and_its_issue(templates_copy: Path, tmp_path: Path) -> None:
-    if not drift_registered():
-        pytest.skip("`wa-templates drift` is not registered yet")
     seed, drift = _job_steps("drift")
     assert run_step(seed, templates_copy, tmp_path)["exit-code"] == "0"
     clean = run_step(drift, templates_copy, tmp_path)
