@@ -112,9 +112,13 @@ def status_findings(
         )
     elif status == "REJECTED" and may_have_been_approved(status, item):
         why = reason or "reason not reported"
-        add("rejected", "error", f"rejected by Meta after its review window: {why}",
+        add(
+            "rejected",
+            "error",
+            f"rejected by Meta after its review window: {why}",
             "it may have been approved first, so deleting it could lock the name for 30 days: "
-            "create the corrected content under a new name (versioning: suffix)")
+            "create the corrected content under a new name (versioning: suffix)",
+        )
     elif status == "REJECTED":
         why = reason or "reason not reported"
         step = {

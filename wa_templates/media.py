@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import os
+import stat
 import tempfile
 import threading
 from pathlib import Path
@@ -42,10 +43,7 @@ class UploadCache:
             self._urls = {}
 
     def url_for(self, file: Path, provider: Provider) -> str:
-        try:
-            digest = hashlib.sha256(file.read_bytes()).hexdigest()
-        except OSError as exc:
-            raise WaError(f"{file}: cannot read media sample: {exc.strerror}") from None
+        digest = _digest(file)
         key = f"{provider.description}:{digest}"
         with self._lock:
             uploading = self._uploading.setdefault(key, threading.Lock())
@@ -75,6 +73,27 @@ class UploadCache:
                 raise
         except OSError as exc:
             log.warning("cannot save the upload cache %s: %s", self.path, exc)
+
+
+MAX_MEDIA_BYTES = 100 * 1024 * 1024
+"""8x8's upload limit (DOCUMENT, the largest kind); anything larger is refused before reading."""
+
+
+def _digest(file: Path) -> str:
+    """SHA-256 of a regular file of at most MAX_MEDIA_BYTES (not a FIFO or /dev/zero)."""
+    try:
+        info = file.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise WaError(f"{file}: media sample is not a regular file")
+        if info.st_size > MAX_MEDIA_BYTES:
+            raise WaError(f"{file}: media sample is over 8x8's 100 MB upload limit")
+        digest = hashlib.sha256()
+        with file.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    except OSError as exc:
+        raise WaError(f"{file}: cannot read media sample: {exc.strerror}") from None
 
 
 def resolve_media(

@@ -154,3 +154,17 @@ def test_resolve_media_leaves_the_plan_payload_alone(tmp_path: Path) -> None:
     resolved = resolve_media(payload, root / "templates", FakeProvider(), cache)
     assert resolved["components"][0]["examples"] == ["https://files.example.com/1/banner.png"]
     assert payload["components"][0]["examples"] == ["media/banner.png"]
+
+
+def test_a_sample_that_is_not_a_regular_file_is_refused_without_reading(tmp_path: Path) -> None:
+    import os
+
+    import pytest
+
+    from wa_templates.errors import WaError
+
+    fifo = tmp_path / "banner.png"
+    os.mkfifo(fifo)  # reading it would block forever
+    cache = UploadCache(tmp_path / "uploads.json")
+    with pytest.raises(WaError, match="not a regular file"):
+        cache.url_for(fifo, FakeProvider())

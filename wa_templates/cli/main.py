@@ -90,6 +90,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         return 130
+    except Exception as exc:
+        # A bug, not bad input: one line by default, the traceback with --debug.
+        args = list(argv) if argv is not None else sys.argv[1:]
+        if "--debug" in args:
+            raise
+        click.echo(
+            f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
+            err=True,
+        )
+        return 1
     return result if isinstance(result, int) else 0
 
 
