@@ -17,7 +17,9 @@ class InvalidTemplates(WaError):
 
     def __init__(self, report: Report) -> None:
         self.report = report
-        super().__init__(f"{report.errors} validation error(s): fix them first; nothing on the channel was read")
+        super().__init__(
+            f"{report.errors} validation error(s): fix them first; nothing on the channel was read"
+        )
 
 
 def plan_options(project: Project, prune: bool = False, force: bool = False) -> PlanOptions:
