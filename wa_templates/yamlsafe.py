@@ -152,6 +152,12 @@ def parse(text: str) -> Document:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
+        if "maximum nesting depth" in (exc.problem or ""):
+            # PyYAML >= 6.0.4's libyaml stops at 1,000 flow levels, scanning ahead of our count.
+            mark = exc.problem_mark
+            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            message = f"lists and mappings nest deeper than {MAX_DEPTH} levels"
+            raise YamlError("WA009", message, line, column) from None
         raise _syntax_error(exc, text) from None
     except yaml.YAMLError as exc:  # pragma: no cover - control characters are refused above
         raise YamlError("WA001", "invalid YAML: " + " ".join(str(exc).split())) from None
