@@ -102,7 +102,7 @@ FAILING = [
         "error",
     ),
     (
-        "WA303",
+        "WA316",
         "UTILITY",
         """\
         body:
@@ -627,7 +627,12 @@ def test_named_variables_warn_once_and_duplicates_error() -> None:
           text: "Hello {{name}}, your order is ready, {{name}}, at the front desk."
           examples: {name: Maria}
         """)
-    assert sorted(d.severity.value for d in only(text, "WA303")) == ["error", "warning"]
+    assert [d.severity.value for d in only(text, "WA303")] == ["error"]
+    assert [d.severity.value for d in only(text, "WA316")] == ["warning"]
+    # Suppressing the warning leaves the error.
+    ignored = text.replace("languages:", 'ignore: {WA316: "verified with 8x8"}\nlanguages:')
+    assert [d.rule for d in only(ignored, "WA303")] == ["WA303"]
+    assert only(ignored, "WA316") == []
 
 
 def test_huge_positional_number_does_not_enumerate_every_gap() -> None:
@@ -798,6 +803,7 @@ RULES_TABLE = {
     "WA301": "error", "WA302": "error", "WA303": "error", "WA304": "error", "WA305": "error",
     "WA306": "error", "WA307": "warning", "WA308": "error", "WA309": "error", "WA310": "warning",
     "WA311": "error", "WA312": "error", "WA313": "error", "WA314": "error", "WA315": "warning",
+    "WA316": "warning",
 }  # fmt: skip
 
 

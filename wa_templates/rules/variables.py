@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from itertools import islice, pairwise
 
-from wa_templates.diagnostics import Severity
 from wa_templates.model import Body, Button, Header, Language
 from wa_templates.placeholders import Placeholder, distinct, fill, find, unbalanced
 from wa_templates.rules.engine import Finding, LanguageContext, Path, rule
@@ -304,35 +303,39 @@ def positional_sequence(ctx: LanguageContext) -> Iterator[Finding]:
         )
 
 
-@rule(
-    "WA303",
-    "error",
-    "named variables are unique; through 8x8 they warn (no parameter_format)",
-    "M, L4",
-)
+@rule("WA303", "error", "each named variable appears once in its text", "M")
 def named_variables(ctx: LanguageContext) -> Iterator[Finding]:
-    for site in analyse(ctx.lang).sites:
-        # URL variables are always {{1}}; WA313 says so.
-        if site.kind == "url":
-            continue
-        named = site.named
-        if not named:
-            continue
-        counts = Counter(named)
-        for name, count in counts.items():
+    for site in _named_sites(ctx):
+        for name, count in Counter(site.named).items():
             if count > 1:
                 yield Finding(
                     site.path,
                     f"{site.label} uses {{{{{name}}}}} {count} times; each "
                     "named variable may appear once",
                 )
+
+
+# A separate id from WA303 so that a team that verified named parameters with 8x8 can suppress
+# this warning without also silencing WA303's error.
+@rule(
+    "WA316",
+    "warning",
+    "named variables through 8x8: its API has no parameter_format field (RULES.md WA303's W)",
+    "L4",
+)
+def named_through_8x8(ctx: LanguageContext) -> Iterator[Finding]:
+    for site in _named_sites(ctx):
         yield Finding(
             site.path,
-            f"{site.label} uses named variables {_braced(list(counts))}: "
+            f"{site.label} uses named variables {_braced(list(dict.fromkeys(site.named)))}: "
             "8x8's API has no parameter_format field, so Meta may read them as "
             "positional and reject the template; {{1}}..{{N}} are safe",
-            severity=Severity.WARNING,
         )
+
+
+def _named_sites(ctx: LanguageContext) -> Iterator[Site]:
+    # URL variables are always {{1}}; WA313 says so.
+    return (s for s in analyse(ctx.lang).sites if s.kind != "url" and s.named)
 
 
 @rule("WA304", "error", "positional and named variables mixed", "L1")
