@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 import click
-import jinja2
 
 from wa_templates.diff import FieldChange
 from wa_templates.drift import HEALTHS, DriftFinding, DriftReport, Resource, to_json
@@ -21,8 +19,7 @@ from wa_templates.render.plan import (
     LIST_CAP,
     MARKDOWN_BUDGET,
     MARKER_PREFIX,
-    cell,
-    fence,
+    environment,
     marker,
     md,
     safe,
@@ -53,22 +50,6 @@ _HEALTH_EMOJI = {
 }
 _SEVERITY_EMOJI = {"error": "⛔", "warning": "⚠️", "info": "ℹ️"}
 _SIGN_ROLES = {"+": "good", "-": "bad", "~": "warning"}
-
-
-@cache
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("wa_templates", "render/templates"),
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["md"] = md
-    env.filters["cell"] = cell
-    env.globals["fence"] = fence
-    return env
 
 
 def _plural(count: int, word: str) -> str:
@@ -175,7 +156,7 @@ def text(report: DriftReport, color: bool) -> str:
     with_findings = {(g.name, g.language) for g in _groups(report)}
     quiet = sum((r.name, r.language) not in with_findings for r in report.resources)
     return (
-        _environment()
+        environment()
         .get_template("drift.txt.j2")
         .render(
             paint=paint,
@@ -268,7 +249,7 @@ def markdown(report: DriftReport) -> str:
         "total_rows": len(rows),
         "total_steps": len(steps),
     }
-    template = _environment().get_template("drift.md.j2")
+    template = environment().get_template("drift.md.j2")
     unmanaged = _unmanaged(report, str)
 
     def render(shown: int, steps_shown: int, with_diffs: bool, with_unmanaged: bool) -> str:

@@ -160,7 +160,8 @@ def _preview(change: ResourceChange) -> list[str] | None:
 
 
 @cache
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
+    """The markdown and text templates' environment, shared by plan and drift."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("wa_templates", "render/templates"),
         autoescape=False,
@@ -212,7 +213,7 @@ def text(plan: Plan, color: bool, verbose: bool = False) -> str:
         if group.category:
             title += f", {safe(group.category)}"
         groups.append({"title": title, "entries": [_text_entry(c) for c in shown]})
-    template = _environment().get_template("plan.txt.j2")
+    template = environment().get_template("plan.txt.j2")
     return template.render(
         paint=paint,
         target=safe(plan.target),
@@ -378,7 +379,7 @@ def is_plan_comment(body: str, target: str | None = None) -> bool:
 
 def markdown(plan: Plan) -> str:
     """The plan as a pull-request comment of at most MARKDOWN_BUDGET characters."""
-    env = _environment()
+    env = environment()
     section_template = env.get_template("plan_section.md.j2")
     groups = [_md_group(group) for group in _groups(plan) if group.visible]
     sections = [section_template.render(group=g) for g in groups + _md_extras(plan)]
