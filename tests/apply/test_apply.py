@@ -124,7 +124,8 @@ def test_recreate_deletes_the_name_once_then_creates_every_language(tmp_path: Pa
 
 
 def test_prune_deletes_by_name(tmp_path: Path) -> None:
-    plan = build([], listed(two("gone")), "fake", PlanOptions(prune=True))
+    # force: with no templates in the repository, pruning is past the safety threshold
+    plan = build([], listed(two("gone")), "fake", PlanOptions(prune=True, force=True))
     provider = FakeProvider()
     provider.seed({"gone": ["en_US", "es_ES"]})
     report = run(plan, provider, tmp_path)

@@ -80,3 +80,22 @@ def test_ten_pruned_names_count_as_managed_for_the_percentage() -> None:
     plan = build(keep, items, "t", PlanOptions(prune=True))
     assert plan.safety is not None and plan.safety.managed_names == 12
     assert not plan.applyable  # 4 of 12 is over 30%
+
+
+def test_an_empty_repository_cannot_prune_even_a_single_template() -> None:
+    items = listed(source(simple("only")))
+    plan = build([], items, "t", PlanOptions(prune=True))
+    assert plan.safety is not None and not plan.applyable
+    assert plan.safety.needs == (
+        "it would delete every managed name on the channel (1 of 1): rerun with --force to allow it"
+    )
+    # Renaming the only template (a new file, the old name pruned) is fine.
+    assert build([source(simple("renamed"))], items, "t", PlanOptions(prune=True)).applyable
+
+
+def test_the_safety_message_names_the_rule_that_fired() -> None:
+    names = [f"n{i:02d}" for i in range(12)]
+    items = [i for n in names for i in listed(source(simple(n)))]
+    plan = build([source(simple(n)) for n in names[:8]], items, "t", PlanOptions(prune=True))
+    assert plan.safety is not None
+    assert plan.safety.needs.startswith("4 of 12 managed names deleted or recreated, over 30%")

@@ -137,7 +137,9 @@ def test_safety_threshold_exceeded_and_forced() -> None:
     options = PlanOptions(prune=True, max_names=2)
     plan = build([], items, "prod", options)
     out = lines(render.text(plan, color=False))
-    assert "Safety: 3 names deleted or recreated, over the threshold of 2 names" in out[-3]
+    assert (
+        "Safety: 3 names deleted or recreated, over the limit of 2: rerun with --force" in out[-3]
+    )
     assert out[-3].endswith("rerun with --force to allow it")
     forced = build([], items, "prod", PlanOptions(prune=True, max_names=2, force=True))
     assert "allowed by --force" in render.text(forced, color=False)

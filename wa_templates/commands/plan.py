@@ -7,13 +7,14 @@ from pathlib import Path
 
 import click
 
+from wa_templates.check import collector_paused
 from wa_templates.cli.invalid import stop_if_invalid
 from wa_templates.cli.options import from_root, use_color
 from wa_templates.cli.target import open_provider, target_options
 from wa_templates.config import Project, find_project
 from wa_templates.errors import WaError
 from wa_templates.plan.model import Plan, to_json
-from wa_templates.plan.prepare import make_plan, plan_options
+from wa_templates.plan.prepare import checked_templates, make_plan, plan_options
 
 EXIT_CHANGES = 2
 EXIT_BLOCKED = 3
@@ -73,10 +74,12 @@ def build_plan_or_exit(
 ) -> Plan:
     """The plan, or the validation errors printed and exit 1 before the channel is touched."""
     options = plan_options(project, prune=prune, force=force)
+    # The files first: with errors in them, neither the target nor the channel matters yet.
+    with stop_if_invalid(), collector_paused():
+        report = checked_templates(project)
     provider = open_provider(project, target, sandbox)
     try:
-        with stop_if_invalid():
-            plan = make_plan(project, provider, options)
+        plan = make_plan(project, provider, options, report)
     finally:
         provider.close()
     rooted: dict[str, str] = {}

@@ -159,6 +159,7 @@ def build(
         max_fraction=options.max_fraction,
         forced=options.force,
         deleted_names=sorted(builder.deleted),
+        repository_names=len(managed_sources),
     )
     return plan
 

@@ -95,6 +95,8 @@ class Safety:
     forced: bool
     deleted_names: list[str] = field(default_factory=list)
     """Names deleted and not created again (pruned, superseded versions)."""
+    repository_names: int | None = None
+    """Templates the repository manages (None in plans saved before this was recorded)."""
 
     @property
     def exceeded(self) -> bool:
@@ -102,22 +104,25 @@ class Safety:
         `max_names` managed names on the channel (pruned ones included), more than
         `max_fraction` of them. And never deleting every managed name at once: an empty templates
         folder with --prune must not wipe a small channel either."""
-        count = len(self.destructive_names)
-        managed = self.managed_names
+        return self._rule() is not None
+
+    def _rule(self) -> str | None:
+        count, managed = len(self.destructive_names), self.managed_names
         if count > self.max_names:
-            return True
+            return f"{count} names deleted or recreated, over the limit of {self.max_names}"
         if managed >= self.max_names and count > self.max_fraction * managed:
-            return True
+            return (
+                f"{count} of {managed} managed names deleted or recreated, over "
+                f"{self.max_fraction:.0%}"
+            )
         deleted = len(self.deleted_names)
-        return deleted > 1 and deleted >= managed
+        if deleted and deleted >= managed and (deleted > 1 or self.repository_names == 0):
+            return f"it would delete every managed name on the channel ({deleted} of {managed})"
+        return None
 
     @property
     def needs(self) -> str:
-        return (
-            f"{len(self.destructive_names)} names deleted or recreated, over the threshold of "
-            f"{self.max_names} names or {self.max_fraction:.0%} of {self.managed_names} managed "
-            "names: rerun with --force to allow it"
-        )
+        return f"{self._rule() or 'within the threshold'}: rerun with --force to allow it"
 
 
 @dataclass(slots=True)
@@ -207,6 +212,7 @@ def to_json(plan: Plan) -> dict[str, Any]:
             "max_fraction": plan.safety.max_fraction,
             "forced": plan.safety.forced,
             "deleted_names": plan.safety.deleted_names,
+            "repository_names": plan.safety.repository_names,
             "exceeded": plan.safety.exceeded,
         },
         "summary": plan.summary(),
@@ -296,6 +302,7 @@ class _SafetyDoc(TypedDict):
     max_fraction: float
     forced: bool
     deleted_names: NotRequired[list[str]]
+    repository_names: NotRequired[int | None]
     exceeded: NotRequired[bool]
 
 
@@ -393,6 +400,7 @@ def from_json(data: Any) -> Plan:
             max_fraction=safety["max_fraction"],
             forced=safety["forced"],
             deleted_names=safety.get("deleted_names", []),
+            repository_names=safety.get("repository_names"),
         ),
     )
 

@@ -66,9 +66,12 @@ def checked_templates(project: Project) -> Report:
     return report
 
 
-def make_plan(project: Project, provider: Provider, options: PlanOptions) -> Plan:
+def make_plan(
+    project: Project, provider: Provider, options: PlanOptions, report: Report | None = None
+) -> Plan:
+    """The plan; `report` is the already checked templates, if the caller checked them first."""
     with collector_paused():
-        report = checked_templates(project)
+        report = report or checked_templates(project)
         items = provider.list_templates()
         return build(
             report.sources,
