@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from wa_templates.errors import WaError
-from wa_templates.findings import may_have_been_approved
+from wa_templates.findings import NEVER_APPROVED
 from wa_templates.media import UploadCache, resolve_media
 from wa_templates.plan.build import parse_remote
 from wa_templates.plan.model import Action, Plan, ResourceChange
@@ -47,6 +47,8 @@ class Report:
     rate_limited_until: datetime | None = None
     remaining: int = 0
     """Creates not attempted because the hourly limit was reached."""
+    refused: list[str] = field(default_factory=list)
+    """Names not touched because the channel changed since the plan: plan again."""
 
     @property
     def failures(self) -> list[Result]:
@@ -125,15 +127,23 @@ def apply_plan(plan: Plan, provider: Provider, options: ApplyOptions | None = No
         changes = sorted(units[name], key=lambda c: c.language)
         creates = [c for c in changes if c.action in (Action.CREATE, Action.RECREATE)]
         if name in approved_since:
-            for change in changes:
-                record(Result(change.address, "delete", False, approved_since[name]))
+            with lock:
+                report.refused.append(name)
+            record(Result(f"template.{name}", "skip", False, approved_since[name]))
+            return
+        if creates and gate.closed():
+            for change in creates:
+                record(Result(change.address, "skip", False, RATE_LIMITED))
             return
         try:
             # Uploads first: a recreate must not delete the name and then fail on its media.
             payloads = {c.address: _payload(c, provider, options, cache) for c in creates}
         except WaError as exc:
-            for change in changes:
+            for change in creates:
                 record(Result(change.address, "create", False, f"media upload failed: {exc}"))
+            if len(creates) < len(changes):
+                why = f"not deleted: a media upload for '{name}' failed"
+                record(Result(f"template.{name}", "skip", False, why))
             return
         if any(c.action in (Action.RECREATE, Action.DELETE) for c in changes):
             address = f"template.{name}"
@@ -184,27 +194,35 @@ def apply_plan(plan: Plan, provider: Provider, options: ApplyOptions | None = No
 
 
 def _approved_since(units: dict[str, list[ResourceChange]], provider: Provider) -> dict[str, str]:
-    """Names planned for recreation that may have been approved since the plan was made.
+    """Names to delete (or recreate) whose languages may have been approved since the plan.
 
-    A recreate deletes the name; if Meta approved a language while the plan waited for review
-    or confirmation, that delete would lock the name for 30 days. One list call settles it.
+    The plan only deletes a name without a 30-day lock warning when nothing of it was ever
+    approved; if Meta approved a language while the plan waited for review or confirmation,
+    that delete would lock the name. One list call settles it.
     """
-    names = {n for n, changes in units.items() if any(c.action is Action.RECREATE for c in changes)}
-    if not names:
+    planned_live: dict[str, set[str]] = {}
+    for name, changes in units.items():
+        if any(c.action in (Action.RECREATE, Action.DELETE) for c in changes):
+            planned_live[name] = {c.language for c in changes if _live(c.status)}
+    if not planned_live:
         return {}
     refused = {}
     for name, languages in parse_remote(provider.list_templates()).items():
-        live = sorted(
-            f"{lang} {r.status}"
-            for lang, r in languages.items()
-            if may_have_been_approved(r.status, r.raw)
-        )
-        if name in names and live:
+        if name not in planned_live:
+            continue
+        now_live = {lang for lang, r in languages.items() if _live(r.status)}
+        if now_live - planned_live[name]:
+            live = ", ".join(f"{lang} {languages[lang].status}" for lang in sorted(now_live))
             refused[name] = (
-                f"not recreated: '{name}' now has {', '.join(live)} on the channel, so deleting "
-                "it could lock the name for 30 days; run `wa-templates plan` again"
+                f"not deleted: '{name}' now has {live} on the channel, so deleting it could "
+                "lock the name for 30 days; run `wa-templates plan` again"
             )
     return refused
+
+
+def _live(status: str | None) -> bool:
+    # By status alone on both sides: the plan already weighed the timestamps of rejections.
+    return status is not None and status not in NEVER_APPROVED
 
 
 def _payload(

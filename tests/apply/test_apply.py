@@ -278,8 +278,10 @@ def test_a_name_approved_since_the_plan_is_not_deleted(tmp_path: Path) -> None:
     provider.status["order_update"] = "APPROVED"  # Meta approved it while the plan waited
     report = run(plan, provider, tmp_path)
     assert ("delete", "order_update") not in provider.calls
-    assert [r.ok for r in report.results] == [False, False]
-    assert "now has en_US APPROVED, es_ES APPROVED" in report.results[0].message
+    [refused] = report.results
+    assert (refused.address, refused.operation) == ("template.order_update", "skip")
+    assert "now has en_US APPROVED, es_ES APPROVED" in refused.message
+    assert report.refused == ["order_update"]
 
 
 def test_a_failed_media_upload_does_not_delete_the_name_first(tmp_path: Path) -> None:
@@ -299,3 +301,28 @@ def test_a_failed_media_upload_does_not_delete_the_name_first(tmp_path: Path) ->
     assert [call[0] for call in provider.calls] == ["upload"]
     [failed] = report.failures
     assert "media upload failed" in failed.message and ("promo", "en_US") in provider.templates
+
+
+def test_a_pruned_name_approved_since_the_plan_is_not_deleted(tmp_path: Path) -> None:
+    items = listed(source(simple("pending_one")), status="PENDING")
+    plan = build([source(simple("kept"))], items, "fake", PlanOptions(prune=True, force=True))
+    provider = FakeProvider()
+    provider.seed({"pending_one": ["en_US"]})
+    provider.status["pending_one"] = "APPROVED"
+    report = run(plan, provider, tmp_path)
+    assert ("delete", "pending_one") not in provider.calls
+    assert report.refused == ["pending_one"]
+
+
+def test_a_failing_list_before_deleting_touches_nothing(tmp_path: Path) -> None:
+    old = two("order_update")
+    plan = build([two("order_update", "it changed")], listed(old, status="REJECTED"), "fake")
+    provider = FakeProvider()
+
+    def broken() -> list[dict[str, object]]:
+        raise WaError("cannot reach the 8x8 API")
+
+    provider.list_templates = broken  # type: ignore[method-assign]
+    with pytest.raises(WaError, match="cannot reach"):
+        run(plan, provider, tmp_path)
+    assert provider.calls == []

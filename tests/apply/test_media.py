@@ -168,3 +168,18 @@ def test_a_sample_that_is_not_a_regular_file_is_refused_without_reading(tmp_path
     cache = UploadCache(tmp_path / "uploads.json")
     with pytest.raises(WaError, match="not a regular file"):
         cache.url_for(fifo, FakeProvider())
+
+
+def test_a_sample_over_the_upload_limit_is_refused_without_reading(tmp_path: Path) -> None:
+    import pytest
+
+    from wa_templates.errors import WaError
+    from wa_templates.media import MAX_MEDIA_BYTES
+
+    big = tmp_path / "film.mp4"
+    with big.open("wb") as handle:  # sparse: no disk is used for the hole
+        handle.truncate(MAX_MEDIA_BYTES + 1)
+    provider = FakeProvider()
+    with pytest.raises(WaError, match="over 8x8's 100 MB upload limit"):
+        UploadCache(tmp_path / "uploads.json").url_for(big, provider)
+    assert provider.uploads == []

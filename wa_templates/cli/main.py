@@ -93,10 +93,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         # A bug, not bad input: one line by default, the traceback with --debug.
         args = list(argv) if argv is not None else sys.argv[1:]
-        if "--debug" in args:
+        # --debug is the group's option: it only counts before the command's name.
+        command_at = next((i for i, a in enumerate(args) if a in COMMANDS), len(args))
+        if "--debug" in args[:command_at]:
             raise
         click.echo(
-            f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
+            f"internal error: {type(exc).__name__}: {exc} "
+            "(rerun as `wa-templates --debug COMMAND ...` for the traceback)",
             err=True,
         )
         return 1

@@ -199,6 +199,12 @@ def _summarise(report: Report) -> int:
             f"create(s) remain. Rerun after {when}, or use --wait-for-rate-limit."
         )
         code = 1
+    if report.refused:
+        click.echo(
+            f"Not touched because the channel changed since the plan: {', '.join(report.refused)}."
+            " Run `wa-templates plan` again and review it."
+        )
+        code = 1
     if failed:
         click.echo("Some changes failed (above); rerun `wa-templates apply` to converge.")
     return code
