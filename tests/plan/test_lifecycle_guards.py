@@ -99,3 +99,13 @@ def test_the_safety_message_names_the_rule_that_fired() -> None:
     plan = build([source(simple(n)) for n in names[:8]], items, "t", PlanOptions(prune=True))
     assert plan.safety is not None
     assert plan.safety.needs.startswith("4 of 12 managed names deleted or recreated, over 30%")
+
+
+def test_a_superseded_version_gets_only_its_superseded_finding() -> None:
+    old = source(simple("promo", versioning="suffix"))
+    new = source(simple("promo", body="Hello {{1}}, new wording.", versioning="suffix"))
+    [stale] = listed(old, status="REJECTED")
+    stale["updatedAt"] = (NOW + timedelta(days=5)).isoformat()
+    items = [stale, *listed(new, name="promo_v2")]
+    plan = build([new], items, "t")
+    assert [(f.name, f.kind) for f in plan.findings] == [("promo", "superseded")]

@@ -82,6 +82,7 @@ class _Builder:
     deleted: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
     owned: set[str] = field(default_factory=set)
+    superseded: set[str] = field(default_factory=set)
     """Names the repository's files define."""
 
 
@@ -127,7 +128,8 @@ def build(
                 for r in sorted(languages.values(), key=lambda r: r.language)
             )
     by_name = {s.template.name: s for s in managed_sources}
-    for name in sorted(managed & set(remote)):
+    # A superseded version's own status no longer matters: its "superseded" finding says what to do.
+    for name in sorted((managed & set(remote)) - builder.superseded):
         for lang in sorted(remote[name]):
             r = remote[name][lang]
             owner = by_name.get(name) or by_name.get(_base_name(name))
@@ -484,6 +486,7 @@ def _plan_versioned(b: _Builder, source: Source) -> set[str]:
     for number, name in sorted(versions.items()):
         if number >= current or not approved:
             continue
+        b.superseded.add(name)
         if b.options.prune:
             _delete_name(
                 b,
