@@ -24,14 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from wa_templates.diff import diff
 from wa_templates.findings import LIVE
 from wa_templates.load import discover, display, load_file
 from wa_templates.model import TemplateFile
 from wa_templates.normalise import align_samples, canonical
-from wa_templates.payload import PayloadError, RemoteTemplate, from_list_item
+from wa_templates.payload import UNREADABLE, RemoteTemplate, from_list_item
 from wa_templates.plan.build import versions_on_channel
 from wa_templates.provider.base import ListItem
 from wa_templates.yamlwrite import dump
@@ -92,7 +90,7 @@ def from_channel(
             continue
         try:
             remote = from_list_item(item)
-        except (PayloadError, ValidationError, KeyError, TypeError, AttributeError) as exc:
+        except UNREADABLE as exc:
             language = item.get("language", "?") if isinstance(item, dict) else "?"
             result.unreadable.setdefault(name or "(no name)", f"{language}: {_reason(exc)}")
             continue

@@ -105,6 +105,17 @@ class PayloadError(ValueError):
     """A payload or list item this tool cannot represent."""
 
 
+UNREADABLE: tuple[type[Exception], ...] = (
+    PayloadError,
+    ValidationError,
+    KeyError,
+    TypeError,
+    AttributeError,
+)
+"""What reading a list item from the channel may raise: one definition, so plan, import and the
+client's lost-create check agree on which channel templates they cannot read."""
+
+
 # --- model -> create payload ---------------------------------------------------------------
 
 

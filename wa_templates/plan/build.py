@@ -18,8 +18,6 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
-
 from wa_templates.diff import FieldChange, diff
 from wa_templates.findings import (
     NEVER_APPROVED,
@@ -29,7 +27,7 @@ from wa_templates.findings import (
 )
 from wa_templates.load import Source
 from wa_templates.normalise import UNCONFIRMABLE, Canonical, align_samples, canonical
-from wa_templates.payload import PayloadError, from_list_item, to_payload
+from wa_templates.payload import UNREADABLE, from_list_item, to_payload
 from wa_templates.plan.model import Action, Finding, Plan, ResourceChange, Safety
 from wa_templates.provider.base import ListItem
 
@@ -175,7 +173,7 @@ def parse_remote(items: list[ListItem]) -> dict[str, dict[str, Remote]]:
         try:
             parsed = from_list_item(item)
             content: Canonical | None = canonical(parsed.content, parsed.category)
-        except (PayloadError, ValidationError, KeyError, TypeError, AttributeError):
+        except UNREADABLE:
             content = None
         out[name][language] = Remote(name, language, category, status, content, item)
     return out

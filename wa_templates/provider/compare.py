@@ -12,10 +12,8 @@ minus what a list item cannot show:
 
 from __future__ import annotations
 
-from pydantic import ValidationError
-
 from wa_templates.normalise import align_samples, canonical
-from wa_templates.payload import PayloadError, from_list_item, from_payload
+from wa_templates.payload import UNREADABLE, from_list_item, from_payload
 from wa_templates.provider.base import CreatePayload, ListItem
 
 GONE_STATUSES = frozenset({"DELETED", "PENDING_DELETION"})
@@ -41,7 +39,7 @@ def same_content(payload: CreatePayload, item: ListItem) -> bool:
     try:
         local = from_payload(payload)
         remote = from_list_item(item)
-    except (PayloadError, ValidationError, KeyError, TypeError, AttributeError):
+    except UNREADABLE:
         return False
     mine = canonical(next(iter(local.languages.values())), local.category)
     theirs = canonical(remote.content, local.category)
