@@ -28,9 +28,9 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sandbox_process import serving
 
-from wa_templates.apply import ApplyOptions, apply_plan
+from wa_templates.apply.execute import ApplyOptions, apply_plan
 from wa_templates.cli.main import main as cli_main
-from wa_templates.config import find_project
+from wa_templates.config.project import find_project
 from wa_templates.plan.build import PlanOptions
 from wa_templates.plan.model import Plan
 from wa_templates.plan.prepare import make_plan

@@ -36,11 +36,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sandbox_process import serving
 from validate import generate
 
+from wa_templates.channel.payload import to_payload
 from wa_templates.cli import target as cli_target
+from wa_templates.cli.commands import plan as plan_command
 from wa_templates.cli.main import main as cli_main
-from wa_templates.commands import plan as plan_command
-from wa_templates.load import load_file
-from wa_templates.payload import to_payload
+from wa_templates.files.load import load_file
 from wa_templates.plan import prepare
 from wa_templates.provider.client import Client
 from wa_templates.sandbox.state import MAX_TEMPLATES_LIMIT, Store, Template

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from wa_templates.check import check_paths
+from wa_templates.rules.check import check_paths
 
 WORDS = ["parcel", "order", "invoice", "booking", "ticket", "account", "delivery", "visit"]
 

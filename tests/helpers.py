@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import textwrap
 
-from wa_templates.diagnostics import Diagnostic
-from wa_templates.load import Source, load_bytes
+from wa_templates.files.load import Source, load_bytes
 from wa_templates.rules import engine
+from wa_templates.rules.diagnostics import Diagnostic
 
 
 def source(text: str, stem: str | None = None) -> Source:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wa_templates.check import PARALLEL_MIN_FILES, check_paths, check_template
-from wa_templates.payload import from_payload
+from wa_templates.channel.payload import from_payload
+from wa_templates.rules.check import PARALLEL_MIN_FILES, check_paths, check_template
 
 TEMPLATE = """\
 name: {name}

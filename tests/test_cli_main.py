@@ -13,7 +13,7 @@ def test_an_unexpected_error_is_one_line_and_debug_shows_the_traceback(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    import wa_templates.commands.rules as rules
+    import wa_templates.cli.commands.rules as rules
 
     monkeypatch.setattr(rules, "all_rules", broken)
     assert cli_main.main(["rules"]) == 1
@@ -29,7 +29,7 @@ def test_an_unexpected_error_is_one_line_and_debug_shows_the_traceback(
 def test_debug_after_the_command_name_is_not_the_group_option(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import wa_templates.commands.rules as rules
+    import wa_templates.cli.commands.rules as rules
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")

@@ -26,11 +26,11 @@ from pathlib import Path
 
 import pytest
 
-from wa_templates.check import check_paths
 from wa_templates.cli.main import main
-from wa_templates.diagnostics import Diagnostic
+from wa_templates.files.yamlsafe import MAX_BYTES
 from wa_templates.rules import engine
-from wa_templates.yamlsafe import MAX_BYTES
+from wa_templates.rules.check import check_paths
+from wa_templates.rules.diagnostics import Diagnostic
 
 CORPUS = Path(__file__).parent / "corpus"
 INPUT = CORPUS / "input"

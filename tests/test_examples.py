@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from wa_templates.check import check_paths
+from wa_templates.channel.payload import from_payload, to_payload
 from wa_templates.cli.main import main
-from wa_templates.model import Button, Language, TemplateFile
-from wa_templates.payload import from_payload, to_payload
-from wa_templates.placeholders import find
+from wa_templates.files.model import Button, Language, TemplateFile
+from wa_templates.files.placeholders import find
+from wa_templates.rules.check import check_paths
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from wa_templates import load
-from wa_templates.diagnostics import Diagnostic, Severity
-from wa_templates.load import (
+from wa_templates.files import load
+from wa_templates.files.load import (
     Source,
     discover,
     display,
@@ -22,7 +21,8 @@ from wa_templates.load import (
     load_files,
     load_paths,
 )
-from wa_templates.yamlsafe import MAX_BYTES
+from wa_templates.files.yamlsafe import MAX_BYTES
+from wa_templates.rules.diagnostics import Diagnostic, Severity
 
 GOOD = """\
 name: {name}

@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.strategies import Payload, create_payloads, shuffled_keys
-from wa_templates import payload as conv
-from wa_templates.model import Body, Footer, Language
+from wa_templates.channel import payload as conv
+from wa_templates.files.model import Body, Footer, Language
 
 PROPERTY = settings(max_examples=200, deadline=None, derandomize=True)
 # Each example here draws the payload twice over; fewer of them cover as much.

@@ -1,9 +1,9 @@
 import pytest
 
 from tests.helpers import source
-from wa_templates.model import Language
-from wa_templates.normalise import canonical
-from wa_templates.preview import PreviewError, message_text, terminal
+from wa_templates.channel.normalise import canonical
+from wa_templates.files.model import Language
+from wa_templates.render.preview import PreviewError, message_text, terminal
 
 
 def lang(text: str) -> tuple[Language, str]:

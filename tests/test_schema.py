@@ -12,7 +12,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from wa_templates.cli.main import main
-from wa_templates.model import json_schema
+from wa_templates.files.model import json_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "schema" / "template.schema.json"

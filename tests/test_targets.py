@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from wa_templates.cli.target import open_provider, target_options
-from wa_templates.config import Project, find_project
+from wa_templates.config.project import Project, find_project
+from wa_templates.config.targets import Target, load_targets, resolve_target
 from wa_templates.errors import WaError
 from wa_templates.provider.client import Client
-from wa_templates.targets import Target, load_targets, resolve_target
 
 ACCOUNT = "0f8e2a6c-1d3b-4e5f-9a7b-8c6d5e4f3a21"
 KEY = "CANARY-KEY-0123456789"

@@ -8,8 +8,8 @@ import textwrap
 import pytest
 import yaml
 
-from wa_templates import yamlsafe
-from wa_templates.yamlsafe import (
+from wa_templates.files import yamlsafe
+from wa_templates.files.yamlsafe import (
     MAX_BYTES,
     MAX_DEPTH,
     MAX_NODES,

@@ -10,9 +10,9 @@ import pytest
 
 from tests.apply.fake import START, Clock, FakeProvider, refusal
 from tests.plan.channel import listed, simple, source
-from wa_templates.apply import RATE_LIMITED, ApplyOptions, Report, Result, apply_plan
+from wa_templates.apply.execute import RATE_LIMITED, ApplyOptions, Report, Result, apply_plan
 from wa_templates.errors import WaError
-from wa_templates.load import Source
+from wa_templates.files.load import Source
 from wa_templates.plan.build import PlanOptions, build
 from wa_templates.plan.model import Plan
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from tests.apply.fake import FakeProvider
 from tests.plan.channel import source
-from wa_templates.apply import ApplyOptions, Report, apply_plan
-from wa_templates.load import Source
-from wa_templates.media import UploadCache, resolve_media
+from wa_templates.apply.execute import ApplyOptions, Report, apply_plan
+from wa_templates.apply.media import UploadCache, resolve_media
+from wa_templates.files.load import Source
 from wa_templates.plan.build import build
 
 MEDIA = """\
@@ -173,8 +173,8 @@ def test_a_sample_that_is_not_a_regular_file_is_refused_without_reading(tmp_path
 def test_a_sample_over_the_upload_limit_is_refused_without_reading(tmp_path: Path) -> None:
     import pytest
 
+    from wa_templates.apply.media import MAX_MEDIA_BYTES
     from wa_templates.errors import WaError
-    from wa_templates.media import MAX_MEDIA_BYTES
 
     big = tmp_path / "film.mp4"
     with big.open("wb") as handle:  # sparse: no disk is used for the hole

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from wa_templates.commands.apply import parse_duration
+from wa_templates.apply.wait import wait_for_review
+from wa_templates.cli.commands.apply import parse_duration
 from wa_templates.errors import UsageError
 from wa_templates.provider.base import ListItem
 from wa_templates.provider.errors import AuthError, TransportError
-from wa_templates.wait import wait_for_review
 
 
 class Reviewing:

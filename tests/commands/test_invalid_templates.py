@@ -7,7 +7,7 @@ import pytest
 
 from tests.commands.conftest import Repo
 from wa_templates.cli import target as cli_target
-from wa_templates.config import Project
+from wa_templates.config.project import Project
 from wa_templates.provider.base import Provider
 
 BROKEN = "name: broken\ncategory: UTILITY\nlanguages: {}\n"
@@ -39,7 +39,7 @@ def test_invalid_templates_are_listed_and_nothing_on_the_channel_is_read(
         return provider
 
     for module in ("plan", "drift", "names"):
-        monkeypatch.setattr(f"wa_templates.commands.{module}.open_provider", counted)
+        monkeypatch.setattr(f"wa_templates.cli.commands.{module}.open_provider", counted)
     repo.write("broken", BROKEN)
     repo.write("too_long", TOO_LONG)
     outcome = repo.run(*command, "--sandbox")

@@ -14,9 +14,9 @@ import pytest
 
 from tests.plan.channel import simple
 from wa_templates.cli import target as cli_target
+from wa_templates.cli.commands import drift as drift_command
 from wa_templates.cli.main import main
-from wa_templates.commands import drift as drift_command
-from wa_templates.config import Project
+from wa_templates.config.project import Project
 from wa_templates.provider.base import CreatePayload, ListItem, Provider
 from wa_templates.sandbox import embedded
 

@@ -7,7 +7,7 @@ import re
 
 from tests.drift.test_stage import ORDER, PROMO, TWO_LANGS, drift_of, edited
 from tests.plan.channel import listed, simple, source
-from wa_templates.drift import DriftReport
+from wa_templates.drift.report import DriftReport
 from wa_templates.render import drift as render
 from wa_templates.render.drift import drift_marker, is_drift_issue
 from wa_templates.render.plan import MARKDOWN_BUDGET, is_plan_comment

@@ -9,7 +9,7 @@ import pytest
 
 from tests.plan.catalogue import CATALOGUE
 from tests.plan.channel import listed, simple, source
-from wa_templates.drift import (
+from wa_templates.drift.report import (
     DEFAULT_FAIL_ON,
     KINDS,
     DriftFinding,
@@ -18,7 +18,7 @@ from wa_templates.drift import (
     build,
     parse_fail_on,
 )
-from wa_templates.load import Source
+from wa_templates.files.load import Source
 from wa_templates.plan.build import PlanOptions
 from wa_templates.plan.build import build as build_plan
 from wa_templates.plan.model import Action

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from tests.importer.channel import ITEMS, body, item
-from wa_templates import importer
+from wa_templates.cli.commands import import_, plan
 from wa_templates.cli.main import main
-from wa_templates.commands import import_, plan
+from wa_templates.importer import to_files as importer
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -6,9 +6,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wa_templates import yamlwrite
-from wa_templates.yamlsafe import parse
-from wa_templates.yamlwrite import WIDTH, WriteError, dump
+from wa_templates.files import write as yamlwrite
+from wa_templates.files.write import WIDTH, WriteError, dump
+from wa_templates.files.yamlsafe import parse
 
 
 def reads_back(text: str) -> dict[str, Any]:

@@ -9,8 +9,8 @@ import pytest
 
 from tests.plan.catalogue import CATALOGUE
 from tests.plan.channel import listed, simple, source
-from wa_templates.commands.plan import EXIT_BLOCKED, EXIT_CHANGES, plan_exit_code
-from wa_templates.load import Source
+from wa_templates.cli.commands.plan import EXIT_BLOCKED, EXIT_CHANGES, plan_exit_code
+from wa_templates.files.load import Source
 from wa_templates.plan.build import PlanOptions, build, fingerprint
 from wa_templates.plan.model import Action, Plan, ResourceChange
 from wa_templates.provider.base import ListItem

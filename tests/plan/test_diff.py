@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wa_templates.diff import FieldChange, diff
+from wa_templates.plan.diff import FieldChange, diff
 
 
 def test_equal_forms_have_no_changes() -> None:
@@ -56,7 +56,7 @@ def test_as_dict() -> None:
 
 
 def test_a_template_changed_everywhere_still_diffs_field_by_field() -> None:
-    from wa_templates.diff import diff as field_diff
+    from wa_templates.plan.diff import diff as field_diff
 
     before = {"body": {"text": "a", "examples": ["x"]}, "footer": {"text": "f"}}
     after = {"body": {"text": "b", "examples": ["y"]}, "header": {"format": "TEXT"}}

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from wa_templates.findings import remote_extras, status_findings
+from wa_templates.channel.statuses import remote_extras, status_findings
 
 
 def kinds(

@@ -8,9 +8,9 @@ import pytest
 
 from tests.plan.catalogue import CATALOGUE
 from tests.plan.channel import listed, source
-from wa_templates.model import Body, Button, Footer, Header, Language
-from wa_templates.normalise import UNCONFIRMABLE, align_samples, canonical, text
-from wa_templates.payload import from_list_item
+from wa_templates.channel.normalise import UNCONFIRMABLE, align_samples, canonical, text
+from wa_templates.channel.payload import from_list_item
+from wa_templates.files.model import Body, Button, Footer, Header, Language
 
 
 def remote_canonical(item: dict[str, object]) -> dict[str, object]:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.plan.channel import simple
-from wa_templates.config import Project
+from wa_templates.config.project import Project
 from wa_templates.errors import WaError
 from wa_templates.plan.build import PlanOptions
 from wa_templates.plan.prepare import InvalidTemplates, make_plan, plan_options

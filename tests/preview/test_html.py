@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import source
-from wa_templates.model import Button, Language
-from wa_templates.preview_html import bubble, formatted, page
+from wa_templates.files.model import Button, Language
+from wa_templates.render.preview_html import bubble, formatted, page
 
 
 def html_of(text: str) -> str:

@@ -3,7 +3,7 @@ import re
 from typing import Any
 
 from tests.helpers import source
-from wa_templates.load import Source
+from wa_templates.files.load import Source
 from wa_templates.plan.build import PlanOptions, build
 from wa_templates.plan.model import Plan, from_json, to_json
 from wa_templates.render import plan as render

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import diagnose, only, source
-from wa_templates.check import check_paths, check_template
-from wa_templates.load import load_file
+from wa_templates.files.load import load_file
+from wa_templates.rules.check import check_paths, check_template
 from wa_templates.rules.engine import Finding, LanguageContext
 from wa_templates.rules.media import (
     MB,
@@ -286,7 +286,7 @@ def test_sample_scheme_and_extension(value: str, scheme: str | None, ext: str) -
 
 
 def test_validate_checks_a_local_media_sample_beside_the_template_file(tmp_path: Path) -> None:
-    from wa_templates.check import check_paths
+    from wa_templates.rules.check import check_paths
 
     (tmp_path / "promo.yaml").write_text(
         "name: promo\ncategory: MARKETING\nlanguages:\n  en_US:\n    header:\n"

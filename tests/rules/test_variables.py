@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from tests.helpers import diagnose, only
-from wa_templates.model import Body, Language
+from wa_templates.files.model import Body, Language
 from wa_templates.rules import variables
 from wa_templates.rules.engine import all_rules
 

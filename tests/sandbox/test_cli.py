@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from tests.sandbox.conftest import TEMPLATES, payload
+from wa_templates.cli.commands import sandbox as command_module
 from wa_templates.cli.main import main
-from wa_templates.commands import sandbox as command_module
 from wa_templates.sandbox.serve import bind
 
 SECRET = "s3cret-key-that-must-not-leak"

@@ -11,7 +11,7 @@ import pytest
 from starlette.responses import JSONResponse
 
 from tests.sandbox.conftest import ADMIN_TEMPLATES, TEMPLATES, item, payload
-from wa_templates.payload import from_list_item, from_payload
+from wa_templates.channel.payload import from_list_item, from_payload
 from wa_templates.sandbox.embedded import SANDBOX_ACCOUNT_ID, SANDBOX_CHANNEL_ID
 from wa_templates.sandbox.listing import ListCache, list_response
 from wa_templates.sandbox.state import Channel, Template

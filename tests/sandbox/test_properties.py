@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 
 from tests.sandbox.conftest import TEMPLATES, client_for
 from tests.strategies import create_payloads
-from wa_templates.payload import (
+from wa_templates.channel.payload import (
     collapse_auth_presets,
     expand_auth_presets,
     from_list_item,

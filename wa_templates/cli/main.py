@@ -17,16 +17,16 @@ EXIT_USAGE = 64
 
 
 COMMANDS = {
-    "validate": "wa_templates.commands.validate",
-    "plan": "wa_templates.commands.plan",
-    "apply": "wa_templates.commands.apply",
-    "drift": "wa_templates.commands.drift",
-    "names": "wa_templates.commands.names",
-    "import": "wa_templates.commands.import_",
-    "preview": "wa_templates.commands.preview",
-    "rules": "wa_templates.commands.rules",
-    "schema": "wa_templates.commands.schema",
-    "sandbox": "wa_templates.commands.sandbox",
+    "validate": "wa_templates.cli.commands.validate",
+    "plan": "wa_templates.cli.commands.plan",
+    "apply": "wa_templates.cli.commands.apply",
+    "drift": "wa_templates.cli.commands.drift",
+    "names": "wa_templates.cli.commands.names",
+    "import": "wa_templates.cli.commands.import_",
+    "preview": "wa_templates.cli.commands.preview",
+    "rules": "wa_templates.cli.commands.rules",
+    "schema": "wa_templates.cli.commands.schema",
+    "sandbox": "wa_templates.cli.commands.sandbox",
 }
 """Command name -> module defining `command`, imported only when that command runs: validate
 must not pay for httpx, deepdiff (and its numpy), jinja2 and starlette at every start."""

@@ -10,10 +10,10 @@ from typing import Any, TypeVar, cast
 
 import click
 
-from wa_templates.config import Project
+from wa_templates.config.project import Project
+from wa_templates.config.targets import resolve_target
 from wa_templates.provider.base import Provider
 from wa_templates.provider.client import Client
-from wa_templates.targets import resolve_target
 
 F = TypeVar("F", bound=Callable[..., Any])
 

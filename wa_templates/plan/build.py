@@ -18,16 +18,16 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from wa_templates.diff import FieldChange, diff
-from wa_templates.findings import (
+from wa_templates.channel.normalise import UNCONFIRMABLE, Canonical, align_samples, canonical
+from wa_templates.channel.payload import UNREADABLE, from_list_item, to_payload
+from wa_templates.channel.statuses import (
     NEVER_APPROVED,
     may_have_been_approved,
     meta_recategorised,
     status_findings,
 )
-from wa_templates.load import Source
-from wa_templates.normalise import UNCONFIRMABLE, Canonical, align_samples, canonical
-from wa_templates.payload import UNREADABLE, from_list_item, to_payload
+from wa_templates.files.load import Source
+from wa_templates.plan.diff import FieldChange, diff
 from wa_templates.plan.model import Action, Finding, Plan, ResourceChange, Safety
 from wa_templates.provider.base import ListItem
 

@@ -17,8 +17,8 @@ from typing import Annotated, Any, NotRequired
 from pydantic import ConfigDict, Strict, TypeAdapter, ValidationError, with_config
 from typing_extensions import TypedDict
 
-from wa_templates.diff import FieldChange
-from wa_templates.payload import PayloadError, from_payload
+from wa_templates.channel.payload import PayloadError, from_payload
+from wa_templates.plan.diff import FieldChange
 
 FORMAT_VERSION = "1.0"
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from wa_templates.check import Report, check_paths, collector_paused
-from wa_templates.config import Project
+from wa_templates.config.project import Project
 from wa_templates.errors import WaError
 from wa_templates.plan.build import PlanOptions, build
 from wa_templates.plan.model import Plan
 from wa_templates.provider.base import Provider
+from wa_templates.rules.check import Report, check_paths, collector_paused
 
 
 class InvalidTemplates(WaError):

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 ListItem = dict[str, Any]
 """One entry of `GET .../templates` -> `{"templates": [...]}`, as 8x8 returns it."""
 CreatePayload = dict[str, Any]
-"""The body of `POST .../templates` (see `wa_templates.payload.to_payload`)."""
+"""The body of `POST .../templates` (see `wa_templates.channel.payload.to_payload`)."""
 
 
 class Provider(Protocol):

@@ -13,8 +13,8 @@ from typing import Any
 
 import click
 
-from wa_templates.diff import FieldChange
-from wa_templates.drift import HEALTHS, DriftFinding, DriftReport, Resource, to_json
+from wa_templates.drift.report import HEALTHS, DriftFinding, DriftReport, Resource, to_json
+from wa_templates.plan.diff import FieldChange
 from wa_templates.render.plan import (
     LIST_CAP,
     MARKDOWN_BUDGET,

@@ -20,9 +20,9 @@ from typing import Any
 import click
 import jinja2
 
-from wa_templates.diff import FieldChange
+from wa_templates.plan.diff import FieldChange
 from wa_templates.plan.model import Action, Plan, ResourceChange, to_json
-from wa_templates.preview import PreviewError, message_text
+from wa_templates.render.preview import PreviewError, message_text
 
 MARKER_PREFIX = "<!-- wa-templates-plan"
 PLAN_MARKER = f"{MARKER_PREFIX} -->"

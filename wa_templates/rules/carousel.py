@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_templates.diagnostics import Severity
-from wa_templates.model import Card
-from wa_templates.placeholders import find
+from wa_templates.files.model import Card
+from wa_templates.files.placeholders import find
+from wa_templates.rules.diagnostics import Severity
 from wa_templates.rules.engine import Finding, LanguageContext, rule
 from wa_templates.rules.media import clip
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from wa_templates.model import Language
+from wa_templates.files.model import Language
 from wa_templates.rules.engine import Finding, LanguageContext, TemplateContext, rule
 from wa_templates.rules.media import clip, ttl_in_category
 

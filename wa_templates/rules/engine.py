@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from wa_templates.diagnostics import Diagnostic, Severity
-from wa_templates.load import Source
-from wa_templates.model import Language, TemplateFile
+from wa_templates.files.load import Source
+from wa_templates.files.model import Language, TemplateFile
+from wa_templates.rules.diagnostics import Diagnostic, Severity
 
 Path = tuple[str | int, ...]
 Level = Literal["input", "template", "language", "corpus"]

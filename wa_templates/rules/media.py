@@ -19,7 +19,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from wa_templates.model import HEADER_FORMATS, Header, Language, TemplateFile
+from wa_templates.files.model import HEADER_FORMATS, Header, Language, TemplateFile
 from wa_templates.rules.engine import Finding, LanguageContext, TemplateContext, rule
 
 SAMPLE_FORMATS = frozenset(("IMAGE", "VIDEO", "DOCUMENT", "GIF"))

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from itertools import islice, pairwise
 
-from wa_templates.model import Body, Button, Header, Language
-from wa_templates.placeholders import Placeholder, distinct, fill, find, unbalanced
+from wa_templates.files.model import Body, Button, Header, Language
+from wa_templates.files.placeholders import Placeholder, distinct, fill, find, unbalanced
 from wa_templates.rules.engine import Finding, LanguageContext, Path, rule
 
 BODY_MAX = 1024

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from wa_templates.payload import (
+from wa_templates.channel.payload import (
     Payload,
     PayloadError,
     expand_auth_presets,

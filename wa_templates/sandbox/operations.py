@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from wa_templates.model import CATEGORIES
-from wa_templates.payload import Payload, PayloadError, from_payload
+from wa_templates.channel.payload import Payload, PayloadError, from_payload
+from wa_templates.files.model import CATEGORIES
 from wa_templates.rules.structure import LANGUAGES, NAME
 from wa_templates.sandbox import errors as codes
 from wa_templates.sandbox.errors import ApiError

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from wa_templates.config import find_project
+from wa_templates.config.project import find_project
 from wa_templates.sandbox.embedded import default_state_path
 from wa_templates.sandbox.serve import DEFAULT_HOST, DEFAULT_PORT, serve
 from wa_templates.sandbox.state import MAX_TEMPLATES_LIMIT

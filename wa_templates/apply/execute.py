@@ -20,9 +20,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from wa_templates.apply.media import UploadCache, resolve_media
+from wa_templates.channel.statuses import NEVER_APPROVED
 from wa_templates.errors import WaError
-from wa_templates.findings import NEVER_APPROVED
-from wa_templates.media import UploadCache, resolve_media
 from wa_templates.plan.build import parse_remote
 from wa_templates.plan.model import Action, Plan, ResourceChange
 from wa_templates.provider.base import Provider

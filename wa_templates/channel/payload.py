@@ -39,7 +39,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from wa_templates.model import Body, Button, Card, Footer, Header, Language, TemplateFile
+from wa_templates.files.model import Body, Button, Card, Footer, Header, Language, TemplateFile
 
 Payload = dict[str, Any]
 

@@ -9,16 +9,16 @@ from pathlib import Path
 
 import click
 
-from wa_templates.apply import ApplyOptions, Report, Result, apply_plan
+from wa_templates.apply.execute import ApplyOptions, Report, Result, apply_plan
+from wa_templates.apply.wait import wait_for_review
+from wa_templates.cli.commands.plan import EXIT_BLOCKED, build_plan_or_exit, render
 from wa_templates.cli.options import use_color
 from wa_templates.cli.target import open_provider, target_options
-from wa_templates.commands.plan import EXIT_BLOCKED, build_plan_or_exit, render
-from wa_templates.config import find_project
+from wa_templates.config.project import find_project
 from wa_templates.errors import UsageError, WaError
 from wa_templates.plan.model import Action, Plan, PlanFormatError, from_json
 from wa_templates.plan.stale import stale_changes
 from wa_templates.provider.base import Provider
-from wa_templates.wait import wait_for_review
 
 EXIT_STALE = 4
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smh]?)$")

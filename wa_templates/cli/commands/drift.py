@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import click
 
-from wa_templates import drift
 from wa_templates.cli.invalid import stop_if_invalid
 from wa_templates.cli.options import from_root, use_color
 from wa_templates.cli.target import open_provider, target_options
-from wa_templates.config import find_project
+from wa_templates.config.project import find_project
+from wa_templates.drift import report as drift
 from wa_templates.plan.prepare import checked_templates, plan_options
 
 EXIT_DRIFT = 2

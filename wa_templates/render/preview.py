@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from wa_templates.model import MEDIA_FORMATS, Body, Button, Card, Footer, Header, Language
-from wa_templates.payload import AUTH_BODY, AUTH_FOOTER, AUTH_SECURITY
-from wa_templates.placeholders import fill
+from wa_templates.channel.payload import AUTH_BODY, AUTH_FOOTER, AUTH_SECURITY
+from wa_templates.files.model import MEDIA_FORMATS, Body, Button, Card, Footer, Header, Language
+from wa_templates.files.placeholders import fill
 
 SAMPLE_CODE = "123456"
 """The code shown in an AUTHENTICATION preview when the file gives no sample for it."""

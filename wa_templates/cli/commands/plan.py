@@ -7,14 +7,14 @@ from pathlib import Path
 
 import click
 
-from wa_templates.check import collector_paused
 from wa_templates.cli.invalid import stop_if_invalid
 from wa_templates.cli.options import from_root, use_color
 from wa_templates.cli.target import open_provider, target_options
-from wa_templates.config import Project, find_project
+from wa_templates.config.project import Project, find_project
 from wa_templates.errors import WaError
 from wa_templates.plan.model import Plan, to_json
 from wa_templates.plan.prepare import checked_templates, make_plan, plan_options
+from wa_templates.rules.check import collector_paused
 
 EXIT_CHANGES = 2
 EXIT_BLOCKED = 3

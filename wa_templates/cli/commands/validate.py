@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from wa_templates.check import check_paths
 from wa_templates.cli.options import use_color
-from wa_templates.config import find_project
+from wa_templates.config.project import find_project
 from wa_templates.render import diagnostics as render
+from wa_templates.rules.check import check_paths
 
 
 @click.command("validate")

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from wa_templates.yamlsafe import YamlError, parse
+from wa_templates.files.yamlsafe import YamlError, parse
 
 WIDTH = 80
 """Columns a line should stay within where YAML allows a choice (folded text, flow lists)."""

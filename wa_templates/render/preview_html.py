@@ -19,9 +19,9 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
-from wa_templates.model import MEDIA_FORMATS, Body, Button, Card, Footer, Header, Language
-from wa_templates.placeholders import fill
-from wa_templates.preview import message_text
+from wa_templates.files.model import MEDIA_FORMATS, Body, Button, Card, Footer, Header, Language
+from wa_templates.files.placeholders import fill
+from wa_templates.render.preview import message_text
 
 # WhatsApp's formatting, as `preview.terminal` reads it: ```mono``` first (nothing inside it is
 # formatted), then *bold*, _italic_ and ~strike~ when the marker hugs text outside a word.

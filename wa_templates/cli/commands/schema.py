@@ -6,7 +6,7 @@ import json
 
 import click
 
-from wa_templates.model import json_schema
+from wa_templates.files.model import json_schema
 
 
 @click.command("schema")

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from wa_templates.findings import remote_extras
+from wa_templates.channel.statuses import remote_extras
 from wa_templates.provider.base import ListItem, Provider
 from wa_templates.provider.errors import RateLimitError, ServerError, TransportError
 

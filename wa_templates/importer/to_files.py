@@ -24,15 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wa_templates.diff import diff
-from wa_templates.findings import LIVE
-from wa_templates.load import discover, display, load_file
-from wa_templates.model import TemplateFile
-from wa_templates.normalise import align_samples, canonical
-from wa_templates.payload import UNREADABLE, RemoteTemplate, from_list_item
+from wa_templates.channel.normalise import align_samples, canonical
+from wa_templates.channel.payload import UNREADABLE, RemoteTemplate, from_list_item
+from wa_templates.channel.statuses import LIVE
+from wa_templates.files.load import discover, display, load_file
+from wa_templates.files.model import TemplateFile
+from wa_templates.files.write import dump
 from wa_templates.plan.build import versions_on_channel
+from wa_templates.plan.diff import diff
 from wa_templates.provider.base import ListItem
-from wa_templates.yamlwrite import dump
 
 SCHEMA = Path("schema") / "template.schema.json"
 """The committed JSON Schema, relative to the project root, that editors validate files with."""

@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from wa_templates.config import CONFIG_FILE, Project
+from wa_templates.config.project import CONFIG_FILE, Project
 from wa_templates.errors import WaError
 from wa_templates.provider.endpoints import REGIONS, check_base_url
 

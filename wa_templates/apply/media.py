@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from wa_templates.errors import WaError
-from wa_templates.model import MEDIA_FORMATS
+from wa_templates.files.model import MEDIA_FORMATS
 from wa_templates.provider.base import CreatePayload, Provider
 
 log = logging.getLogger(__name__)

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import click
 
-from wa_templates import importer
 from wa_templates.cli.target import open_provider, target_options
-from wa_templates.config import find_project
+from wa_templates.config.project import find_project
 from wa_templates.errors import WaError
-from wa_templates.load import display
+from wa_templates.files.load import display
+from wa_templates.importer import to_files as importer
 from wa_templates.plan.prepare import plan_options
-from wa_templates.preview import terminal
+from wa_templates.render.preview import terminal
 
 
 @click.command("import")

@@ -11,10 +11,10 @@ import json
 
 import click
 
+from wa_templates.channel.statuses import SENDABLE
 from wa_templates.cli.invalid import stop_if_invalid
 from wa_templates.cli.target import open_provider, target_options
-from wa_templates.config import find_project
-from wa_templates.findings import SENDABLE
+from wa_templates.config.project import find_project
 from wa_templates.plan.build import parse_remote, versions_on_channel
 from wa_templates.plan.prepare import checked_templates, plan_options
 

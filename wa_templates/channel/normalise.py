@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from wa_templates.model import MEDIA_FORMATS, Body, Button, Card, Footer, Header, Language
-from wa_templates.payload import body_samples, collapse_auth_presets
+from wa_templates.channel.payload import body_samples, collapse_auth_presets
+from wa_templates.files.model import MEDIA_FORMATS, Body, Button, Card, Footer, Header, Language
 
 Canonical = dict[str, Any]
 

@@ -12,7 +12,7 @@ from typing import Any
 from deepdiff import DeepDiff
 from deepdiff.helper import NotPresent
 
-from wa_templates.normalise import Canonical
+from wa_templates.channel.normalise import Canonical
 
 
 @dataclass(frozen=True, slots=True)

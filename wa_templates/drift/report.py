@@ -16,10 +16,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from wa_templates.diff import FieldChange
-from wa_templates.findings import HEALTH, LIVE, NEVER_APPROVED, SENDABLE, status_findings
-from wa_templates.load import Source
-from wa_templates.normalise import canonical
+from wa_templates.channel.normalise import canonical
+from wa_templates.channel.statuses import HEALTH, LIVE, NEVER_APPROVED, SENDABLE, status_findings
+from wa_templates.files.load import Source
 from wa_templates.plan.build import (
     PlanOptions,
     Remote,
@@ -30,6 +29,7 @@ from wa_templates.plan.build import (
     version_name,
     versions_on_channel,
 )
+from wa_templates.plan.diff import FieldChange
 from wa_templates.plan.model import Finding
 from wa_templates.provider.base import ListItem
 

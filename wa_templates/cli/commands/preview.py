@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
-from wa_templates import preview, preview_html
-from wa_templates.check import check_paths
 from wa_templates.cli.options import use_color
-from wa_templates.config import find_project
+from wa_templates.config.project import find_project
 from wa_templates.errors import WaError
-from wa_templates.load import Source, display
-from wa_templates.model import Language
+from wa_templates.files.load import Source, display
+from wa_templates.files.model import Language
+from wa_templates.render import preview, preview_html
+from wa_templates.rules.check import check_paths
 
 
 @click.command("preview")

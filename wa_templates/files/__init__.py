@@ -1,0 +1,1 @@
+"""Template files: safe YAML in with every position kept, the pydantic model, YAML out."""

@@ -1,0 +1,1 @@
+"""Import: the channel's templates written as repository files."""
