@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
 import textwrap
+from pathlib import Path
+
+import pytest
 
 from wa_templates.files.load import Source, load_bytes
 from wa_templates.rules import engine
@@ -29,3 +35,14 @@ def rules_of(text: str) -> list[str]:
 
 def only(text: str, rule: str) -> list[Diagnostic]:
     return [d for d in diagnose(text) if d.rule == rule]
+
+
+def console_script() -> str:
+    """The wa-templates console script installed next to this Python (the venv's, or the
+    interpreter's), so the suite passes with the venv not activated; PATH only as a fallback."""
+    name = "wa-templates.exe" if os.name == "nt" else "wa-templates"
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.is_file() else shutil.which("wa-templates")
+    if found is None:
+        pytest.fail("the wa-templates console script is not installed (pip install -e .)")
+    return found

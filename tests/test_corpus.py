@@ -17,15 +17,14 @@ from __future__ import annotations
 import codecs
 import os
 import re
-import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import console_script
 from wa_templates.cli.main import main
 from wa_templates.files.yamlsafe import MAX_BYTES
 from wa_templates.rules import engine
@@ -319,10 +318,7 @@ def test_validate_json_keeps_rule_line_and_column(capsys: pytest.CaptureFixture[
 
 
 def test_installed_console_script_exits_1_on_bad_input(tmp_path: Path) -> None:
-    script = shutil.which("wa-templates", path=os.path.dirname(sys.executable)) or shutil.which(
-        "wa-templates"
-    )
-    assert script, "the wa-templates console script is not installed (pip install -e .)"
+    script = console_script()
     bad = [str(INPUT / n) for n in CLI_CASES] + [str(_huge(tmp_path))]
     done = subprocess.run(
         [script, "validate", *bad],

@@ -17,14 +17,19 @@ TOO_LONG = (
 )
 
 
-@pytest.mark.parametrize(
-    "command",
-    [("plan",), ("apply", "--auto-approve"), ("drift",), ("names",), ("names", "--format", "json")],
-)
-def test_invalid_templates_are_listed_and_nothing_on_the_channel_is_read(
-    repo: Repo, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]
-) -> None:
-    opened: list[str] = []
+COMMANDS = [
+    ("plan",),
+    ("apply", "--auto-approve"),
+    ("drift",),
+    ("names",),
+    ("names", "--format", "json"),
+]
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every list call on the channel, through the providers the commands open."""
+    calls: list[str] = []
     real_open = cli_target.open_provider
 
     def counted(project: Project, target: str | None, sandbox: bool) -> Provider:
@@ -32,7 +37,7 @@ def test_invalid_templates_are_listed_and_nothing_on_the_channel_is_read(
         real_list = provider.list_templates
 
         def listed() -> list[object]:
-            opened.append("listed")
+            calls.append("listed")
             return list(real_list())
 
         monkeypatch.setattr(provider, "list_templates", listed)
@@ -40,6 +45,13 @@ def test_invalid_templates_are_listed_and_nothing_on_the_channel_is_read(
 
     for module in ("plan", "drift", "names"):
         monkeypatch.setattr(f"wa_templates.cli.commands.{module}.open_provider", counted)
+    return calls
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_invalid_templates_are_listed_and_nothing_on_the_channel_is_read(
+    repo: Repo, opened: list[str], command: tuple[str, ...]
+) -> None:
     repo.write("broken", BROKEN)
     repo.write("too_long", TOO_LONG)
     outcome = repo.run(*command, "--sandbox")
@@ -50,3 +62,14 @@ def test_invalid_templates_are_listed_and_nothing_on_the_channel_is_read(
     assert lines[-1] == "error: the templates have errors; nothing on the channel was read"
     assert "planning" not in outcome.err and "Traceback" not in outcome.err
     assert opened == []
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_the_list_counter_sees_the_channel_read_when_templates_are_valid(
+    repo: Repo, opened: list[str], command: tuple[str, ...]
+) -> None:
+    """The control for the test above: its patch reaches each command, so an empty count there
+    means nothing was read, not that the patch missed."""
+    outcome = repo.run(*command, "--sandbox")
+    assert outcome.code in (0, 2), outcome.out + outcome.err  # drift: the template is missing
+    assert "listed" in opened

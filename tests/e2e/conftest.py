@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import os
 import subprocess
-import sys
 import textwrap
 import time
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.helpers import console_script
 from wa_templates.cli.main import main
 from wa_templates.provider.client import Client
 from wa_templates.provider.retry import RetryPolicy
@@ -164,7 +164,7 @@ class Project:
         """The CLI as a separate process, as CI runs it."""
         env = dict(os.environ, NO_COLOR="1")
         done = subprocess.run(
-            [sys.executable, "-m", "wa_templates", *args],
+            [console_script(), *args],
             cwd=self.root,
             env=env,
             stdin=stdin,
@@ -176,10 +176,19 @@ class Project:
         return Outcome(done.returncode, done.stdout, done.stderr)
 
 
+FAST_CLIENTS: list[Client] = []
+"""Every client the patched CLI made: a test reads it to prove the patch below takes effect."""
+
+
 def fast_client(**kwargs: Any) -> Client:
+    FAST_CLIENTS.append(client := Client(**_fast(kwargs)))
+    return client
+
+
+def _fast(kwargs: dict[str, Any]) -> dict[str, Any]:
     kwargs.setdefault("retry", RetryPolicy(base_delay=0.002, max_delay=0.01))
     kwargs.setdefault("sleep", lambda seconds: time.sleep(min(seconds, 0.01)))
-    return Client(**kwargs)
+    return kwargs
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ import subprocess
 
 import pytest
 
-from tests.e2e.conftest import KEY_ENV, Project, Sandbox, simple
+from tests.e2e.conftest import FAST_CLIENTS, KEY_ENV, Project, Sandbox, simple
+from tests.helpers import console_script
 
 pytestmark = pytest.mark.e2e
 
@@ -124,9 +125,18 @@ def test_wrong_key_is_one_line(linked: Project, monkeypatch: pytest.MonkeyPatch)
     assert "not-the-key" not in outcome.err + outcome.out
 
 
+def test_the_cli_opens_the_fast_test_client(linked: Project) -> None:
+    """The e2e fixture patches `wa_templates.cli.target.Client` by its dotted path; this proves
+    the CLI really builds its client through it (so fault tests do not wait on real backoff)."""
+    made = len(FAST_CLIENTS)
+    assert linked.run("plan").code == 0
+    assert len(FAST_CLIENTS) == made + 1
+    assert FAST_CLIENTS[-1].retry.max_delay == 0.01
+
+
 def test_installed_entry_point_runs() -> None:
     done = subprocess.run(
-        ["wa-templates", "apply", "--help"], capture_output=True, text=True, check=False
+        [console_script(), "apply", "--help"], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0 and "--auto-approve" in done.stdout
 

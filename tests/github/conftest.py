@@ -3,7 +3,6 @@ workflow files loaded as GitHub reads them, and the installed console script."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import sys
@@ -41,16 +40,6 @@ WorkflowLoader.add_implicit_resolver(
 
 def load_yaml(path: Path) -> Any:
     return yaml.load(path.read_text(encoding="utf-8"), Loader=WorkflowLoader)
-
-
-def console_script() -> str:
-    """The wa-templates installed next to this Python (the venv's, or the interpreter's)."""
-    name = "wa-templates.exe" if os.name == "nt" else "wa-templates"
-    beside = Path(sys.executable).parent / name
-    found = str(beside) if beside.is_file() else shutil.which("wa-templates")
-    if found is None:
-        pytest.fail("the wa-templates console script is not installed (pip install -e .)")
-    return found
 
 
 @pytest.fixture

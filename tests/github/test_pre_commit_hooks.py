@@ -12,7 +12,8 @@ from typing import Any
 
 import yaml
 
-from tests.github.conftest import ROOT, console_script
+from tests.github.conftest import ROOT
+from tests.helpers import console_script
 
 HOOKS_FILE = ROOT / ".pre-commit-hooks.yaml"
 # pre-commit's manifest keys (pre_commit/clientlib.py, MANIFEST_HOOK_DICT) and its languages.

@@ -19,10 +19,10 @@ from tests.github.conftest import (
     ACTION_DIR,
     ACTION_FILE,
     SANDBOX_WORKFLOW,
-    console_script,
     load_yaml,
 )
 from tests.github.test_sticky import API, REPO, FakeGitHub
+from tests.helpers import console_script
 
 
 def _job_steps(job: str) -> list[dict[str, Any]]:

@@ -23,6 +23,10 @@ FAULTY_PREFIXES = ("/api/", "/files/")
 DROP_AFTER_SHARE = 0.5
 
 
+sleep = anyio.sleep
+"""How injected latency waits; a module attribute so tests can record it instead of waiting."""
+
+
 class ConnectionDropped(Exception):
     """Raised where the server offers no way to close the connection (the in-process transport
     turns it into httpx.RemoteProtocolError, as a real dropped connection surfaces)."""
@@ -40,7 +44,7 @@ class FaultInjector:
             return
         faults = self._faults()
         if faults.latency_ms:
-            await anyio.sleep(faults.latency_ms / 1000)
+            await sleep(faults.latency_ms / 1000)
         if faults.drop_rate and self.rng.random() < faults.drop_rate:
             if self.rng.random() < DROP_AFTER_SHARE:
                 await self.app(scope, receive, _discard)
