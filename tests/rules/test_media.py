@@ -11,7 +11,6 @@ import pytest
 from tests.helpers import diagnose, only, source
 from wa_templates.files.load import load_file
 from wa_templates.rules.check import check_paths, check_template
-from wa_templates.rules.engine import Finding, LanguageContext
 from wa_templates.rules.media import (
     MB,
     media_file,
@@ -19,6 +18,7 @@ from wa_templates.rules.media import (
     sample_scheme,
     template_folder,
 )
+from wa_templates.rules.registry import Finding, LanguageContext
 
 OWN = {"WA701", "WA702", "WA703", "WA704", "WA801"}
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from wa_templates.files.model import BUTTON_TYPES, Button, Language
 from wa_templates.files.placeholders import find
 from wa_templates.rules.diagnostics import Severity
-from wa_templates.rules.engine import Finding, LanguageContext, Path, rule
+from wa_templates.rules.registry import Finding, LanguageContext, Path, rule
 
 MAX_BUTTONS = 10
 PER_TYPE = {"QUICK_REPLY": 10, "URL": 2, "PHONE_NUMBER": 1, "COPY_CODE": 1, "FLOW": 1}

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 
 from wa_templates.channel.payload import AUTH_BODY, AUTH_SECURITY
 from wa_templates.files.model import OTP_TYPES
-from wa_templates.rules.engine import Finding, LanguageContext, TemplateContext, rule
 from wa_templates.rules.media import clip, ttl_in_category
+from wa_templates.rules.registry import Finding, LanguageContext, TemplateContext, rule
 from wa_templates.rules.text import EMOJI
 
 AUTH = ("AUTHENTICATION",)

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from wa_templates.files.model import Language
-from wa_templates.rules.engine import Finding, LanguageContext, TemplateContext, rule
 from wa_templates.rules.media import clip, ttl_in_category
+from wa_templates.rules.registry import Finding, LanguageContext, TemplateContext, rule
 
 UTILITY = ("UTILITY",)
 TTL_RANGE = (30, 43_200)

@@ -1,101 +1,27 @@
-"""The rule engine: a registry of rules with stable ids, and the loop that runs them.
+"""The rule engine: the loop that runs every registered rule.
 
-A rule is a function decorated with `@rule(...)`. It receives a context for one language of one
-template (or for the whole template, with `level="template"`) and yields `Finding`s that name a
-path in the file; the engine turns paths into file, line and column, applies the template's
-`ignore:` suppressions and the rule's category scope. Rules never see YAML or positions.
+A rule is a function decorated with `@rule(...)` (see `registry`). It receives a context for one
+language of one template (or for the whole template, with `level="template"`) and yields
+`Finding`s that name a path in the file; the engine turns paths into file, line and column,
+applies the template's `ignore:` suppressions and the rule's category scope. Rules never see YAML
+or positions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import Literal
+from collections.abc import Iterator
 
 from wa_templates.files.load import Source
-from wa_templates.files.model import Language, TemplateFile
+from wa_templates.rules import catalogue  # noqa: F401  (imported for its registrations)
 from wa_templates.rules.diagnostics import Diagnostic, Severity
-
-Path = tuple[str | int, ...]
-Level = Literal["input", "template", "language", "corpus"]
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    path: Path
-    message: str
-    severity: Severity | None = None
-    """Overrides the rule's severity: some rules are an error past a limit, a warning before."""
-
-
-@dataclass(slots=True)
-class LanguageContext:
-    template: TemplateFile
-    code: str
-    lang: Language
-    file: str = ""
-    """The template file being judged ("" for a template that came from a payload)."""
-
-    @property
-    def category(self) -> str:
-        return self.template.category
-
-
-@dataclass(slots=True)
-class TemplateContext:
-    template: TemplateFile
-    file: str = ""
-
-
-LanguageCheck = Callable[[LanguageContext], Iterable[Finding]]
-TemplateCheck = Callable[[TemplateContext], Iterable[Finding]]
-CorpusCheck = Callable[[list[Source]], Iterable[tuple[Source, Finding]]]
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    id: str
-    severity: Severity
-    summary: str
-    source: str
-    level: Level
-    scope: tuple[str, ...] = ()
-    """Categories the rule applies to; empty means every category."""
-    check: Callable[..., Iterable[object]] | None = field(default=None, compare=False)
-
-    @property
-    def scope_label(self) -> str:
-        return ", ".join(self.scope) if self.scope else "all"
-
-
-REGISTRY: dict[str, Rule] = {}
-
-
-def _register(rule_: Rule) -> None:
-    if rule_.id in REGISTRY:
-        raise AssertionError(f"rule {rule_.id} registered twice")
-    REGISTRY[rule_.id] = rule_
-
-
-def input_rule(rule_id: str, summary: str, source: str = "wa-templates") -> None:
-    """Declare an id used by loading (WA0xx); the loader, not the engine, reports it."""
-    _register(Rule(rule_id, Severity.ERROR, summary, source, "input"))
-
-
-def rule(
-    rule_id: str,
-    severity: Severity | str,
-    summary: str,
-    source: str,
-    *,
-    scope: tuple[str, ...] = (),
-    level: Level = "language",
-) -> Callable[[Callable[..., Iterable[object]]], Callable[..., Iterable[object]]]:
-    def decorate(check: Callable[..., Iterable[object]]) -> Callable[..., Iterable[object]]:
-        _register(Rule(rule_id, Severity(severity), summary, source, level, scope, check))
-        return check
-
-    return decorate
+from wa_templates.rules.registry import (
+    REGISTRY,
+    Finding,
+    LanguageContext,
+    Path,
+    Rule,
+    TemplateContext,
+)
 
 
 def run(sources: list[Source]) -> list[Diagnostic]:
@@ -103,31 +29,23 @@ def run(sources: list[Source]) -> list[Diagnostic]:
     return run_each(sources) + run_corpus(sources)
 
 
-def _by_level() -> dict[Level, list[Rule]]:
-    _load_rule_modules()
-    by_level: dict[Level, list[Rule]] = {"template": [], "language": [], "corpus": []}
-    for rule_ in REGISTRY.values():
-        if rule_.level in by_level:
-            by_level[rule_.level].append(rule_)
-    return by_level
-
-
 def run_each(sources: list[Source]) -> list[Diagnostic]:
     """The rules that look at one template at a time (safe to run in worker processes)."""
-    by_level = _by_level()
+    template_rules = [r for r in REGISTRY.values() if r.template_check is not None]
+    language_rules = [r for r in REGISTRY.values() if r.language_check is not None]
     out: list[Diagnostic] = []
     for source in sources:
-        out.extend(check_source(source, by_level["template"], by_level["language"]))
+        out.extend(check_source(source, template_rules, language_rules))
     return out
 
 
 def run_corpus(sources: list[Source]) -> list[Diagnostic]:
     """The rules that compare templates with each other: they need every source at once."""
     out: list[Diagnostic] = []
-    for rule_ in _by_level()["corpus"]:
-        assert rule_.check is not None
-        check: CorpusCheck = rule_.check  # type: ignore[assignment]
-        for source, finding in check(sources):
+    for rule_ in REGISTRY.values():
+        if rule_.corpus_check is None:
+            continue
+        for source, finding in rule_.corpus_check(sources):
             if rule_.id not in source.template.ignore:
                 out.append(_diagnostic(source, rule_, finding))
     return out
@@ -155,9 +73,9 @@ def check_source(
     for rule_ in template_rules:
         if rule_.id in ignored or (rule_.scope and category not in rule_.scope):
             continue
-        assert rule_.check is not None
-        for finding in rule_.check(tctx):
-            yield _diagnostic(source, rule_, finding)  # type: ignore[arg-type]
+        if rule_.template_check is not None:
+            for finding in rule_.template_check(tctx):
+                yield _diagnostic(source, rule_, finding)
     active = [
         r for r in language_rules if r.id not in ignored and (not r.scope or category in r.scope)
     ]
@@ -165,9 +83,9 @@ def check_source(
         ctx = LanguageContext(template, code, lang, file)
         prefix: Path = ("languages", code)
         for rule_ in active:
-            assert rule_.check is not None
-            for finding in rule_.check(ctx):
-                f: Finding = finding  # type: ignore[assignment]
+            if rule_.language_check is None:
+                continue
+            for f in rule_.language_check(ctx):
                 yield _diagnostic(source, rule_, Finding((*prefix, *f.path), f.message, f.severity))
 
 
@@ -178,11 +96,5 @@ def _diagnostic(source: Source, rule_: Rule, finding: Finding) -> Diagnostic:
     )
 
 
-def _load_rule_modules() -> None:
-    # Importing the modules registers their rules; kept here so `engine` has no import cycle.
-    from wa_templates.rules import catalogue  # noqa: F401
-
-
 def all_rules() -> list[Rule]:
-    _load_rule_modules()
     return sorted(REGISTRY.values(), key=lambda r: r.id)

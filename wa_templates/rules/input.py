@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wa_templates.rules.engine import input_rule
+from wa_templates.rules.registry import input_rule
 
 input_rule("WA000", "a path given on the command line does not exist or cannot be read")
 input_rule("WA001", "the file is not valid YAML (syntax, unsupported tags or merge keys)")

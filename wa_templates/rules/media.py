@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from wa_templates.files.model import HEADER_FORMATS, Header, Language, TemplateFile
-from wa_templates.rules.engine import Finding, LanguageContext, TemplateContext, rule
+from wa_templates.rules.registry import Finding, LanguageContext, TemplateContext, rule
 
 SAMPLE_FORMATS = frozenset(("IMAGE", "VIDEO", "DOCUMENT", "GIF"))
 """Header formats whose sample is a media file; GIF is a looping video Meta hosts like one."""

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from wa_templates.files.load import Source
 from wa_templates.files.model import CATEGORIES
 from wa_templates.rules.diagnostics import Severity
-from wa_templates.rules.engine import (
+from wa_templates.rules.registry import (
     Finding,
     LanguageContext,
     TemplateContext,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from wa_templates.files.model import Button
 from wa_templates.rules.diagnostics import Severity
-from wa_templates.rules.engine import Finding, LanguageContext, rule
+from wa_templates.rules.registry import Finding, LanguageContext, rule
 
 HEADER_MAX = 60
 BODY_MAX = 1024

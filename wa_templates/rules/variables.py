@@ -20,7 +20,7 @@ from itertools import islice, pairwise
 
 from wa_templates.files.model import Body, Button, Header, Language
 from wa_templates.files.placeholders import Placeholder, distinct, fill, find, unbalanced
-from wa_templates.rules.engine import Finding, LanguageContext, Path, rule
+from wa_templates.rules.registry import Finding, LanguageContext, Path, rule
 
 BODY_MAX = 1024
 AUTH_CODE_MAX = 15
