@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from wa_templates.files.diagnostics import Diagnostic
 from wa_templates.files.load import Source, load_bytes
 from wa_templates.rules import engine
-from wa_templates.rules.diagnostics import Diagnostic
 
 
 def source(text: str, stem: str | None = None) -> Source:

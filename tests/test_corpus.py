@@ -26,10 +26,10 @@ import pytest
 
 from tests.helpers import console_script
 from wa_templates.cli.main import main
+from wa_templates.files.diagnostics import Diagnostic
 from wa_templates.files.yamlsafe import MAX_BYTES
 from wa_templates.rules import engine
 from wa_templates.rules.check import check_paths
-from wa_templates.rules.diagnostics import Diagnostic
 
 CORPUS = Path(__file__).parent / "corpus"
 INPUT = CORPUS / "input"

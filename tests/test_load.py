@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from wa_templates.files import load
+from wa_templates.files.diagnostics import Diagnostic, Severity
 from wa_templates.files.load import (
     Source,
     discover,
@@ -22,7 +23,6 @@ from wa_templates.files.load import (
     load_paths,
 )
 from wa_templates.files.yamlsafe import MAX_BYTES
-from wa_templates.rules.diagnostics import Diagnostic, Severity
 
 GOOD = """\
 name: {name}

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wa_templates.files.diagnostics import Diagnostic, Severity
 from wa_templates.render import diagnostics as render
-from wa_templates.rules.diagnostics import Diagnostic, Severity
 
 ERROR = Diagnostic("templates/a.yaml", 6, 7, "WA202", Severity.ERROR, "body is 1025 characters")
 WARNING = Diagnostic("templates/b.yaml", 9, 9, "WA204", Severity.WARNING, "button text is long")

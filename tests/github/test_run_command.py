@@ -14,8 +14,8 @@ import run_command
 from run_command import ActionError, Inputs, Result
 
 from tests.github.conftest import ACTION_DIR, ROOT
+from wa_templates.files.diagnostics import Diagnostic, Severity
 from wa_templates.render import diagnostics as render_diagnostics
-from wa_templates.rules.diagnostics import Diagnostic, Severity
 
 # --- install --------------------------------------------------------------------------------
 

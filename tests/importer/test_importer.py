@@ -4,13 +4,13 @@ import pytest
 from pydantic import ValidationError
 
 from tests.importer.channel import ITEMS, body, item
+from wa_templates.files.diagnostics import Severity
 from wa_templates.files.load import load_bytes, load_file
 from wa_templates.files.model import Language, TemplateFile
 from wa_templates.importer import to_files as importer
 from wa_templates.plan.build import PlanOptions, build
 from wa_templates.plan.model import Action
 from wa_templates.rules.check import check_paths
-from wa_templates.rules.diagnostics import Severity
 
 
 def import_all(folder: Path, items: list[dict[str, object]], force: bool = False) -> list[str]:

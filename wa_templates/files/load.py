@@ -18,9 +18,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from wa_templates.files.diagnostics import Diagnostic, Severity
 from wa_templates.files.model import TemplateFile
 from wa_templates.files.yamlsafe import MAX_BYTES, Document, YamlError, check_size, decode, parse
-from wa_templates.rules.diagnostics import Diagnostic, Severity
 
 SUFFIXES = (".yaml", ".yml")
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 import click
 
-from wa_templates.rules.diagnostics import Diagnostic, Severity
+from wa_templates.files.diagnostics import Diagnostic, Severity
 
 GITHUB_CAP = 10
 """GitHub shows at most 10 annotations of each type per step; the rest become one notice."""

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from wa_templates.files.diagnostics import Severity
 from wa_templates.files.model import BUTTON_TYPES, Button, Language
 from wa_templates.files.placeholders import find
-from wa_templates.rules.diagnostics import Severity
 from wa_templates.rules.registry import Finding, LanguageContext, Path, rule
 
 MAX_BUTTONS = 10

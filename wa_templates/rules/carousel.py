@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from wa_templates.files.diagnostics import Severity
 from wa_templates.files.model import Card
 from wa_templates.files.placeholders import find
-from wa_templates.rules.diagnostics import Severity
 from wa_templates.rules.media import clip
 from wa_templates.rules.registry import Finding, LanguageContext, rule
 

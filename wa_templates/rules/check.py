@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from wa_templates.files.diagnostics import Diagnostic, Severity
 from wa_templates.files.load import Source, discover, duplicate_names, load_file
 from wa_templates.files.model import TemplateFile
 from wa_templates.files.yamlsafe import Document
 from wa_templates.rules import engine
-from wa_templates.rules.diagnostics import Diagnostic, Severity
 
 PARALLEL_MIN_FILES = 400
 """Below this, starting worker processes costs more than it saves."""

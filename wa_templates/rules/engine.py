@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from wa_templates.files.diagnostics import Diagnostic, Severity
 from wa_templates.files.load import Source
 from wa_templates.rules import catalogue  # noqa: F401  (imported for its registrations)
-from wa_templates.rules.diagnostics import Diagnostic, Severity
 from wa_templates.rules.registry import (
     REGISTRY,
     Finding,

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar, overload
 
+from wa_templates.files.diagnostics import Severity
 from wa_templates.files.load import Source
 from wa_templates.files.model import Language, TemplateFile
-from wa_templates.rules.diagnostics import Severity
 
 Path = tuple[str | int, ...]
 Level = Literal["input", "template", "language", "corpus"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from wa_templates.files.diagnostics import Severity
 from wa_templates.files.load import Source
 from wa_templates.files.model import CATEGORIES
-from wa_templates.rules.diagnostics import Severity
 from wa_templates.rules.registry import (
     Finding,
     LanguageContext,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from wa_templates.files.diagnostics import Severity
 from wa_templates.files.model import Button
-from wa_templates.rules.diagnostics import Severity
 from wa_templates.rules.registry import Finding, LanguageContext, rule
 
 HEADER_MAX = 60

@@ -18,9 +18,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from wa_templates.channel.payload import Payload, PayloadError, from_payload
+from wa_templates.files.diagnostics import Severity
 from wa_templates.rules.category_utility import otp_wording, promotional_words, texts
 from wa_templates.rules.check import check_template
-from wa_templates.rules.diagnostics import Severity
 from wa_templates.sandbox.state import SandboxState, Template
 
 CREATION_WINDOW = timedelta(hours=1)
