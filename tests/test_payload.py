@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from tests.strategies import Payload, create_payloads, shuffled_keys
 from wa_templates.channel import payload as conv
+from wa_templates.channel.remote import ListShapeError, parse
 from wa_templates.files.model import Body, Footer, Language
 
 PROPERTY = settings(max_examples=200, deadline=None, derandomize=True)
@@ -190,7 +191,7 @@ def remote_view(lang: Language) -> Language:
 @PROPERTY
 @given(create_payloads(), st.sampled_from(("APPROVED", "PENDING", "rejected")))
 def test_list_item_recovers_the_language_of_the_payload(payload: Payload, status: str) -> None:
-    remote = conv.from_list_item(list_item(payload, status))
+    remote = parse(list_item(payload, status))
     created = conv.from_payload(payload)
     assert remote.content == remote_view(created.languages[payload["language"]])
     assert (remote.name, remote.language) == (payload["name"], payload["language"])
@@ -249,7 +250,8 @@ def test_an_authentication_list_item_without_the_security_sentence_has_no_option
         "category": "AUTHENTICATION",
         "components": [{"type": "BODY", "text": conv.AUTH_BODY}],
     }
-    assert conv.from_list_item(item).content.body == Body()
+    content = parse(item).content
+    assert content is not None and content.body == Body()
 
 
 @pytest.mark.parametrize(
@@ -312,7 +314,8 @@ def test_list_items_tolerate_display_fields_but_not_missing_identity() -> None:
         "languageName": "English",
         "components": [{"type": "BODY", "text": "Hi", "someNewField": True}],
     }
-    remote = conv.from_list_item(item)
+    remote = parse(item)
     assert (remote.category, remote.status) == ("UTILITY", "APPROVED")
-    with pytest.raises(conv.PayloadError, match="templateName"):
-        conv.from_list_item({"language": "en_US"})
+    assert remote.unreadable is None
+    with pytest.raises(ListShapeError, match="templateName"):
+        parse({"language": "en_US"})

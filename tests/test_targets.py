@@ -291,7 +291,7 @@ def test_open_provider_for_the_embedded_sandbox(tmp_path: Path) -> None:
                 "components": [{"type": "BODY", "text": "Hello there, friend."}],
             }
         )
-        assert [t["templateName"] for t in provider.list_templates()] == ["hello"]
+        assert [t.name for t in provider.list_templates()] == ["hello"]
     finally:
         provider.close()
     assert (tmp_path / ".wa-templates" / "sandbox.json").is_file()

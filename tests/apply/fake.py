@@ -10,8 +10,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from wa_templates.channel.remote import ChannelTemplate, parse_list
 from wa_templates.errors import WaError
-from wa_templates.provider.base import CreatePayload, ListItem
+from wa_templates.provider.base import CreatePayload
 from wa_templates.provider.errors import ApiError, RateLimitError
 
 START = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -74,11 +75,11 @@ class FakeProvider:
         with self._lock:
             self.in_flight -= 1
 
-    def list_templates(self) -> list[ListItem]:
-        return [
+    def list_templates(self) -> list[ChannelTemplate]:
+        return parse_list(
             {"templateName": name, "language": lang, "status": self.status.get(name, "PENDING")}
             for name, lang in sorted(self.templates)
-        ]
+        )
 
     def create_template(self, payload: CreatePayload) -> None:
         name, lang = str(payload["name"]), str(payload["language"])

@@ -10,10 +10,11 @@ import pytest
 
 from tests.apply.fake import START, Clock, FakeProvider, refusal
 from tests.plan.channel import listed, simple, source
+from tests.wire import build
 from wa_templates.apply.execute import RATE_LIMITED, ApplyOptions, Report, Result, apply_plan
 from wa_templates.errors import WaError
 from wa_templates.files.load import Source
-from wa_templates.plan.build import PlanOptions, build
+from wa_templates.plan.build import PlanOptions
 from wa_templates.plan.model import Plan
 
 TWO = """\

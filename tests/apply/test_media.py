@@ -7,10 +7,10 @@ from pathlib import Path
 
 from tests.apply.fake import FakeProvider
 from tests.plan.channel import source
+from tests.wire import build
 from wa_templates.apply.execute import ApplyOptions, Report, apply_plan
 from wa_templates.apply.media import UploadCache, resolve_media
 from wa_templates.files.load import Source
-from wa_templates.plan.build import build
 
 MEDIA = """\
 name: {name}

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from wa_templates.apply.wait import wait_for_review
+from wa_templates.channel.remote import ChannelTemplate, parse_list
 from wa_templates.cli.commands.apply import parse_duration
 from wa_templates.errors import UsageError
-from wa_templates.provider.base import ListItem
 from wa_templates.provider.errors import AuthError, TransportError
 
 
@@ -23,12 +23,12 @@ class Reviewing:
         self.snapshots = list(snapshots)
         self.lists = 0
 
-    def list_templates(self) -> list[ListItem]:
+    def list_templates(self) -> list[ChannelTemplate]:
         snapshot = self.snapshots[min(self.lists, len(self.snapshots) - 1)]
         self.lists += 1
-        return [
+        return parse_list(
             {"templateName": n, "language": lang, **extra} for (n, lang), extra in snapshot.items()
-        ]
+        )
 
     def create_template(self, payload: dict[str, Any]) -> None:
         raise AssertionError("wait never creates")
@@ -108,7 +108,7 @@ class Flaky(Reviewing):
         super().__init__(*snapshots)
         self.failures = failures
 
-    def list_templates(self) -> list[ListItem]:
+    def list_templates(self) -> list[ChannelTemplate]:
         if self.failures:
             self.failures -= 1
             raise TransportError("ReadTimeout", summary="no answer")
@@ -132,7 +132,7 @@ def test_polls_that_keep_failing_end_with_the_error_at_the_timeout() -> None:
 
 def test_a_refused_key_is_not_retried() -> None:
     class Refused(Reviewing):
-        def list_templates(self) -> list[ListItem]:
+        def list_templates(self) -> list[ChannelTemplate]:
             raise AuthError(401, 1200, "bad key", None)
 
     with pytest.raises(AuthError):

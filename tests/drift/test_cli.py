@@ -13,11 +13,12 @@ import httpx
 import pytest
 
 from tests.plan.channel import simple
+from wa_templates.channel.remote import ChannelTemplate
 from wa_templates.cli import target as cli_target
 from wa_templates.cli.commands import drift as drift_command
 from wa_templates.cli.main import main
 from wa_templates.config.project import Project
-from wa_templates.provider.base import CreatePayload, ListItem, Provider
+from wa_templates.provider.base import CreatePayload, Provider
 from wa_templates.sandbox import embedded
 
 ADMIN = (
@@ -241,7 +242,7 @@ class ReadOnly:
         self.description = inner.description
         self.lists = 0
 
-    def list_templates(self) -> list[ListItem]:
+    def list_templates(self) -> list[ChannelTemplate]:
         self.lists += 1
         return self.inner.list_templates()
 

@@ -9,20 +9,20 @@ import pytest
 
 from tests.plan.catalogue import CATALOGUE
 from tests.plan.channel import listed, simple, source
+from tests.wire import build as build_plan
+from tests.wire import drift
+from wa_templates.channel.remote import ListItem
 from wa_templates.drift.report import (
     DEFAULT_FAIL_ON,
     KINDS,
     DriftFinding,
     DriftReport,
     FailOnError,
-    build,
     parse_fail_on,
 )
 from wa_templates.files.load import Source
 from wa_templates.plan.build import PlanOptions
-from wa_templates.plan.build import build as build_plan
 from wa_templates.plan.model import Action
-from wa_templates.provider.base import ListItem
 
 ORDER = simple("order_update")
 TWO_LANGS = textwrap.dedent(
@@ -59,7 +59,7 @@ def drift_of(
     fail_on: str = DEFAULT_FAIL_ON,
     **options: Any,
 ) -> DriftReport:
-    return build(sources, items, "target prod", PlanOptions(**options), parse_fail_on(fail_on))
+    return drift(sources, items, "target prod", PlanOptions(**options), parse_fail_on(fail_on))
 
 
 def only(report: DriftReport) -> DriftFinding:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.importer.channel import ITEMS, body, item
+from wa_templates.channel.remote import ChannelTemplate, parse_list
 from wa_templates.cli.commands import import_, plan
 from wa_templates.cli.main import main
 from wa_templates.importer import to_files as importer
@@ -31,8 +32,8 @@ class FakeChannel:
     def __init__(self, items: list[dict[str, Any]]) -> None:
         self.items = items
 
-    def list_templates(self) -> list[dict[str, Any]]:
-        return self.items
+    def list_templates(self) -> list[ChannelTemplate]:
+        return parse_list(self.items)
 
     def close(self) -> None:
         pass

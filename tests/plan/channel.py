@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from wa_templates.channel.payload import to_payload
+from wa_templates.channel.remote import ListItem
 from wa_templates.files.load import Source, load_bytes
-from wa_templates.provider.base import ListItem
 from wa_templates.sandbox.listing import list_item
 from wa_templates.sandbox.state import Channel, Template
 

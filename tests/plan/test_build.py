@@ -9,11 +9,12 @@ import pytest
 
 from tests.plan.catalogue import CATALOGUE
 from tests.plan.channel import listed, simple, source
+from tests.wire import build
+from wa_templates.channel.remote import ListItem, fingerprint, parse_list
 from wa_templates.cli.commands.plan import EXIT_BLOCKED, EXIT_CHANGES, plan_exit_code
 from wa_templates.files.load import Source
-from wa_templates.plan.build import PlanOptions, build, fingerprint
+from wa_templates.plan.build import PlanOptions
 from wa_templates.plan.model import Action, Plan, ResourceChange
-from wa_templates.provider.base import ListItem
 
 TWO_LANGS = """\
 name: order_update
@@ -403,9 +404,9 @@ def test_threshold_settings_are_honoured() -> None:
 
 def test_fingerprint_ignores_list_order_but_not_content() -> None:
     items = listed(source(TWO_LANGS))
-    assert fingerprint(items) == fingerprint(list(reversed(items)))
+    assert fingerprint(parse_list(items)) == fingerprint(parse_list(reversed(items)))
     changed_item = dict(items[0], status="PAUSED")
-    assert fingerprint([changed_item, items[1]]) != fingerprint(items)
+    assert fingerprint(parse_list([changed_item, items[1]])) != fingerprint(parse_list(items))
 
 
 def test_remote_state_is_kept_only_for_touched_names() -> None:

@@ -6,16 +6,31 @@ from typing import Any
 
 import pytest
 
-from wa_templates.channel.statuses import remote_extras, status_findings
+from wa_templates.channel.remote import ChannelTemplate, parse
+from wa_templates.channel.statuses import StatusFinding, status_findings
+
+
+def listed(item: dict[str, Any], status: str, category: str = "UTILITY") -> ChannelTemplate:
+    """`item`'s extras on a template as the provider parses it from the list."""
+    return parse(
+        {"templateName": "t", "language": "en_US", "status": status, "category": category, **item}
+    )
+
+
+def findings(
+    item: dict[str, Any],
+    status: str,
+    category: str = "UTILITY",
+    local: str | None = None,
+    source: str | None = None,
+) -> list[StatusFinding]:
+    return status_findings(listed(item, status, category), local, source)
 
 
 def kinds(
     item: dict[str, Any], status: str, category: str = "UTILITY", local: str | None = None
 ) -> list[tuple[str, str]]:
-    return [
-        (f.kind, f.severity)
-        for f in status_findings(item, "t", "en_US", status, category, local, "templates/t.yaml")
-    ]
+    return [(f.kind, f.severity) for f in findings(item, status, category, local, "t.yaml")]
 
 
 @pytest.mark.parametrize(
@@ -38,32 +53,30 @@ def test_each_status_has_its_finding(status: str, expected: list[tuple[str, str]
 
 
 def test_rejection_reason_and_its_own_next_step() -> None:
-    [f] = status_findings(
-        {"reason": "INCORRECT_CATEGORY"}, "t", "en_US", "REJECTED", "UTILITY", "UTILITY"
-    )
+    [f] = findings({"reason": "INCORRECT_CATEGORY"}, "REJECTED", "UTILITY", "UTILITY")
     assert "INCORRECT_CATEGORY" in f.message and "category" in f.next_step
     assert f.health == "Degraded"
-    [unknown] = status_findings({}, "t", "en_US", "REJECTED", "UTILITY", None)
+    [unknown] = findings({}, "REJECTED")
     assert "reason not reported" in unknown.message
 
 
 def test_pause_title_picks_the_step() -> None:
     item = {"otherInfo": {"title": "SECOND_PAUSE", "description": "..."}}
-    [f] = status_findings(item, "t", "en_US", "PAUSED", "UTILITY", None)
+    [f] = findings(item, "PAUSED")
     assert "SECOND_PAUSE" in f.message and "6 h" in f.next_step
-    [pacing] = status_findings({}, "t", "en_US", "PAUSED", "MARKETING", None)
+    [pacing] = findings({}, "PAUSED", "MARKETING")
     assert "pacing" in pacing.next_step
 
 
 def test_flagged_names_the_disable_date() -> None:
     item = {"disableInfo": {"disableDate": "2024-06-01"}}
-    [f] = status_findings(item, "t", "en_US", "FLAGGED", "UTILITY", None)
+    [f] = findings(item, "FLAGGED")
     assert "2024-06-01" in f.message
 
 
 def test_category_changed_by_meta_on_a_live_template_is_a_finding() -> None:
     assert kinds({}, "APPROVED", "MARKETING", "UTILITY") == [("category_changed", "warning")]
-    [f] = status_findings({}, "t", "en_US", "APPROVED", "MARKETING", "UTILITY", "templates/t.yaml")
+    [f] = findings({}, "APPROVED", "MARKETING", "UTILITY", "templates/t.yaml")
     assert "category: MARKETING" in f.next_step and "templates/t.yaml" in f.next_step
     # Not live: the difference is the file's to fix (plan recreates), not Meta's doing.
     assert kinds({}, "REJECTED", "MARKETING", "UTILITY") == [("rejected", "error")]
@@ -71,6 +84,7 @@ def test_category_changed_by_meta_on_a_live_template_is_a_finding() -> None:
     assert kinds({}, "APPROVED", "MARKETING", None) == []
 
 
-def test_remote_extras_tolerate_junk() -> None:
-    assert remote_extras({"otherInfo": "x", "disableInfo": 3}) == (None, None, None)
-    assert remote_extras({"rejectedReason": "SCAM"}) == ("SCAM", None, None)
+def test_extras_of_the_wrong_shape_are_left_out() -> None:
+    junk = listed({"otherInfo": "x", "disableInfo": 3}, "PAUSED")
+    assert (junk.reason, junk.pause_title, junk.disable_date) == (None, None, None)
+    assert listed({"rejectedReason": "SCAM"}, "REJECTED").reason == "SCAM"

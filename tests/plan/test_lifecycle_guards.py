@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.plan.channel import NOW, listed, simple, source
-from wa_templates.plan.build import PlanOptions, build
+from tests.wire import build
+from wa_templates.plan.build import PlanOptions
 from wa_templates.plan.model import Action
 
 

@@ -9,7 +9,8 @@ import pytest
 
 from tests.plan.catalogue import CATALOGUE
 from tests.plan.channel import listed, simple, source
-from wa_templates.plan.build import PlanOptions, build
+from tests.wire import build
+from wa_templates.plan.build import PlanOptions
 from wa_templates.plan.model import (
     FORMAT_VERSION,
     Action,

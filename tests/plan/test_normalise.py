@@ -9,13 +9,14 @@ import pytest
 from tests.plan.catalogue import CATALOGUE
 from tests.plan.channel import listed, source
 from wa_templates.channel.normalise import UNCONFIRMABLE, align_samples, canonical, text
-from wa_templates.channel.payload import from_list_item
+from wa_templates.channel.remote import parse
 from wa_templates.files.model import Body, Button, Footer, Header, Language
 
 
 def remote_canonical(item: dict[str, object]) -> dict[str, object]:
-    parsed = from_list_item(item)
-    return canonical(parsed.content, parsed.category)
+    parsed = parse(item)
+    assert parsed.canonical is not None, parsed.unreadable
+    return parsed.canonical
 
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE))

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from tests.plan.channel import simple
+from wa_templates.channel.remote import ChannelTemplate, ListItem, parse_list
 from wa_templates.config.project import Project
 from wa_templates.errors import WaError
 from wa_templates.plan.build import PlanOptions
 from wa_templates.plan.prepare import InvalidTemplates, make_plan, plan_options
-from wa_templates.provider.base import ListItem
 
 
 class Listing:
@@ -24,10 +24,10 @@ class Listing:
         self.lists = 0
         self.collector_was_enabled: bool | None = None
 
-    def list_templates(self) -> list[ListItem]:
+    def list_templates(self) -> list[ChannelTemplate]:
         self.lists += 1
         self.collector_was_enabled = gc.isenabled()
-        return self.items
+        return parse_list(self.items)
 
 
 def project(tmp_path: Path, settings: dict[str, Any] | None = None) -> Project:

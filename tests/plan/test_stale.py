@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from tests.plan.channel import listed, simple, source
-from wa_templates.plan.build import build
+from tests.wire import build, stale_changes
 from wa_templates.plan.model import Plan
-from wa_templates.plan.stale import stale_changes
 
 OLD = source(simple("changing", body="Hello {{1}}, the old words."))
 NEW = source(simple("changing", body="Hello {{1}}, the new words."))

@@ -55,7 +55,8 @@ def fake() -> Fake8x8:
 
 def test_list_sends_bearer_key_to_the_account_and_channel(fake: Fake8x8) -> None:
     fake.templates.append(listed(PAYLOAD))
-    assert fake.client().list_templates() == [listed(PAYLOAD)]
+    [template] = fake.client().list_templates()
+    assert template.raw == listed(PAYLOAD) and template.address == "template.order_update[en_US]"
     [request] = fake.requests
     assert request.url == f"{BASE}{TEMPLATES}"
     assert request.headers["Authorization"] == f"Bearer {KEY}"
@@ -75,6 +76,29 @@ def test_list_with_an_unexpected_shape_is_a_clear_error(fake: Fake8x8, body: Any
     fake.fail("GET", Fault(200, body))
     with pytest.raises(ResponseError, match="unexpected answer to list templates"):
         fake.client().list_templates()
+
+
+@pytest.mark.parametrize(
+    ("item", "says"),
+    [
+        (
+            {"language": "en_US", "components": []},
+            "templateName must be a name, not missing",
+        ),
+        ({"templateName": "", "language": "en_US"}, "templateName must be a name, not empty"),
+        ({"templateName": ["x" * 500], "language": "en"}, "templateName must be a name, not list"),
+        ({"templateName": "t", "language": 5}, "language of 't' must be a code, not int"),
+    ],
+)
+def test_a_template_that_names_nothing_refuses_the_whole_list(
+    fake: Fake8x8, item: dict[str, Any], says: str
+) -> None:
+    # Without a name there is nothing to protect or compare: no stage may act on such a list.
+    fake.fail("GET", Fault(200, {"templates": [listed(PAYLOAD), item]}))
+    with pytest.raises(ResponseError) as caught:
+        fake.client().list_templates()
+    assert f"unexpected answer to list templates: templates[1]: {says}" in str(caught.value)
+    assert "x" * 50 not in str(caught.value)
 
 
 def test_list_with_a_body_that_is_not_json_is_a_clear_error(fake: Fake8x8) -> None:

@@ -86,8 +86,8 @@ def test_list_create_delete_upload(sandbox: Sandbox, tmp_path: Path) -> None:
     with sandbox.client() as client:
         assert client.list_templates() == []
         client.create_template(payload("order_update"))
-        [item] = client.list_templates()
-        assert (item["templateName"], item["language"]) == ("order_update", "en_US")
+        [listed] = client.list_templates()
+        assert (listed.name, listed.language) == ("order_update", "en_US")
         with pytest.raises(TemplateExistsError):
             client.create_template(payload("order_update"))
         client.delete_template("order_update")
@@ -122,7 +122,7 @@ def test_dropped_connections_during_create_leave_no_duplicate(
         for name in names:
             client.create_template(payload(name))
         sandbox.faults()
-        listed = [(t["templateName"], t["language"]) for t in client.list_templates()]
+        listed = [(t.name, t.language) for t in client.list_templates()]
     assert sorted(listed) == sorted((name, "en_US") for name in names)
     lines = [r.getMessage() for r in caplog.records if r.name == "wa_templates.provider.client"]
     requests = [line for line in lines if " -> " in line]

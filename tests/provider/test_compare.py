@@ -4,7 +4,8 @@ from typing import Any
 
 import pytest
 
-from wa_templates.provider.compare import is_listed, same_content
+from wa_templates.channel.remote import parse
+from wa_templates.provider import compare
 
 UTILITY: dict[str, Any] = {
     "name": "order_update",
@@ -48,6 +49,11 @@ def item(**overrides: Any) -> dict[str, Any]:
     }
     listed.update(overrides)
     return listed
+
+
+def same_content(payload: dict[str, Any], listed: dict[str, Any]) -> bool:
+    """`compare.same_content` of the template the provider parses from `listed`."""
+    return compare.same_content(payload, parse(listed))
 
 
 def test_the_list_shape_of_the_same_template_is_the_same() -> None:
@@ -180,7 +186,7 @@ def test_an_absent_or_false_security_recommendation_match_the_plain_wording() ->
     [
         {"templateName": "order_update", "language": "en_US", "components": "nope"},
         {"templateName": "order_update", "language": "en_US", "components": [{"type": "WIDGET"}]},
-        {"language": "en_US", "components": []},
+        {"templateName": "order_update", "language": "en_US", "components": [{"type": 5}]},
     ],
 )
 def test_an_unreadable_list_item_is_never_taken_for_ours(bad: dict[str, Any]) -> None:
@@ -204,4 +210,4 @@ def test_a_payload_that_cannot_be_read_matches_nothing() -> None:
     ],
 )
 def test_is_listed(overrides: dict[str, Any], live: bool) -> None:
-    assert is_listed(item(**overrides), "order_update", "en_US") is live
+    assert compare.is_listed(parse(item(**overrides)), "order_update", "en_US") is live

@@ -3,8 +3,9 @@ import re
 from typing import Any
 
 from tests.helpers import source
+from tests.wire import build
 from wa_templates.files.load import Source
-from wa_templates.plan.build import PlanOptions, build
+from wa_templates.plan.build import PlanOptions
 from wa_templates.plan.model import Plan, from_json, to_json
 from wa_templates.render import plan as render
 from wa_templates.render.plan import MARKDOWN_BUDGET, PLAN_MARKER, is_plan_comment, marker

@@ -11,7 +11,8 @@ import pytest
 from starlette.responses import JSONResponse
 
 from tests.sandbox.conftest import ADMIN_TEMPLATES, TEMPLATES, item, payload
-from wa_templates.channel.payload import from_list_item, from_payload
+from wa_templates.channel.payload import from_payload
+from wa_templates.channel.remote import parse
 from wa_templates.sandbox.embedded import SANDBOX_ACCOUNT_ID, SANDBOX_CHANNEL_ID
 from wa_templates.sandbox.listing import ListCache, list_response
 from wa_templates.sandbox.state import Channel, Template
@@ -120,7 +121,7 @@ def test_text_header_sample_is_header_text(client: httpx.Client) -> None:
 
 def test_list_item_reads_back_as_the_created_content(client: httpx.Client) -> None:
     client.post(TEMPLATES, json=RICH)
-    remote = from_list_item(item(client, "order_ready", "en_GB"))
+    remote = parse(item(client, "order_ready", "en_GB"))
     assert remote.content == from_payload(RICH).languages["en_GB"]
 
 
@@ -148,8 +149,12 @@ def test_authentication_presets_come_back_expanded(
     assert footer == {"type": "FOOTER", "text": "This code expires in 10 minutes."}
     assert buttons["buttons"] == [{"type": "OTP", "text": "Copy code", "otp_type": "COPY_CODE"}]
     assert "message_send_ttl_seconds" not in found
-    collapsed = from_list_item(found).content
-    assert collapsed.footer is not None and collapsed.footer.code_expiration_minutes == 10
+    collapsed = parse(found).content
+    assert (
+        collapsed is not None
+        and collapsed.footer is not None
+        and collapsed.footer.code_expiration_minutes == 10
+    )
 
 
 def test_carousel_cards_are_in_list_shape(client: httpx.Client) -> None:

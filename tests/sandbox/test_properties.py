@@ -13,9 +13,9 @@ from tests.strategies import create_payloads
 from wa_templates.channel.payload import (
     collapse_auth_presets,
     expand_auth_presets,
-    from_list_item,
     from_payload,
 )
+from wa_templates.channel.remote import parse
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -28,6 +28,6 @@ def test_create_then_list_round_trips_the_content(body: dict[str, Any]) -> None:
     expected = from_payload(body).languages[body["language"]]
     if listed["category"] == "AUTHENTICATION":
         expected = collapse_auth_presets(expand_auth_presets(expected))
-    assert from_list_item(listed).content == expected
+    assert parse(listed).content == expected
     assert listed["status"] in ("APPROVED", "REJECTED")
     assert ("reason" in listed) == (listed["status"] == "REJECTED")

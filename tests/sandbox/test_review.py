@@ -174,10 +174,10 @@ def test_media_uploaded_to_a_served_sandbox_passes_review(tmp_path: Path, host: 
                 Store(tmp_path / "state.json").configure(review_delay_minutes=60)
                 client.create_template(media_template("local_banner", url))
                 client.create_template(media_template("elsewhere", "http://example.com/a.png"))
-                statuses = {t["templateName"]: t["status"] for t in client.list_templates()}
+                statuses = {t.name: t.status for t in client.list_templates()}
                 assert statuses == {"local_banner": "PENDING", "elsewhere": "PENDING"}
                 admin.post("/_sandbox/clock", json={"advance_hours": 1}).raise_for_status()
-            found = {t["templateName"]: t for t in client.list_templates()}
+            found = {t.name: t.raw for t in client.list_templates()}
     finally:
         running.stop()
     assert found["local_banner"]["status"] == "APPROVED", found["local_banner"]

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from wa_templates.apply.media import UploadCache, resolve_media
+from wa_templates.channel.remote import address, by_name
 from wa_templates.channel.statuses import NEVER_APPROVED
 from wa_templates.errors import WaError
-from wa_templates.plan.build import parse_remote
 from wa_templates.plan.model import Action, Plan, ResourceChange
 from wa_templates.provider.base import Provider
 from wa_templates.provider.errors import RateLimitError
@@ -129,7 +129,7 @@ def apply_plan(plan: Plan, provider: Provider, options: ApplyOptions | None = No
         if name in approved_since:
             with lock:
                 report.refused.append(name)
-            record(Result(f"template.{name}", "skip", False, approved_since[name]))
+            record(Result(address(name), "skip", False, approved_since[name]))
             return
         if creates and gate.closed():
             for change in creates:
@@ -143,10 +143,10 @@ def apply_plan(plan: Plan, provider: Provider, options: ApplyOptions | None = No
                 record(Result(change.address, "create", False, f"media upload failed: {exc}"))
             if len(creates) < len(changes):
                 why = f"not deleted: a media upload for '{name}' failed"
-                record(Result(f"template.{name}", "skip", False, why))
+                record(Result(address(name), "skip", False, why))
             return
         if any(c.action in (Action.RECREATE, Action.DELETE) for c in changes):
-            address = f"template.{name}"
+            whole = address(name)
             if creates and gate.closed():
                 # Deleting now would leave the name gone until the window opens again.
                 for change in creates:
@@ -155,7 +155,7 @@ def apply_plan(plan: Plan, provider: Provider, options: ApplyOptions | None = No
             try:
                 provider.delete_template(name)
             except WaError as exc:
-                record(Result(address, "delete", False, str(exc)))
+                record(Result(whole, "delete", False, str(exc)))
                 for change in changes:
                     if change.action is not Action.DELETE:
                         record(
@@ -168,7 +168,7 @@ def apply_plan(plan: Plan, provider: Provider, options: ApplyOptions | None = No
                         )
                 return
             languages = ", ".join(sorted({c.language for c in changes}))
-            record(Result(address, "delete", True, f"deleted (all languages: {languages})"))
+            record(Result(whole, "delete", True, f"deleted (all languages: {languages})"))
         for change in creates:
             _create(change, payloads[change.address], provider, gate, record)
 
@@ -207,7 +207,7 @@ def _approved_since(units: dict[str, list[ResourceChange]], provider: Provider) 
     if not planned_live:
         return {}
     refused = {}
-    for name, languages in parse_remote(provider.list_templates()).items():
+    for name, languages in by_name(provider.list_templates()).items():
         if name not in planned_live:
             continue
         now_live = {lang for lang, r in languages.items() if _live(r.status)}

@@ -6,8 +6,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from wa_templates.channel.statuses import remote_extras
-from wa_templates.provider.base import ListItem, Provider
+from wa_templates.channel.remote import ChannelTemplate, address
+from wa_templates.provider.base import Provider
 from wa_templates.provider.errors import RateLimitError, ServerError, TransportError
 
 
@@ -32,38 +32,35 @@ def wait_for_review(
 ) -> Verdicts:
     deadline = clock() + timeout
     wanted = set(created)
-    items: dict[tuple[str, str], ListItem] | None = None
+    listed: dict[tuple[str, str], ChannelTemplate] | None = None
     while True:
         try:
-            items = {
-                (str(i.get("templateName")), str(i.get("language"))): i
-                for i in provider.list_templates()
-            }
+            listed = {(t.name, t.language): t for t in provider.list_templates()}
         except (TransportError, ServerError, RateLimitError):
             # The client has retried already; a long wait should not end on one bad minute.
             if clock() >= deadline:
                 raise
-        if items is not None:
-            pending = [
-                key
-                for key in wanted
-                if str(items.get(key, {}).get("status", "")).upper() == "PENDING"
-            ]
+        if listed is not None:
+            pending = [key for key in wanted if _status(listed.get(key)) == "PENDING"]
             if not pending or clock() >= deadline:
                 break
         sleep(min(interval, max(0.0, deadline - clock())))
     verdicts = Verdicts()
     for name, lang in sorted(wanted):
-        address = f"template.{name}[{lang}]"
-        item = items.get((name, lang))
-        status = str(item.get("status", "")).upper() if item else "MISSING"
+        where = address(name, lang)
+        template = listed.get((name, lang))
+        status = _status(template) if template else "MISSING"
         if status == "APPROVED":
-            verdicts.approved.append(address)
+            verdicts.approved.append(where)
         elif status == "REJECTED":
-            reason = remote_extras(item or {})[0] or "reason not reported"
-            verdicts.rejected.append((address, reason))
+            reason = template.reason if template else None
+            verdicts.rejected.append((where, reason or "reason not reported"))
         elif status == "PENDING":
-            verdicts.pending.append(address)
+            verdicts.pending.append(where)
         else:
-            verdicts.other.append((address, status))
+            verdicts.other.append((where, status))
     return verdicts
+
+
+def _status(template: ChannelTemplate | None) -> str:
+    return template.status if template is not None else ""

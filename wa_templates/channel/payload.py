@@ -21,11 +21,12 @@ Anything else is refused with `PayloadError` rather than dropped: an unknown key
 type, a second HEADER/BODY/FOOTER/BUTTONS/CAROUSEL, a card component other than HEADER, BODY or
 BUTTONS, a button without a type, or a value of the wrong shape.
 
-A list item is read leniently (8x8 adds display fields such as `languageName`, and may add more),
-and it lacks what only the create request carries: `allow_category_change` and
-`message_send_ttl_seconds`. For AUTHENTICATION, Meta stores its preset wording, which
-`collapse_auth_presets` maps back to the options; as Meta keeps no trace of
-`add_security_recommendation: false`, that option comes back absent.
+A list item (`remote.parse` reads its identity, this module its components) is read leniently
+(8x8 adds display fields such as `languageName`, and may add more), and it lacks what only the
+create request carries: `allow_category_change` and `message_send_ttl_seconds`. For
+AUTHENTICATION, Meta stores its preset wording, which `collapse_auth_presets` maps back to the
+options; as Meta keeps no trace of `add_security_recommendation: false`, that option comes back
+absent.
 
 Import, plan and apply all go through these functions, so they agree on what a template is.
 """
@@ -34,16 +35,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
 from wa_templates.files.model import Body, Button, Card, Footer, Header, Language, TemplateFile
+from wa_templates.files.placeholders import named
 
 Payload = dict[str, Any]
-
-NAMED_PLACEHOLDER = re.compile(r"\{\{([a-z_][a-z0-9_]*)\}\}")
 
 AUTH_BODY = "*{{1}}* is your verification code."
 AUTH_SECURITY = " For your security, do not share this code."
@@ -102,18 +101,8 @@ _CARD_KEYS = frozenset({"components"})
 
 
 class PayloadError(ValueError):
-    """A payload or list item this tool cannot represent."""
-
-
-UNREADABLE: tuple[type[Exception], ...] = (
-    PayloadError,
-    ValidationError,
-    KeyError,
-    TypeError,
-    AttributeError,
-)
-"""What reading a list item from the channel may raise: one definition, so plan, import and the
-client's lost-create check agree on which channel templates they cannot read."""
+    """A payload or list item this tool cannot represent. Raised only by this module's own checks
+    (and for pydantic's verdict on a value), never for a bug: callers catch exactly this."""
 
 
 # --- model -> create payload ---------------------------------------------------------------
@@ -177,14 +166,10 @@ def body_samples(body: Body) -> list[str]:
     """Samples in the order 8x8 expects: a named mapping follows the placeholders' order."""
     if isinstance(body.examples, list):
         return list(body.examples)
-    order = unique_named(body.text or "")
+    order = named(body.text)
     ordered = [body.examples[name] for name in order if name in body.examples]
     ordered += [value for key, value in body.examples.items() if key not in order]
     return ordered
-
-
-def unique_named(text: str) -> list[str]:
-    return list(dict.fromkeys(NAMED_PLACEHOLDER.findall(text)))
 
 
 def _button(button: Button) -> Payload:
@@ -317,7 +302,7 @@ def _body_from(component: Payload) -> Body:
     text = component.get("text")
     samples = _samples(component, "bodyText")
     examples: list[str] | dict[str, str] = samples
-    names = unique_named(text) if isinstance(text, str) else []
+    names = named(text) if isinstance(text, str) else []
     if names and len(names) == len(samples):
         examples = dict(zip(names, samples, strict=True))
     return Body(
@@ -389,42 +374,7 @@ def _first_error(exc: ValidationError) -> str:
     return f"{where}: {error['msg']}" if where else str(error["msg"])
 
 
-# --- list response item -> model -----------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class RemoteTemplate:
-    """One name+language as the channel reports it."""
-
-    name: str
-    language: str
-    category: str
-    status: str
-    content: Language
-    reason: str | None = None
-    created_at: str | None = None
-    updated_at: str | None = None
-
-
-def from_list_item(item: Payload) -> RemoteTemplate:
-    item = _mapping(item, "a list item")
-    for key in ("templateName", "language"):
-        if item.get(key) is None:
-            raise PayloadError(f"list item has no '{key}'")
-    category = str(item.get("category", "")).upper()
-    lang = language_from_components(item.get("components") or [])
-    if category == "AUTHENTICATION":
-        lang = collapse_auth_presets(lang)
-    return RemoteTemplate(
-        name=str(item["templateName"]),
-        language=str(item["language"]),
-        category=category,
-        status=str(item.get("status", "")).upper(),
-        content=lang,
-        reason=item.get("reason") or item.get("rejectedReason"),
-        created_at=item.get("createdAt"),
-        updated_at=item.get("updatedAt"),
-    )
+# --- AUTHENTICATION presets -----------------------------------------------------------------
 
 
 def expand_auth_presets(lang: Language) -> Language:

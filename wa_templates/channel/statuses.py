@@ -7,10 +7,10 @@ carries a next step in plain words instead.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from dataclasses import dataclass
+from datetime import timedelta
 
-from wa_templates.plan.model import Finding
+from wa_templates.channel.remote import ChannelTemplate
 
 LIVE = frozenset({"APPROVED", "PAUSED", "DISABLED", "FLAGGED"})
 """A name with a language in one of these was approved: deleting it locks the name for 30 days."""
@@ -42,18 +42,32 @@ _PAUSE_STEPS = {
 }
 
 
-def may_have_been_approved(status: str, item: dict[str, Any]) -> bool:
+@dataclass(frozen=True, slots=True)
+class StatusFinding:
+    """What a template's status means, and the next step: plan and drift each attach it to
+    their own finding (with the name, language and where it stands)."""
+
+    kind: str
+    severity: str
+    """info, warning or error."""
+    message: str
+    next_step: str
+    health: str
+    """Argo CD-like health: Healthy, Progressing, Suspended, Degraded, or Unknown."""
+
+
+def may_have_been_approved(template: ChannelTemplate) -> bool:
     """Whether deleting this template could lock its name for 30 days.
 
     8x8's list says nothing of a template's history, so only PENDING, and REJECTED within the
     review window after creation, count as never approved; a REJECTED template without
     timestamps is taken at its word, as the status is all the channel tells.
     """
-    if status not in NEVER_APPROVED:
+    if template.status not in NEVER_APPROVED:
         return True
-    if status == "PENDING":
+    if template.status == "PENDING":
         return False
-    created, updated = _when(item.get("createdAt")), _when(item.get("updatedAt"))
+    created, updated = template.created_at, template.updated_at
     return created is not None and updated is not None and updated - created > REVIEW_WINDOW
 
 
@@ -62,46 +76,16 @@ def meta_recategorised(local_category: str | None, category: str, status: str) -
     return local_category == "UTILITY" and category == "MARKETING" and status in LIVE
 
 
-def _when(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def remote_extras(item: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
-    """(reason, pause title, disable date) when the channel reports them (Meta's webhook meta)."""
-    other, disable = item.get("otherInfo"), item.get("disableInfo")
-    other = other if isinstance(other, dict) else {}
-    disable = disable if isinstance(disable, dict) else {}
-    reason = item.get("reason") or item.get("rejectedReason")
-    return (
-        str(reason) if reason else None,
-        str(other["title"]) if other.get("title") else None,
-        str(disable["disableDate"]) if disable.get("disableDate") else None,
-    )
-
-
 def status_findings(
-    item: dict[str, Any],
-    name: str,
-    language: str,
-    status: str,
-    category: str,
-    local_category: str | None,
-    source: str | None = None,
-) -> list[Finding]:
+    template: ChannelTemplate, local_category: str | None, source: str | None = None
+) -> list[StatusFinding]:
     """Findings for one template on the channel; `local_category` is the file's, if managed."""
-    reason, title, disable_date = remote_extras(item)
-    out: list[Finding] = []
+    status, category = template.status, template.category
+    reason, title, disable_date = template.reason, template.pause_title, template.disable_date
+    out: list[StatusFinding] = []
 
     def add(kind: str, severity: str, message: str, step: str) -> None:
-        out.append(
-            Finding(name, language, kind, severity, message, step, HEALTH.get(status, "Unknown"))
-        )
+        out.append(StatusFinding(kind, severity, message, step, HEALTH.get(status, "Unknown")))
 
     if status == "PENDING":
         add(
@@ -110,7 +94,7 @@ def status_findings(
             "still in Meta's review (minutes to 24 h)",
             "nothing to do; `apply --wait` waits for the verdict",
         )
-    elif status == "REJECTED" and may_have_been_approved(status, item):
+    elif status == "REJECTED" and may_have_been_approved(template):
         why = reason or "reason not reported"
         add(
             "rejected",

@@ -2,7 +2,7 @@
 
 Two axes are kept apart, as Argo CD keeps them. Sync asks whether the channel holds what the
 repository says (Synced; OutOfSync when edited outside git or not applied yet; Missing when not
-on the channel). Health asks whether the template can be sent (findings.HEALTH: Healthy,
+on the channel). Health asks whether the template can be sent (statuses.HEALTH: Healthy,
 Progressing, Suspended, Degraded, plus Missing and Unknown). A template can be Synced and
 Suspended, or OutOfSync and Healthy: the two need different people to act.
 
@@ -17,21 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wa_templates.channel.normalise import canonical
+from wa_templates.channel.remote import ChannelTemplate, by_name, fingerprint
 from wa_templates.channel.statuses import HEALTH, LIVE, NEVER_APPROVED, SENDABLE, status_findings
 from wa_templates.files.load import Source
-from wa_templates.plan.build import (
-    PlanOptions,
-    Remote,
-    compare,
-    fingerprint,
-    is_ignored,
-    parse_remote,
-    version_name,
-    versions_on_channel,
-)
+from wa_templates.plan.build import PlanOptions, compare, is_ignored
 from wa_templates.plan.diff import FieldChange
-from wa_templates.plan.model import Finding
-from wa_templates.provider.base import ListItem
+from wa_templates.plan.versions import version_name, versions_on_channel
 
 FORMAT_VERSION = "1.0"
 
@@ -203,14 +194,14 @@ def to_json(report: DriftReport) -> dict[str, Any]:
 
 def build(
     sources: list[Source],
-    items: list[ListItem],
+    listed: list[ChannelTemplate],
     target: str,
     options: PlanOptions | None = None,
     fail_on: FailOn | None = None,
 ) -> DriftReport:
     options = options or PlanOptions()
-    remote = parse_remote(items)
-    report = DriftReport(target, fingerprint(items), fail_on or parse_fail_on(DEFAULT_FAIL_ON))
+    remote = by_name(listed)
+    report = DriftReport(target, fingerprint(listed), fail_on or parse_fail_on(DEFAULT_FAIL_ON))
     managed: set[str] = set()
     owned = {s.template.name for s in sources if not is_ignored(s.template.name, options)}
     for source in sorted(sources, key=lambda s: s.template.name):
@@ -237,7 +228,7 @@ def _versioned(
     report: DriftReport,
     source: Source,
     versions: dict[int, str],
-    remote: dict[str, dict[str, Remote]],
+    remote: dict[str, dict[str, ChannelTemplate]],
 ) -> None:
     """Compare the current (newest) version, which must hold the repository's content; while
     it cannot be sent yet, the older version still being sent is watched for health too."""
@@ -279,7 +270,7 @@ def _name(
     report: DriftReport,
     source: Source,
     name: str,
-    languages: dict[str, Remote],
+    languages: dict[str, ChannelTemplate],
     version: int | None,
 ) -> None:
     template = source.template
@@ -316,7 +307,8 @@ def _name(
                         "unreadable",
                         health,
                         sync,
-                        "the channel's content could not be read, so it cannot be compared",
+                        f"the channel's content could not be read ({r.unreadable}), so it "
+                        "cannot be compared",
                         "check it in WhatsApp Manager; plan and apply leave it untouched",
                     )
                 )
@@ -367,9 +359,9 @@ def _missing(
     )
 
 
-def _differences(source: Source, code: str, r: Remote) -> list[FieldChange] | None:
+def _differences(source: Source, code: str, r: ChannelTemplate) -> list[FieldChange] | None:
     """What plan would change, channel (before) against repository (after); None if unreadable."""
-    if r.content is None:
+    if r.canonical is None:
         return None
     category = source.template.category
     return compare(canonical(source.template.languages[code], category), category, r)
@@ -397,7 +389,7 @@ def _resync_step(source: Source, name: str, statuses: set[str], version: int | N
 
 def _sync_finding(
     source: Source,
-    r: Remote,
+    r: ChannelTemplate,
     kind: str,
     health: str,
     sync: str,
@@ -419,21 +411,18 @@ def _sync_finding(
     )
 
 
-def _status(r: Remote, source: Source, sync: str) -> list[DriftFinding]:
-    found: list[Finding] = status_findings(
-        r.raw, r.name, r.language, r.status, r.category, source.template.category, source.path
-    )
+def _status(r: ChannelTemplate, source: Source, sync: str) -> list[DriftFinding]:
     return [
         DriftFinding(
-            f.name,
-            f.language,
+            r.name,
+            r.language,
             f.kind,
             f.severity,
-            f.health or "Unknown",
+            f.health,
             sync,
             f.message,
             f.next_step,
             source.template.name,
         )
-        for f in found
+        for f in status_findings(r, source.template.category, source.path)
     ]

@@ -57,6 +57,11 @@ def distinct(text: str | None) -> list[str]:
     return list(dict.fromkeys(p.raw for p in find(text)))
 
 
+def named(text: str | None) -> list[str]:
+    """Distinct named placeholders (`{{first_name}}`) in order of first appearance."""
+    return list(dict.fromkeys(p.raw for p in find(text) if p.named))
+
+
 def fill(text: str, samples: Sequence[str] | Mapping[str, str]) -> str:
     """Text with samples substituted; a placeholder without a sample stays as written."""
     names = distinct(text)

@@ -1,8 +1,8 @@
 """Import: the channel's templates as repository files, in the project's own format.
 
 Two steps. `from_channel` turns 8x8's list into one `TemplateFile` per name with all of its
-languages, through the very functions plan reads the channel with (`payload.from_list_item`,
-AUTHENTICATION presets collapsed), so an imported file plans as "no changes". `place` then decides
+languages, from the very templates plan reads (`channel.remote`, AUTHENTICATION presets
+collapsed), so an imported file plans as "no changes". `place` then decides
 per name what happens on disk: a name that already has a file anywhere under the templates folder
 keeps that file, which is left alone when it already says what the channel holds (compared the
 way plan compares, not byte for byte) and otherwise only replaced with `force`; a new name gets
@@ -25,14 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from wa_templates.channel.normalise import align_samples, canonical
-from wa_templates.channel.payload import UNREADABLE, RemoteTemplate, from_list_item
+from wa_templates.channel.remote import ChannelTemplate
 from wa_templates.channel.statuses import LIVE
 from wa_templates.files.load import discover, display, load_file
-from wa_templates.files.model import TemplateFile
+from wa_templates.files.model import Language, TemplateFile
 from wa_templates.files.write import dump
-from wa_templates.plan.build import versions_on_channel
 from wa_templates.plan.diff import diff
-from wa_templates.provider.base import ListItem
+from wa_templates.plan.versions import versions_on_channel
 
 SCHEMA = Path("schema") / "template.schema.json"
 """The committed JSON Schema, relative to the project root, that editors validate files with."""
@@ -76,25 +75,22 @@ class ChannelTemplates:
 
 
 def from_channel(
-    items: Iterable[ListItem],
+    listed: Iterable[ChannelTemplate],
     ignore: Sequence[str] = (),
     versioned: Callable[[str], bool] = lambda base: False,
 ) -> ChannelTemplates:
     """Group the list by name; `versioned(base)` folds `base_v2`, `base_v3`, ... into `base`."""
     result = ChannelTemplates()
-    by_name: dict[str, dict[str, RemoteTemplate]] = {}
-    for item in items:
-        name = str(item.get("templateName", "")) if isinstance(item, dict) else ""
+    by_name: dict[str, dict[str, ChannelTemplate]] = {}
+    for remote in listed:
+        name = remote.name
         if any(fnmatch.fnmatchcase(name, pattern) for pattern in ignore):
             result.ignored.add(name)
             continue
-        try:
-            remote = from_list_item(item)
-        except UNREADABLE as exc:
-            language = item.get("language", "?") if isinstance(item, dict) else "?"
-            result.unreadable.setdefault(name or "(no name)", f"{language}: {_reason(exc)}")
+        if remote.content is None:
+            result.unreadable.setdefault(name, f"{remote.language}: {remote.unreadable}")
             continue
-        by_name.setdefault(remote.name, {})[remote.language] = remote
+        by_name.setdefault(name, {})[remote.language] = remote
     # Only the names matter to versions_on_channel; the content is read above.
     registered: dict[str, dict[str, Any]] = {name: {} for name in {*by_name, *result.unreadable}}
     groups: dict[str, dict[int, str]] = {}
@@ -127,7 +123,7 @@ def _base(
 
 
 def _template(
-    base: str, current: str, languages: dict[str, RemoteTemplate], versions: dict[int, str]
+    base: str, current: str, languages: dict[str, ChannelTemplate], versions: dict[int, str]
 ) -> Imported:
     ordered = dict(sorted(languages.items()))
     category, note = _category(ordered)
@@ -141,7 +137,7 @@ def _template(
     template = TemplateFile(
         name=base,
         category=category,
-        languages={code: remote.content for code, remote in ordered.items()},
+        languages={code: _content(remote) for code, remote in ordered.items()},
     )
     return Imported(
         template=template,
@@ -152,7 +148,13 @@ def _template(
     )
 
 
-def _category(languages: dict[str, RemoteTemplate]) -> tuple[str, str | None]:
+def _content(remote: ChannelTemplate) -> Language:
+    if remote.content is None:  # from_channel keeps unreadable templates out
+        raise AssertionError(f"{remote.address} is unreadable: {remote.unreadable}")
+    return remote.content
+
+
+def _category(languages: dict[str, ChannelTemplate]) -> tuple[str, str | None]:
     """One category for the file, and a note when the channel's languages disagree."""
     categories = {remote.category for remote in languages.values()}
     if len(categories) == 1:
@@ -172,12 +174,6 @@ def _category(languages: dict[str, RemoteTemplate]) -> tuple[str, str | None]:
         f"its languages have different categories on the channel ({found}); "
         f"imported as {chosen}, {why}"
     )
-
-
-def _reason(exc: Exception) -> str:
-    # One line: a pydantic error spans several.
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 # --- files -------------------------------------------------------------------------------

@@ -10,16 +10,12 @@ delete is honest, and never calls a change anything it is not.
 from __future__ import annotations
 
 import fnmatch
-import hashlib
-import json
-import re
-from collections import defaultdict
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 from wa_templates.channel.normalise import UNCONFIRMABLE, Canonical, align_samples, canonical
-from wa_templates.channel.payload import UNREADABLE, from_list_item, to_payload
+from wa_templates.channel.payload import to_payload
+from wa_templates.channel.remote import ChannelTemplate, by_name, fingerprint
 from wa_templates.channel.statuses import (
     NEVER_APPROVED,
     may_have_been_approved,
@@ -29,9 +25,7 @@ from wa_templates.channel.statuses import (
 from wa_templates.files.load import Source
 from wa_templates.plan.diff import FieldChange, diff
 from wa_templates.plan.model import Action, Finding, Plan, ResourceChange, Safety
-from wa_templates.provider.base import ListItem
-
-_VERSION = re.compile(r"^(?P<base>[a-z0-9_]+?)_v(?P<n>[2-9]|[1-9][0-9]+)$")
+from wa_templates.plan.versions import base_name, next_version, versions_on_channel
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,32 +41,9 @@ class PlanOptions:
 
 
 @dataclass(slots=True)
-class Remote:
-    name: str
-    language: str
-    category: str
-    status: str
-    content: Canonical | None
-    """None when the channel's content could not be read: such a template is never touched."""
-    raw: ListItem
-
-    @property
-    def fingerprint(self) -> str:
-        """What a saved plan remembers of this template; computed only for the names it
-        touches (hashing all 12,000 templates of a full channel costs more than planning)."""
-        return _hash(
-            {
-                "status": self.status,
-                "category": self.category,
-                "content": self.content if self.content is not None else self.raw,
-            }
-        )
-
-
-@dataclass(slots=True)
 class _Builder:
     sources: list[Source]
-    remote: dict[str, dict[str, Remote]]
+    remote: dict[str, dict[str, ChannelTemplate]]
     options: PlanOptions
     changes: list[ResourceChange] = field(default_factory=list)
     touched: set[str] = field(default_factory=set)
@@ -86,20 +57,20 @@ class _Builder:
 
 def build(
     sources: list[Source],
-    items: list[ListItem],
+    listed: list[ChannelTemplate],
     target: str,
     options: PlanOptions | None = None,
     diagnostics: list[dict[str, Any]] | None = None,
 ) -> Plan:
     options = options or PlanOptions()
-    remote = parse_remote(items)
+    remote = by_name(listed)
     managed_sources = [s for s in sources if not is_ignored(s.template.name, options)]
     builder = _Builder(managed_sources, remote, options)
     builder.owned = {s.template.name for s in managed_sources}
     managed: set[str] = set()
     plan = Plan(
         target=target,
-        fingerprint=fingerprint(items),
+        fingerprint=fingerprint(listed),
         remote_state={},
         diagnostics=diagnostics or [],
         unconfirmable=list(UNCONFIRMABLE),
@@ -125,21 +96,16 @@ def build(
                 {"name": name, "language": r.language, "status": r.status, "category": r.category}
                 for r in sorted(languages.values(), key=lambda r: r.language)
             )
-    by_name = {s.template.name: s for s in managed_sources}
+    owners = {s.template.name: s for s in managed_sources}
     # A superseded version's own status no longer matters: its "superseded" finding says what to do.
     for name in sorted((managed & set(remote)) - builder.superseded):
         for lang in sorted(remote[name]):
             r = remote[name][lang]
-            owner = by_name.get(name) or by_name.get(_base_name(name))
+            owner = owners.get(name) or owners.get(base_name(name))
             plan.findings.extend(
-                status_findings(
-                    r.raw,
-                    name,
-                    lang,
-                    r.status,
-                    r.category,
-                    owner.template.category if owner else None,
-                    owner.path if owner else None,
+                Finding(name, lang, f.kind, f.severity, f.message, f.next_step, f.health)
+                for f in status_findings(
+                    r, owner.template.category if owner else None, owner.path if owner else None
                 )
             )
     plan.changes = builder.changes
@@ -164,41 +130,8 @@ def build(
     return plan
 
 
-def parse_remote(items: list[ListItem]) -> dict[str, dict[str, Remote]]:
-    out: dict[str, dict[str, Remote]] = defaultdict(dict)
-    for item in items:
-        name, language = str(item.get("templateName", "")), str(item.get("language", ""))
-        category = str(item.get("category", "")).upper()
-        status = str(item.get("status", "")).upper()
-        try:
-            parsed = from_list_item(item)
-            content: Canonical | None = canonical(parsed.content, parsed.category)
-        except UNREADABLE:
-            content = None
-        out[name][language] = Remote(name, language, category, status, content, item)
-    return out
-
-
-def fingerprint(items: list[ListItem]) -> str:
-    ordered = sorted(items, key=lambda i: (str(i.get("templateName")), str(i.get("language"))))
-    return "sha256:" + hashlib.sha256(_dumps(ordered).encode()).hexdigest()
-
-
-def _hash(value: Any) -> str:
-    return hashlib.sha256(_dumps(value).encode()).hexdigest()[:16]
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
 def is_ignored(name: str, options: PlanOptions) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in options.ignore)
-
-
-def _base_name(name: str) -> str:
-    match = _VERSION.match(name)
-    return match.group("base") if match else name
 
 
 # --- one name ----------------------------------------------------------------------------
@@ -217,21 +150,23 @@ def _plan_name(b: _Builder, source: Source, name: str) -> None:
                     code, Action.NOOP, "unchanged", "the channel matches the repository", after, r
                 )
         return
-    unreadable = sorted(r.language for r in n.remote.values() if r.content is None)
+    unreadable = sorted(
+        f"{r.language}: {r.unreadable}" for r in n.remote.values() if r.content is None
+    )
     if unreadable:
         why = (
-            f"the channel's content of {', '.join(unreadable)} could not be read, "
+            f"the channel's content could not be read ({'; '.join(unreadable)}), "
             "so it is not touched"
         )
         n.block("unreadable", why)
-    elif not any(may_have_been_approved(r.status, r.raw) for r in n.remote.values()):
+    elif not any(may_have_been_approved(r) for r in n.remote.values()):
         n.recreate()
     else:
         live = sorted(
             f"{r.language} {r.status}"
             + (" after its review window" if r.status in NEVER_APPROVED else "")
             for r in n.remote.values()
-            if may_have_been_approved(r.status, r.raw)
+            if may_have_been_approved(r)
         )
         n.block(
             "changed_live",
@@ -241,11 +176,11 @@ def _plan_name(b: _Builder, source: Source, name: str) -> None:
         )
 
 
-def compare(after: Canonical, category: str, r: Remote) -> list[FieldChange]:
+def compare(after: Canonical, category: str, r: ChannelTemplate) -> list[FieldChange]:
     """What plan would change: the channel (before) against the repository (after)."""
-    if r.content is None:
+    if r.canonical is None:
         return [FieldChange("(content)", "unreadable on the channel", "as in the repository")]
-    local, remote = align_samples(after, r.content)
+    local, remote = align_samples(after, r.canonical)
     changes = diff(remote, local)
     if category != r.category and not meta_recategorised(category, r.category, r.status):
         # Meta moving a live UTILITY template to MARKETING is a finding, not a change.
@@ -338,16 +273,16 @@ class _NamePlan:
         reason: str,
         detail: str,
         after: Canonical | None,
-        r: Remote | None = None,
+        r: ChannelTemplate | None = None,
         changes: list[FieldChange] | None = None,
     ) -> None:
         _add_change(self.b, self.source, self.name, code, action, reason, detail, after, r, changes)
 
 
 def _delete_name(
-    b: _Builder, name: str, languages: dict[str, Remote], reason: str, why: str
+    b: _Builder, name: str, languages: dict[str, ChannelTemplate], reason: str, why: str
 ) -> None:
-    live = any(may_have_been_approved(r.status, r.raw) for r in languages.values())
+    live = any(may_have_been_approved(r) for r in languages.values())
     lock = " and locks the name for 30 days" if live else ""
     b.destructive.add(name)
     b.deleted.add(name)
@@ -357,14 +292,14 @@ def _delete_name(
         b.changes.append(
             ResourceChange(
                 name=name,
-                template=_base_name(name),
+                template=base_name(name),
                 language=lang_code,
                 action=Action.DELETE,
                 reason=reason,
                 detail=f"{why}: deleting '{name}' removes every language of it{lock}",
                 category=r.category,
                 status=r.status,
-                before=r.content,
+                before=r.canonical,
                 after=None,
             )
         )
@@ -379,7 +314,7 @@ def _add_change(
     reason: str,
     detail: str,
     after: Canonical | None,
-    r: Remote | None = None,
+    r: ChannelTemplate | None = None,
     changes: list[FieldChange] | None = None,
 ) -> None:
     template = source.template
@@ -399,7 +334,7 @@ def _add_change(
             detail=detail,
             category=template.category,
             status=r.status if r else None,
-            before=r.content if r else None,
+            before=r.canonical if r else None,
             after=after,
             changes=changes or [],
             payload=payload,
@@ -409,33 +344,6 @@ def _add_change(
 
 
 # --- versioning: suffix ------------------------------------------------------------------
-
-
-def versions_on_channel(
-    base: str, remote: Collection[str], owned: Collection[str] = ()
-) -> dict[int, str]:
-    """Version number -> registered name, for `base` (version 1) and `base_vN` on the channel.
-
-    A `base_vN` that a file of its own defines (`owned`) is that file's template, not a version.
-    """
-    found = {1: base} if base in remote else {}
-    for name in remote:
-        match = _VERSION.match(name)
-        if match and match.group("base") == base and name not in owned:
-            found[int(match.group("n"))] = name
-    return found
-
-
-def version_name(base: str, number: int) -> str:
-    return base if number == 1 else f"{base}_v{number}"
-
-
-def next_version(base: str, current: int, taken: Collection[str]) -> str:
-    """The first version name after `current` that no file and no channel template holds."""
-    number = current + 1
-    while version_name(base, number) in taken:
-        number += 1
-    return version_name(base, number)
 
 
 def _plan_versioned(b: _Builder, source: Source) -> set[str]:

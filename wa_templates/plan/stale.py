@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from wa_templates.plan.build import parse_remote
+from wa_templates.channel.remote import ChannelTemplate, by_name
 from wa_templates.plan.model import Plan
-from wa_templates.provider.base import ListItem
 
 
-def stale_changes(plan: Plan, items: list[ListItem]) -> list[str]:
+def stale_changes(plan: Plan, listed: list[ChannelTemplate]) -> list[str]:
     """One line per template the plan touches that changed on the channel since it was made."""
-    now = parse_remote(items)
+    now = by_name(listed)
     lines = []
     for name, saved in sorted(plan.remote_state.items()):
         current = now.get(name, {})

@@ -2,7 +2,8 @@
 
 Both the real 8x8 client and the sandbox implement it; the sandbox is reached through the very
 same HTTP client (in-process through an httpx transport, or over real HTTP), so everything that
-works against the sandbox exercises the code that talks to 8x8.
+works against the sandbox exercises the code that talks to 8x8. The list comes back parsed
+(`wa_templates.channel.remote`): no stage above reads 8x8's keys from a dict.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Protocol
 
-ListItem = dict[str, Any]
-"""One entry of `GET .../templates` -> `{"templates": [...]}`, as 8x8 returns it."""
+from wa_templates.channel.remote import ChannelTemplate
+
 CreatePayload = dict[str, Any]
 """The body of `POST .../templates` (see `wa_templates.channel.payload.to_payload`)."""
 
@@ -20,8 +21,8 @@ class Provider(Protocol):
     description: str
     """Where this provider points, for output: 'sandbox (...)', 'target prod'."""
 
-    def list_templates(self) -> list[ListItem]:
-        """Every template (name + language) registered on the channel: one request."""
+    def list_templates(self) -> list[ChannelTemplate]:
+        """Every template (name + language) registered on the channel: one request, parsed."""
         ...
 
     def create_template(self, payload: CreatePayload) -> None:

@@ -24,9 +24,10 @@ from urllib.parse import quote
 import httpx
 
 from wa_templates import __version__
+from wa_templates.channel.remote import ChannelTemplate, ListShapeError, parse_list
 from wa_templates.errors import WaError
 from wa_templates.provider import compare, redact
-from wa_templates.provider.base import CreatePayload, ListItem
+from wa_templates.provider.base import CreatePayload
 from wa_templates.provider.endpoints import check_base_url, is_loopback
 from wa_templates.provider.errors import (
     CODE_ALREADY_EXISTS,
@@ -133,22 +134,21 @@ class Client:
 
     # --- the Provider operations -----------------------------------------------------------
 
-    def list_templates(self) -> list[ListItem]:
+    def list_templates(self) -> list[ChannelTemplate]:
         action = "list templates"
         response = self._call(action, lambda: self._http.build_request("GET", self._templates))
         if not response.is_success:
             raise self._error(response, action)
         data = _json(response)
         templates = data.get("templates") if isinstance(data, dict) else None
-        if not isinstance(templates, list) or not all(isinstance(t, dict) for t in templates):
+        try:
+            if not isinstance(templates, list):
+                raise ListShapeError('expected {"templates": [...]}')
+            return parse_list(templates)
+        except ListShapeError as exc:
             raise ResponseError(
-                response.status_code,
-                None,
-                'expected {"templates": [...]}',
-                None,
-                summary=f"unexpected answer to {action}",
-            )
-        return templates
+                response.status_code, None, str(exc), None, summary=f"unexpected answer to {action}"
+            ) from None
 
     def create_template(self, payload: CreatePayload) -> None:
         name, language = str(payload.get("name")), str(payload.get("language"))

@@ -11,12 +11,13 @@ import json
 
 import click
 
+from wa_templates.channel.remote import by_name
 from wa_templates.channel.statuses import SENDABLE
 from wa_templates.cli.invalid import stop_if_invalid
 from wa_templates.cli.target import open_provider, target_options
 from wa_templates.config.project import find_project
-from wa_templates.plan.build import parse_remote, versions_on_channel
 from wa_templates.plan.prepare import checked_templates, plan_options
+from wa_templates.plan.versions import versions_on_channel
 
 
 @click.command("names")
@@ -31,7 +32,7 @@ def command(target: str | None, sandbox: bool, fmt: str) -> None:
         report = checked_templates(project)
     provider = open_provider(project, target, sandbox)
     try:
-        remote = parse_remote(provider.list_templates())
+        remote = by_name(provider.list_templates())
     finally:
         provider.close()
     default_versioning = plan_options(project).versioning

@@ -1,0 +1,178 @@
+"""The channel's templates, parsed once, at the boundary.
+
+The provider turns each item of 8x8's list response (`GET .../templates`) into a
+`ChannelTemplate`, and every stage above it (plan, apply, wait, drift, import, names) reads those:
+nothing outside the provider and this module reads 8x8's keys (`templateName`, `createdAt`, ...)
+from a dict.
+
+Three outcomes per item:
+- read: the content is held as the file model (`content`) and compared as its canonical form;
+- unreadable: 8x8 documents the shape as possible, but the model cannot hold it (a component or
+  button shape the model has no place for, a second BODY, a sample that is not text). The reason
+  is kept, and plan, apply and import leave that name alone. Only `PayloadError`, raised by the
+  conversion's own checks, means this: any other exception is a bug in this tool and propagates;
+- refused: an item that names no template (not an object, no `templateName` or `language`). It
+  cannot be tied to a name to protect, so the whole answer is refused (`ListShapeError`), and
+  the provider reports it as an unexpected answer: nothing is read or touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import Any
+
+from wa_templates.channel.normalise import Canonical, canonical
+from wa_templates.channel.payload import (
+    PayloadError,
+    collapse_auth_presets,
+    language_from_components,
+)
+from wa_templates.files.model import Language
+
+ListItem = dict[str, Any]
+"""One entry of `GET .../templates` -> `{"templates": [...]}`, as 8x8 returns it."""
+
+
+class ListShapeError(ValueError):
+    """A list item that names no template: the answer as a whole cannot be trusted."""
+
+
+@dataclass(frozen=True, eq=False)
+class ChannelTemplate:
+    """One name + language as the channel reports it."""
+
+    name: str
+    language: str
+    category: str
+    """Upper-cased; "" when the channel gives none."""
+    status: str
+    """Upper-cased; "" when the channel gives none (treated as possibly approved)."""
+    content: Language | None
+    """None when the content could not be read (`unreadable` says why): never touched."""
+    unreadable: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    reason: str | None = None
+    """The rejection reason, where the channel reports one (8x8's list usually does not)."""
+    pause_title: str | None = None
+    disable_date: str | None = None
+    raw: ListItem = field(default_factory=dict, repr=False)
+    """The item as listed: for display, and the fingerprint of what could not be read."""
+
+    @property
+    def address(self) -> str:
+        return address(self.name, self.language)
+
+    @cached_property
+    def canonical(self) -> Canonical | None:
+        """The content as plan compares it; computed once, and only for templates compared."""
+        return None if self.content is None else canonical(self.content, self.category)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """What a saved plan remembers of this template; computed only for the names it
+        touches (hashing all 12,000 templates of a full channel costs more than planning)."""
+        content = self.canonical if self.canonical is not None else self.raw
+        return _hash({"status": self.status, "category": self.category, "content": content})
+
+
+def address(name: str, language: str | None = None) -> str:
+    """How output names a template: `template.NAME[LANG]`, or `template.NAME` for a whole name."""
+    return f"template.{name}" if language is None else f"template.{name}[{language}]"
+
+
+def parse_list(items: Iterable[Any]) -> list[ChannelTemplate]:
+    """Every item of the list response's `templates`; `ListShapeError` names the first that
+    names no template."""
+    out = []
+    for index, item in enumerate(items):
+        try:
+            out.append(parse(item))
+        except ListShapeError as exc:
+            raise ListShapeError(f"templates[{index}]: {exc}") from None
+    return out
+
+
+def parse(item: Any) -> ChannelTemplate:
+    if not isinstance(item, Mapping):
+        raise ListShapeError(f"a template must be an object, not {type(item).__name__}")
+    name, language = item.get("templateName"), item.get("language")
+    if not isinstance(name, str) or not name:
+        raise ListShapeError(f"templateName must be a name, not {_kind(name)}")
+    if not isinstance(language, str) or not language:
+        raise ListShapeError(f"language of '{name}' must be a code, not {_kind(language)}")
+    category = _upper(item.get("category"))
+    content: Language | None = None
+    unreadable = None
+    try:
+        content = language_from_components(item.get("components") or [])
+    except PayloadError as exc:
+        unreadable = str(exc)
+    if content is not None and category == "AUTHENTICATION":
+        content = collapse_auth_presets(content)
+    other, disable = item.get("otherInfo"), item.get("disableInfo")
+    reason = item.get("reason") or item.get("rejectedReason")
+    return ChannelTemplate(
+        name=name,
+        language=language,
+        category=category,
+        status=_upper(item.get("status")),
+        content=content,
+        unreadable=unreadable,
+        created_at=_when(item.get("createdAt")),
+        updated_at=_when(item.get("updatedAt")),
+        reason=str(reason) if reason else None,
+        pause_title=_text(other.get("title")) if isinstance(other, Mapping) else None,
+        disable_date=_text(disable.get("disableDate")) if isinstance(disable, Mapping) else None,
+        raw=item if isinstance(item, dict) else dict(item),
+    )
+
+
+def by_name(templates: Iterable[ChannelTemplate]) -> dict[str, dict[str, ChannelTemplate]]:
+    """name -> language -> template."""
+    out: dict[str, dict[str, ChannelTemplate]] = {}
+    for template in templates:
+        out.setdefault(template.name, {})[template.language] = template
+    return out
+
+
+def fingerprint(templates: Iterable[ChannelTemplate]) -> str:
+    """The whole answer's fingerprint: every item as listed, in name + language order."""
+    ordered = sorted(templates, key=lambda t: (t.name, t.language))
+    return "sha256:" + hashlib.sha256(_dumps([t.raw for t in ordered]).encode()).hexdigest()
+
+
+def _kind(value: Any) -> str:
+    # Not the value itself: whatever the channel sent goes into one line of output.
+    return "empty" if value == "" else "missing" if value is None else type(value).__name__
+
+
+def _upper(value: Any) -> str:
+    return "" if value is None else str(value).upper()
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if value else None
+
+
+def _when(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _hash(value: Any) -> str:
+    return hashlib.sha256(_dumps(value).encode()).hexdigest()[:16]
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
