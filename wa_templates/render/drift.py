@@ -13,8 +13,9 @@ from typing import Any
 
 import click
 
+from wa_templates.channel.remote import address
 from wa_templates.drift.report import HEALTHS, DriftFinding, DriftReport, Resource, to_json
-from wa_templates.plan.diff import FieldChange
+from wa_templates.render.difflines import markdown_diff, signed, text_line
 from wa_templates.render.plan import (
     LIST_CAP,
     MARKDOWN_BUDGET,
@@ -24,7 +25,6 @@ from wa_templates.render.plan import (
     md,
     safe,
     short_fingerprint,
-    value_text,
 )
 
 DRIFT_MARKER_PREFIX = "<!-- wa-templates-drift"
@@ -54,19 +54,6 @@ _SIGN_ROLES = {"+": "good", "-": "bad", "~": "warning"}
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word if count == 1 else word + 's'}"
-
-
-def _address(name: str, language: str) -> str:
-    return f"template.{name}[{language}]"
-
-
-def _signed(changes: list[FieldChange]) -> list[tuple[str, str, Any, Any]]:
-    """(sign, path, channel value, repository value) per differing field."""
-    out = []
-    for c in changes:
-        sign = "+" if c.before is None else "-" if c.after is None else "~"
-        out.append((sign, c.path, c.before, c.after))
-    return out
 
 
 @dataclass(slots=True)
@@ -137,7 +124,7 @@ def text(report: DriftReport, color: bool) -> str:
 
     groups = []
     for g in _groups(report):
-        title = _address(g.name, g.language)
+        title = address(g.name, g.language)
         r = g.resource
         if r is not None and r.template != r.name:
             title += f" (a version of {r.template})"
@@ -176,14 +163,8 @@ def text(report: DriftReport, color: bool) -> str:
 
 def _text_finding(report: DriftReport, f: DriftFinding) -> dict[str, Any]:
     diff = []
-    for sign, path, before, after in _signed(f.changes):
-        if sign == "+":
-            body = f"{path}: {value_text(after)}"
-        elif sign == "-":
-            body = f"{path}: {value_text(before)}"
-        else:
-            body = f"{path}: {value_text(before)} -> {value_text(after)}"
-        diff.append({"sign": sign, "role": _SIGN_ROLES[sign], "text": safe(body)})
+    for row in signed(f.changes):
+        diff.append({"sign": row[0], "role": _SIGN_ROLES[row[0]], "text": safe(text_line(row))})
     return {
         "severity": f.severity if f.severity in _STYLES else "info",
         "label": safe(f.severity).ljust(7),
@@ -234,7 +215,9 @@ def markdown(report: DriftReport) -> str:
     rows = [_md_row(report, f) for f in findings]
     steps = _steps(findings)
     diffs = [
-        {"title": _address(f.name, f.language), "diff": _md_diff(f)} for f in findings if f.changes
+        {"title": address(f.name, f.language), "diff": markdown_diff(signed(f.changes))}
+        for f in findings
+        if f.changes
     ]
     summary = report.summary()
     context = {
@@ -342,13 +325,3 @@ def _steps(findings: list[DriftFinding]) -> list[dict[str, str]]:
             where = [*where[:LIST_CAP], f"and {len(where) - LIST_CAP} more"]
         out.append({"kind": kind, "step": step, "where": ", ".join(where)})
     return out
-
-
-def _md_diff(f: DriftFinding) -> str:
-    lines = []
-    for sign, path, before, after in _signed(f.changes):
-        if sign in "-~":
-            lines.append(f"- {path}: {value_text(before)}")
-        if sign in "+~":
-            lines.append(f"+ {path}: {value_text(after)}")
-    return "\n".join(lines)

@@ -20,8 +20,10 @@ from typing import Any
 import click
 import jinja2
 
+from wa_templates.channel.remote import address
 from wa_templates.plan.diff import FieldChange
 from wa_templates.plan.model import Action, Plan, ResourceChange, to_json
+from wa_templates.render.difflines import Row, markdown_diff, signed, text_line
 from wa_templates.render.preview import PreviewError, message_text
 
 MARKER_PREFIX = "<!-- wa-templates-plan"
@@ -98,11 +100,7 @@ def _groups(plan: Plan) -> list[_Group]:
     return list(groups.values())
 
 
-def value_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
-
-
-def _field_lines(change: ResourceChange) -> list[tuple[str, str, Any, Any]]:
+def _field_lines(change: ResourceChange) -> list[Row]:
     """(sign, path, before, after) per field: the diff, or for a plain create its content."""
     if change.changes:
         rows = change.changes
@@ -110,16 +108,7 @@ def _field_lines(change: ResourceChange) -> list[tuple[str, str, Any, Any]]:
         rows = [FieldChange(path, None, value) for path, value in _flatten(change.after)]
     else:
         return []
-    out = []
-    for row in rows:
-        if row.before is None and row.after is not None:
-            sign = "+"
-        elif row.after is None:
-            sign = "-"
-        else:
-            sign = "~"
-        out.append((sign, row.path, row.before, row.after))
-    return out
+    return signed(rows)
 
 
 def _flatten(content: dict[str, Any]) -> Iterable[tuple[str, Any]]:
@@ -143,10 +132,6 @@ def short_fingerprint(fingerprint: str) -> str:
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else (plural or word + 's')}"
-
-
-def _address(name: str, language: str) -> str:
-    return f"template.{name}[{language}]"
 
 
 def _preview(change: ResourceChange) -> list[str] | None:
@@ -225,7 +210,7 @@ def text(plan: Plan, color: bool, verbose: bool = False) -> str:
             {
                 "severity": f.severity if f.severity in _STYLES else "info",
                 "label": safe(f.severity),
-                "address": safe(_address(f.name, f.language)),
+                "address": safe(address(f.name, f.language)),
                 "message": safe(f.message),
                 "health": safe(f.health),
                 "next_step": safe(f.next_step),
@@ -244,14 +229,8 @@ def text(plan: Plan, color: bool, verbose: bool = False) -> str:
 def _text_entry(change: ResourceChange) -> dict[str, Any]:
     role = _ROLES[change.action]
     diff = []
-    for sign, path, before, after in _field_lines(change):
-        if sign == "+":
-            body = f"{path}: {value_text(after)}"
-        elif sign == "-":
-            body = f"{path}: {value_text(before)}"
-        else:
-            body = f"{path}: {value_text(before)} -> {value_text(after)}"
-        diff.append({"sign": sign, "role": _SIGN_ROLES[sign], "text": safe(body)})
+    for row in _field_lines(change):
+        diff.append({"sign": row[0], "role": _SIGN_ROLES[row[0]], "text": safe(text_line(row))})
     return {
         "marker": _MARKERS[change.action].rjust(3),
         "role": role,
@@ -519,18 +498,12 @@ def _md_group(group: _Group) -> dict[str, Any]:
     summary = "; ".join(f"{action} {', '.join(langs)}" for action, langs in actions.items())
     entries = []
     for c in group.visible:
-        lines = []
-        for sign, path, before, after in _field_lines(c):
-            if sign in "-~":
-                lines.append(f"- {path}: {value_text(before)}")
-            if sign in "+~":
-                lines.append(f"+ {path}: {value_text(after)}")
         preview = _preview(c)
         entries.append(
             {
                 "heading": f"{_EMOJI[c.action]} {c.action.value} {c.language}",
                 "detail": c.detail,
-                "diff": "\n".join(lines),
+                "diff": markdown_diff(_field_lines(c)),
                 "preview": "\n".join(preview) if preview else "",
                 "preview_of": "after" if c.after is not None else "before",
             }
@@ -547,7 +520,7 @@ def _md_extras(plan: Plan) -> list[dict[str, Any]]:
             _md_list(
                 f"Findings ({len(plan.findings)})",
                 [
-                    f"{f.severity}: {_address(f.name, f.language)}: {f.message} — next: "
+                    f"{f.severity}: {address(f.name, f.language)}: {f.message} — next: "
                     f"{f.next_step}"
                     for f in plan.findings
                 ],
