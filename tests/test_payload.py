@@ -193,7 +193,7 @@ def remote_view(lang: Language) -> Language:
 def test_list_item_recovers_the_language_of_the_payload(payload: Payload, status: str) -> None:
     remote = parse(list_item(payload, status))
     created = conv.from_payload(payload)
-    assert remote.content == remote_view(created.languages[payload["language"]])
+    assert remote.model() == remote_view(created.languages[payload["language"]])
     assert (remote.name, remote.language) == (payload["name"], payload["language"])
     assert (remote.category, remote.status) == (created.category, status.upper())
 
@@ -250,8 +250,7 @@ def test_an_authentication_list_item_without_the_security_sentence_has_no_option
         "category": "AUTHENTICATION",
         "components": [{"type": "BODY", "text": conv.AUTH_BODY}],
     }
-    content = parse(item).content
-    assert content is not None and content.body == Body()
+    assert parse(item).model().body == Body()
 
 
 @pytest.mark.parametrize(

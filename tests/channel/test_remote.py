@@ -10,6 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wa_templates.channel import remote
+from wa_templates.channel.normalise import canonical
+from wa_templates.channel.payload import PayloadError
 from wa_templates.channel.remote import ListShapeError, by_name, fingerprint, parse, parse_list
 from wa_templates.files.model import Body, Language
 
@@ -37,8 +39,8 @@ def test_identity_status_timestamps_and_content_are_typed() -> None:
     assert template.created_at == datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
     # A timestamp without a zone is read as UTC, so the two can be subtracted.
     assert template.updated_at == datetime(2024, 5, 3, 8, 30, tzinfo=UTC)
-    assert template.content == Language(body=Body(text=BODY["text"], examples=["Ann"]))
-    assert template.canonical == {"body": {"text": BODY["text"], "examples": ["Ann"]}}
+    assert template.content == {"body": {"text": BODY["text"], "examples": ["Ann"]}}
+    assert template.model() == Language(body=Body(text=BODY["text"], examples=["Ann"]))
     assert template.unreadable is None
     assert template.address == "template.order_update[en_US]"
 
@@ -83,8 +85,10 @@ def test_a_shape_the_model_cannot_hold_is_unreadable_with_the_reason(
     components: list[dict[str, Any]], reason: str
 ) -> None:
     template = parse(item(components=components))
-    assert template.content is None and template.canonical is None
+    assert template.content is None
     assert template.unreadable is not None and reason in template.unreadable
+    with pytest.raises(PayloadError, match=reason):
+        template.model()
     # Still a template of its name: plan protects it, and a saved plan notices it change.
     assert (template.name, template.status) == ("order_update", "APPROVED")
     changed = parse(item(components=[*components, {"type": "FOOTER", "text": "x"}]))
@@ -172,5 +176,6 @@ def test_any_content_is_read_or_unreadable_never_a_crash(
         item(components=content, category=category, status=extra, otherInfo=extra, createdAt=extra)
     )
     assert (template.content is None) == (template.unreadable is not None)
-    assert (template.canonical is None) == (template.content is None)
+    if template.content is not None:
+        assert canonical(template.model(), template.category) == template.content
     assert template.fingerprint

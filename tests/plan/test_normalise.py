@@ -15,8 +15,8 @@ from wa_templates.files.model import Body, Button, Footer, Header, Language
 
 def remote_canonical(item: dict[str, object]) -> dict[str, object]:
     parsed = parse(item)
-    assert parsed.canonical is not None, parsed.unreadable
-    return parsed.canonical
+    assert parsed.content is not None, parsed.unreadable
+    return parsed.content
 
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE))

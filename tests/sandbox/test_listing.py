@@ -122,7 +122,7 @@ def test_text_header_sample_is_header_text(client: httpx.Client) -> None:
 def test_list_item_reads_back_as_the_created_content(client: httpx.Client) -> None:
     client.post(TEMPLATES, json=RICH)
     remote = parse(item(client, "order_ready", "en_GB"))
-    assert remote.content == from_payload(RICH).languages["en_GB"]
+    assert remote.model() == from_payload(RICH).languages["en_GB"]
 
 
 @pytest.mark.parametrize(
@@ -149,12 +149,8 @@ def test_authentication_presets_come_back_expanded(
     assert footer == {"type": "FOOTER", "text": "This code expires in 10 minutes."}
     assert buttons["buttons"] == [{"type": "OTP", "text": "Copy code", "otp_type": "COPY_CODE"}]
     assert "message_send_ttl_seconds" not in found
-    collapsed = parse(found).content
-    assert (
-        collapsed is not None
-        and collapsed.footer is not None
-        and collapsed.footer.code_expiration_minutes == 10
-    )
+    collapsed = parse(found).model()
+    assert collapsed.footer is not None and collapsed.footer.code_expiration_minutes == 10
 
 
 def test_carousel_cards_are_in_list_shape(client: httpx.Client) -> None:

@@ -28,6 +28,6 @@ def test_create_then_list_round_trips_the_content(body: dict[str, Any]) -> None:
     expected = from_payload(body).languages[body["language"]]
     if listed["category"] == "AUTHENTICATION":
         expected = collapse_auth_presets(expand_auth_presets(expected))
-    assert parse(listed).content == expected
+    assert parse(listed).model() == expected
     assert listed["status"] in ("APPROVED", "REJECTED")
     assert ("reason" in listed) == (listed["status"] == "REJECTED")

@@ -6,7 +6,8 @@ nothing outside the provider and this module reads 8x8's keys (`templateName`, `
 from a dict.
 
 Three outcomes per item:
-- read: the content is held as the file model (`content`) and compared as its canonical form;
+- read: the content is held in its canonical form (`content`), which is what plan and drift
+  compare; `model()` gives the file model, for import;
 - unreadable: 8x8 documents the shape as possible, but the model cannot hold it (a component or
   button shape the model has no place for, a second BODY, a sample that is not text). The reason
   is kept, and plan, apply and import leave that name alone. Only `PayloadError`, raised by the
@@ -23,7 +24,6 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cached_property
 from typing import Any
 
 from wa_templates.channel.normalise import Canonical, canonical
@@ -42,7 +42,7 @@ class ListShapeError(ValueError):
     """A list item that names no template: the answer as a whole cannot be trusted."""
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False)
 class ChannelTemplate:
     """One name + language as the channel reports it."""
 
@@ -52,8 +52,9 @@ class ChannelTemplate:
     """Upper-cased; "" when the channel gives none."""
     status: str
     """Upper-cased; "" when the channel gives none (treated as possibly approved)."""
-    content: Language | None
-    """None when the content could not be read (`unreadable` says why): never touched."""
+    content: Canonical | None
+    """The canonical form; None when the content could not be read (`unreadable` says why):
+    such a template is never touched."""
     unreadable: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -68,17 +69,21 @@ class ChannelTemplate:
     def address(self) -> str:
         return address(self.name, self.language)
 
-    @cached_property
-    def canonical(self) -> Canonical | None:
-        """The content as plan compares it; computed once, and only for templates compared."""
-        return None if self.content is None else canonical(self.content, self.category)
-
-    @cached_property
+    @property
     def fingerprint(self) -> str:
         """What a saved plan remembers of this template; computed only for the names it
         touches (hashing all 12,000 templates of a full channel costs more than planning)."""
-        content = self.canonical if self.canonical is not None else self.raw
+        content = self.content if self.content is not None else self.raw
         return _hash({"status": self.status, "category": self.category, "content": content})
+
+    def model(self) -> Language:
+        """The content as the file model, for import and for comparing with a create payload.
+
+        Converted from `raw` when asked, not held: the 12,000 models of a full channel take
+        about 40 MB that plan, apply and drift never use. Raises `PayloadError` exactly when
+        `unreadable` is set.
+        """
+        return _language(self.raw, self.category)
 
 
 def address(name: str, language: str | None = None) -> str:
@@ -107,14 +112,12 @@ def parse(item: Any) -> ChannelTemplate:
     if not isinstance(language, str) or not language:
         raise ListShapeError(f"language of '{name}' must be a code, not {_kind(language)}")
     category = _upper(item.get("category"))
-    content: Language | None = None
+    content: Canonical | None = None
     unreadable = None
     try:
-        content = language_from_components(item.get("components") or [])
+        content = canonical(_language(item, category), category)
     except PayloadError as exc:
         unreadable = str(exc)
-    if content is not None and category == "AUTHENTICATION":
-        content = collapse_auth_presets(content)
     other, disable = item.get("otherInfo"), item.get("disableInfo")
     reason = item.get("reason") or item.get("rejectedReason")
     return ChannelTemplate(
@@ -131,6 +134,11 @@ def parse(item: Any) -> ChannelTemplate:
         disable_date=_text(disable.get("disableDate")) if isinstance(disable, Mapping) else None,
         raw=item if isinstance(item, dict) else dict(item),
     )
+
+
+def _language(item: Mapping[str, Any], category: str) -> Language:
+    lang = language_from_components(item.get("components") or [])
+    return collapse_auth_presets(lang) if category == "AUTHENTICATION" else lang
 
 
 def by_name(templates: Iterable[ChannelTemplate]) -> dict[str, dict[str, ChannelTemplate]]:

@@ -361,7 +361,7 @@ def _missing(
 
 def _differences(source: Source, code: str, r: ChannelTemplate) -> list[FieldChange] | None:
     """What plan would change, channel (before) against repository (after); None if unreadable."""
-    if r.canonical is None:
+    if r.content is None:
         return None
     category = source.template.category
     return compare(canonical(source.template.languages[code], category), category, r)

@@ -28,7 +28,7 @@ from wa_templates.channel.normalise import align_samples, canonical
 from wa_templates.channel.remote import ChannelTemplate
 from wa_templates.channel.statuses import LIVE
 from wa_templates.files.load import discover, display, load_file
-from wa_templates.files.model import Language, TemplateFile
+from wa_templates.files.model import TemplateFile
 from wa_templates.files.write import dump
 from wa_templates.plan.diff import diff
 from wa_templates.plan.versions import versions_on_channel
@@ -137,7 +137,7 @@ def _template(
     template = TemplateFile(
         name=base,
         category=category,
-        languages={code: _content(remote) for code, remote in ordered.items()},
+        languages={code: remote.model() for code, remote in ordered.items()},
     )
     return Imported(
         template=template,
@@ -146,12 +146,6 @@ def _template(
         versions=tuple(versions[n] for n in sorted(versions)),
         notes=tuple(notes),
     )
-
-
-def _content(remote: ChannelTemplate) -> Language:
-    if remote.content is None:  # from_channel keeps unreadable templates out
-        raise AssertionError(f"{remote.address} is unreadable: {remote.unreadable}")
-    return remote.content
 
 
 def _category(languages: dict[str, ChannelTemplate]) -> tuple[str, str | None]:

@@ -178,9 +178,9 @@ def _plan_name(b: _Builder, source: Source, name: str) -> None:
 
 def compare(after: Canonical, category: str, r: ChannelTemplate) -> list[FieldChange]:
     """What plan would change: the channel (before) against the repository (after)."""
-    if r.canonical is None:
+    if r.content is None:
         return [FieldChange("(content)", "unreadable on the channel", "as in the repository")]
-    local, remote = align_samples(after, r.canonical)
+    local, remote = align_samples(after, r.content)
     changes = diff(remote, local)
     if category != r.category and not meta_recategorised(category, r.category, r.status):
         # Meta moving a live UTILITY template to MARKETING is a finding, not a change.
@@ -299,7 +299,7 @@ def _delete_name(
                 detail=f"{why}: deleting '{name}' removes every language of it{lock}",
                 category=r.category,
                 status=r.status,
-                before=r.canonical,
+                before=r.content,
                 after=None,
             )
         )
@@ -334,7 +334,7 @@ def _add_change(
             detail=detail,
             category=template.category,
             status=r.status if r else None,
-            before=r.canonical if r else None,
+            before=r.content if r else None,
             after=after,
             changes=changes or [],
             payload=payload,

@@ -43,6 +43,7 @@ def same_content(payload: CreatePayload, template: ChannelTemplate) -> bool:
     except PayloadError:
         return False
     mine = canonical(next(iter(local.languages.values())), local.category)
-    theirs = canonical(template.content, local.category)
+    # With the file's category: whether Meta's AUTHENTICATION presets apply is the payload's say.
+    theirs = canonical(template.model(), local.category)
     mine, theirs = align_samples(mine, theirs)
     return mine == theirs
