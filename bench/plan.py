@@ -122,7 +122,7 @@ def floor(url: str, files: list[Path]) -> tuple[float, float, float, int]:
 
 PHASES = (
     ("validate (load + rules)", prepare, "checked_templates"),
-    ("list (request + JSON)", Client, "list_templates"),
+    ("list (request+JSON+parse)", Client, "list_templates"),
     ("build the plan", prepare, "build"),
     ("render", plan_command, "render"),
 )
@@ -229,7 +229,7 @@ def main() -> int:
         f"ratio {best_run / best_floor:.2f}"
     )
     for label, _, _ in PHASES:
-        print(f"  {label:<24} {spent.get(label, 0.0):6.2f} s")
+        print(f"  {label:<25} {spent.get(label, 0.0):6.2f} s")
     verdict = "ok" if requests == [f"GET {LIST}"] else "NOT the target"
     print(
         f"HTTP requests per plan: {len(requests)} {requests}  (target: exactly 1 list; {verdict})"
