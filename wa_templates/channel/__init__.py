@@ -1,2 +1,3 @@
-"""The channel: 8x8's shapes converted to and from the file model, one canonical form for
-comparing both sides, and what each template status means."""
+"""The channel: 8x8's list parsed once into typed templates (`remote`), create payloads to and
+from the file model (`payload`), one canonical form for comparing both sides (`normalise`), and
+what each template status means (`statuses`)."""

@@ -1,1 +1,2 @@
-"""Validation rules: stable ids, severities, category scopes. `catalogue` imports them all."""
+"""Validation rules: stable ids, severities, category scopes. `registry` defines a rule,
+`catalogue` imports every rule module, `engine` runs them, `check` validates paths."""
