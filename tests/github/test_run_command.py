@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -20,33 +21,48 @@ from wa_templates.render import diagnostics as render_diagnostics
 # --- install --------------------------------------------------------------------------------
 
 
-def test_default_install_is_the_checkout_the_action_lives_in() -> None:
-    assert run_command.install_spec("", ACTION_DIR) == str(ROOT)
+def test_the_tool_is_installed_from_the_checkout_the_action_lives_in() -> None:
+    assert run_command.checkout_root(ACTION_DIR) == ROOT
+
+
+def test_install_runs_pip_on_that_checkout_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    ran: list[list[str]] = []
+
+    def fake_run(argv: list[str], check: bool) -> subprocess.CompletedProcess[str]:
+        ran.append(argv)
+        return subprocess.CompletedProcess(argv, 0)
+
+    monkeypatch.setattr(run_command.subprocess, "run", fake_run)
+    # A workflow that still passes the removed `version` input changes nothing.
+    env = {"GITHUB_ACTION_PATH": str(ACTION_DIR), "WA_ACTION_VERSION": "0.2.0"}
+    assert run_command.install(env) == 0
+    (argv,) = ran
+    assert argv[:4] == [sys.executable, "-m", "pip", "install"] and argv[-1] == str(ROOT)
+    assert not any("==" in a or a.startswith("wa-templates") for a in argv)
+
+
+def test_no_install_path_names_a_package_on_an_index() -> None:
+    # Nobody publishes wa-templates on PyPI: a requirement by name would install whatever
+    # someone uploads under it.
+    for path in (ACTION_DIR / "action.yml", ACTION_DIR / "run_command.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "wa-templates==" not in text and "WA_ACTION_VERSION" not in text, path
 
 
 @pytest.mark.parametrize(
-    ("version", "spec"),
-    [
-        ("0.2.0", "wa-templates==0.2.0"),
-        ("v1.4", "wa-templates==1.4"),
-        ("1.0.0rc1", "wa-templates==1.0.0rc1"),
-        (" 0.3.1 ", "wa-templates==0.3.1"),
-        (
-            "git+https://example.org/o/wa-templates@v0.2.0",
-            "git+https://example.org/o/wa-templates@v0.2.0",
-        ),
-        ("wa-templates>=0.2,<0.3", "wa-templates>=0.2,<0.3"),
-    ],
+    "pyproject",
+    [None, "[project]\nname = 'wa-templates-evil'\n", "not toml [", "project = 3\n"],
+    ids=["none", "another-project", "unreadable", "odd-shape"],
 )
-def test_install_spec_from_the_version_input(version: str, spec: str) -> None:
-    assert run_command.install_spec(version, ACTION_DIR) == spec
-
-
-def test_install_outside_a_checkout_asks_for_a_version(tmp_path: Path) -> None:
+def test_install_outside_a_wa_templates_checkout_is_refused(
+    tmp_path: Path, pyproject: str | None
+) -> None:
     action = tmp_path / "a" / "b" / "c"
     action.mkdir(parents=True)
-    with pytest.raises(ActionError, match="set the action's `version` input"):
-        run_command.install_spec("", action)
+    if pyproject is not None:
+        (tmp_path / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    with pytest.raises(ActionError, match="not a wa-templates checkout"):
+        run_command.checkout_root(action)
 
 
 def test_install_without_the_action_path_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,6 +1,6 @@
 """The composite action's install and run steps.
 
-    python run_command.py install   # pip install wa-templates (WA_ACTION_VERSION, or this checkout)
+    python run_command.py install   # pip install the wa-templates checkout this action is in
     python run_command.py run       # run the command, then step outputs and the job summary
 
 Inputs arrive as WA_ACTION_* environment variables: action.yml never writes an input into a
@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,6 @@ OUTCOMES: dict[str, dict[int, str]] = {
 MARKER = re.compile(r"^<!-- wa-templates-[a-z]+(?::[^\s<>]+)? -->$")
 SUMMARY_LIMIT = 900_000
 """GitHub takes at most 1 MiB of summary per step; this leaves room for the truncation note."""
-_VERSION = re.compile(r"^v?\d+(?:\.\d+)*(?:(?:a|b|rc|\.post|\.dev)\d+)?$")
 _ANNOTATION = re.compile(r"^::(error|warning|notice) ?([^:]*)::(.*)$")
 
 
@@ -50,32 +50,34 @@ class ActionError(Exception):
 # --- install --------------------------------------------------------------------------------
 
 
-def install_spec(version: str, action_path: Path) -> str:
-    """What pip installs: a version from the package index, any pip requirement (a git URL, a
-    path), or by default the wa-templates checkout this action lives in, so that pinning the
-    action (`uses: OWNER/wa-templates/.github/actions/wa-templates@v1`) pins the tool too."""
-    version = version.strip()
-    if not version:
-        root = (action_path / ".." / ".." / "..").resolve()
-        if not (root / "pyproject.toml").is_file():
-            raise ActionError(
-                f"{root} is not a wa-templates checkout (no pyproject.toml); "
-                "set the action's `version` input"
-            )
-        return str(root)
-    if _VERSION.match(version):
-        return f"wa-templates=={version.removeprefix('v')}"
-    return version
+def checkout_root(action_path: Path) -> Path:
+    """The wa-templates checkout this action lives in: what the workflow's `uses: ...@REF`
+    fetched, so that pinning the action pins the tool too. Never a name looked up on a package
+    index: nobody publishes wa-templates there, so anyone could."""
+    root = (action_path / ".." / ".." / "..").resolve()
+    try:
+        project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        project = {}
+    table = project.get("project")
+    name = table.get("name") if isinstance(table, dict) else None
+    if name != "wa-templates":
+        raise ActionError(
+            f"{root} is not a wa-templates checkout (no pyproject.toml naming wa-templates): "
+            "use the action from its repository, e.g. OWNER/wa-templates/.github/actions/"
+            "wa-templates@<commit>"
+        )
+    return root
 
 
 def install(env: Mapping[str, str]) -> int:
     action_path = env.get("GITHUB_ACTION_PATH")
     if not action_path:
         raise ActionError("GITHUB_ACTION_PATH is not set: run this as the composite action's step")
-    spec = install_spec(env.get("WA_ACTION_VERSION", ""), Path(action_path))
-    print(f"Installing {spec}", flush=True)
-    pip = [sys.executable, "-m", "pip", "install", "--disable-pip-version-check", "--quiet", spec]
-    return subprocess.run(pip, check=False).returncode
+    root = checkout_root(Path(action_path))
+    print(f"Installing wa-templates from {root}", flush=True)
+    pip = [sys.executable, "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
+    return subprocess.run([*pip, str(root)], check=False).returncode
 
 
 # --- run ------------------------------------------------------------------------------------
