@@ -243,18 +243,75 @@ def test_uses_of_the_action_match_its_inputs(path: Path) -> None:
             assert not (given.get("target") and given.get("sandbox") is True), name
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=_ids(WORKFLOWS))
-def test_third_party_actions_are_pinned(path: Path) -> None:
+def unpinned(path: Path) -> list[str]:
+    """Every third-party `uses:` of a workflow or action that is not pinned to a full commit SHA
+    with its release tag in a comment (`owner/repo@<40 hex> # v1.2.3`): a tag can be moved to
+    other code, a commit cannot. Local actions (./) and, in the examples, the wa-templates action
+    itself (OWNER is a placeholder the team replaces) are not third-party."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    problems = []
     for where, value in _walk(load_yaml(path)):
-        if where and where[-1] == "uses" and not str(value).startswith("./"):
-            assert re.search(r"@(v\d[\w.]*|[0-9a-f]{40})$", str(value)), (where, value)
+        if not where or where[-1] != "uses" or str(value).startswith("./"):
+            continue
+        if str(value).startswith("OWNER/wa-templates/") and path in EXAMPLE_WORKFLOWS:
+            continue
+        if not re.fullmatch(r"[\w.-]+/[\w.-]+(?:/[^@\s]+)?@[0-9a-f]{40}", str(value)):
+            problems.append(f"{'/'.join(where)}: {value} is not pinned to a commit SHA")
+            continue
+        tagged = re.compile(rf"^\s*(?:-\s+)?uses:\s+{re.escape(str(value))} # v\d+\.\d+\.\d+\s*$")
+        if not any(tagged.match(line) for line in lines):
+            problems.append(f"{'/'.join(where)}: {value} has no `# vX.Y.Z` tag comment")
+    return problems
 
 
-def test_action_steps_are_pinned_and_scripts_use_env() -> None:
+@pytest.mark.parametrize("path", ALL_FILES, ids=_ids(ALL_FILES))
+def test_third_party_actions_are_pinned_by_sha(path: Path) -> None:
+    assert unpinned(path) == []
+
+
+def test_one_sha_per_third_party_action_everywhere() -> None:
+    # Dependabot updates `@<sha> # vX.Y.Z` pins; two different pins of one action mean one was
+    # missed, or a SHA was typed by hand.
+    pins: dict[str, set[str]] = {}
+    for path in ALL_FILES:
+        text = path.read_text(encoding="utf-8")
+        for action, pin in re.findall(r"uses:\s+([\w.-]+/[\w.-]+)@([0-9a-f]{40} # \S+)", text):
+            pins.setdefault(action, set()).add(pin)
+    assert {"actions/checkout", "actions/setup-python"} <= set(pins)
+    assert {a: p for a, p in pins.items() if len(p) > 1} == {}
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("      - uses: actions/checkout@v5", "is not pinned to a commit SHA"),
+        ("      - uses: actions/checkout@main", "is not pinned to a commit SHA"),
+        ("      - uses: actions/checkout@08c6903cd8c0 # v5.0.0", "is not pinned to a commit SHA"),
+        (
+            "      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8",
+            "no `# vX.Y.Z` tag comment",
+        ),
+        (
+            "      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # latest",
+            "no `# vX.Y.Z` tag comment",
+        ),
+        ("      - uses: someone/wa-templates/.github/actions/wa-templates@v1", "not pinned"),
+    ],
+)
+def test_the_pin_check_catches_tags_branches_and_missing_comments(
+    tmp_path: Path, line: str, problem: str
+) -> None:
+    workflow = tmp_path / "w.yml"
+    workflow.write_text(
+        f"on: push\njobs:\n  j:\n    runs-on: x\n    steps:\n{line}\n", encoding="utf-8"
+    )
+    (found,) = unpinned(workflow)
+    assert problem in found
+
+
+def test_action_scripts_run_in_bash() -> None:
     for step in ACTION["runs"]["steps"]:
-        if "uses" in step:
-            assert re.search(r"@v\d+$", step["uses"]), step["uses"]
-        else:
+        if "uses" not in step:
             assert step["shell"] == "bash"
 
 
