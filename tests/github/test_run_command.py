@@ -10,9 +10,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+import command_line
 import pytest
 import run_command
-from run_command import ActionError, Inputs, Result
+import summary
+from command_line import ActionError, Inputs, Result
 
 from tests.github.conftest import ACTION_DIR, ROOT
 from wa_templates.files.diagnostics import Diagnostic, Severity
@@ -102,7 +104,7 @@ def _inputs(**env: str) -> Inputs:
     ],
 )
 def test_the_command_line_each_command_runs(env: dict[str, str], argv: list[str]) -> None:
-    assert run_command.build_argv(_inputs(**env), ["wa"]) == ["wa", *argv]
+    assert command_line.build_argv(_inputs(**env), ["wa"]) == ["wa", *argv]
 
 
 @pytest.mark.parametrize(
@@ -122,11 +124,11 @@ def test_bad_inputs_are_one_clear_error(env: dict[str, str], message: str) -> No
 
 def test_target_and_sandbox_together_are_refused() -> None:
     with pytest.raises(ActionError, match="not both"):
-        run_command.build_argv(_inputs(command="plan", target="prod", sandbox="true"), ["wa"])
+        command_line.build_argv(_inputs(command="plan", target="prod", sandbox="true"), ["wa"])
 
 
 def test_args_are_never_expanded_by_a_shell() -> None:
-    argv = run_command.build_argv(_inputs(command="plan", args="$(touch x) `id` *"), ["wa"])
+    argv = command_line.build_argv(_inputs(command="plan", args="$(touch x) `id` *"), ["wa"])
     assert argv[-4:] == ["$(touch", "x)", "`id`", "*"]
 
 
@@ -143,14 +145,14 @@ def test_args_are_never_expanded_by_a_shell() -> None:
 def test_which_exit_codes_fail_the_job(
     command: str, issue: str, green: set[int], red: set[int]
 ) -> None:
-    codes = run_command.ok_codes(_inputs(command=command, issue=issue))
+    codes = command_line.ok_codes(_inputs(command=command, issue=issue))
     assert green <= codes and not (red & codes)
 
 
 def test_outcome_words() -> None:
-    assert run_command.outcome("plan", 3) == "blocked"
-    assert run_command.outcome("apply", 4) == "stale plan"
-    assert run_command.outcome("drift", 64) == "error (exit 64)"
+    assert command_line.outcome("plan", 3) == "blocked"
+    assert command_line.outcome("apply", 4) == "stale plan"
+    assert command_line.outcome("drift", 64) == "error (exit 64)"
 
 
 # --- summary --------------------------------------------------------------------------------
@@ -163,7 +165,7 @@ def test_annotations_read_back_what_validate_wrote() -> None:
         ),
         Diagnostic("templates/x.yaml", 1, 1, "WA305", Severity.WARNING, "hint | pipe <b>"),
     ]
-    parsed = run_command.parse_annotations(render_diagnostics.github(diagnostics))
+    parsed = summary.parse_annotations(render_diagnostics.github(diagnostics))
     where = [(a.kind, a.properties["file"], a.properties["line"]) for a in parsed]
     assert [a.properties["title"] for a in parsed] == ["WA201", "WA305"]
     assert where == [
@@ -178,49 +180,49 @@ def test_validate_summary_is_a_safe_table() -> None:
         "::warning file=t/x.yaml,line=2,col=1,title=WA305::a | b <script>\n"
         "::notice title=wa-templates::3 more errors not annotated\n"
     )
-    text = run_command.validate_summary(Result(1, out, ""))
+    text = summary.validate_summary(Result(1, out, ""))
     assert text.startswith("### wa-templates validate: failed")
     assert "| ⚠️ | t/x.yaml | 2 | WA305 | a &#124; b &lt;script&gt; |" in text
     assert "3 more errors not annotated" in text
 
 
 def test_validate_summary_when_clean_and_when_validate_could_not_run() -> None:
-    assert "No problems found." in run_command.validate_summary(Result(0, "", ""))
-    broken = run_command.validate_summary(Result(1, "", "error: cannot read wa-templates.toml"))
+    assert "No problems found." in summary.validate_summary(Result(0, "", ""))
+    broken = summary.validate_summary(Result(1, "", "error: cannot read wa-templates.toml"))
     assert "cannot read wa-templates.toml" in broken and "```" in broken
 
 
 def test_markdown_reports_are_the_summary_as_is() -> None:
     body = "<!-- wa-templates-plan:prod -->\n### plan\n\nrows\n"
     inputs = _inputs(command="plan", target="prod")
-    assert run_command.summary(inputs, ["wa", "plan"], Result(2, body, "")) == body
+    assert summary.summary(inputs, ["wa", "plan"], Result(2, body, "")) == body
 
 
 def test_text_output_is_fenced_so_it_cannot_break_out() -> None:
     inputs = _inputs(command="apply", sandbox="true")
-    text = run_command.summary(inputs, ["wa", "apply"], Result(1, "a ```` b\n", "boom\n"))
+    text = summary.summary(inputs, ["wa", "apply"], Result(1, "a ```` b\n", "boom\n"))
     assert text.startswith("### wa-templates apply (sandbox): failed")
     assert "`````text\n$ wa-templates apply\na ```` b\nboom\n`````" in text
 
 
 def test_a_plan_that_failed_before_printing_markdown_shows_its_error() -> None:
     inputs = _inputs(command="plan", target="prod")
-    text = run_command.summary(inputs, ["wa", "plan"], Result(1, "", "error: WA_KEY is not set"))
+    text = summary.summary(inputs, ["wa", "plan"], Result(1, "", "error: WA_KEY is not set"))
     assert "plan (prod): error" in text and "WA_KEY is not set" in text
 
 
 def test_a_huge_summary_is_cut_to_what_github_takes() -> None:
     inputs = _inputs(command="apply")
-    text = run_command.summary(inputs, ["wa", "apply"], Result(0, "é" * 600_000, ""))
+    text = summary.summary(inputs, ["wa", "apply"], Result(0, "é" * 600_000, ""))
     assert len(text.encode()) < 1024 * 1024
     assert text.endswith("the full output is in the step's log.\n")
 
 
 def test_markers() -> None:
-    assert run_command.has_marker("\n<!-- wa-templates-plan:sandbox__.x/y.json_ -->\n###")
-    assert run_command.has_marker("<!-- wa-templates-drift -->")
-    assert not run_command.has_marker("### plan\n<!-- wa-templates-plan:prod -->")
-    assert not run_command.has_marker("<!-- wa-templates-plan:a b -->")
+    assert command_line.has_marker("\n<!-- wa-templates-plan:sandbox__.x/y.json_ -->\n###")
+    assert command_line.has_marker("<!-- wa-templates-drift -->")
+    assert not command_line.has_marker("### plan\n<!-- wa-templates-plan:prod -->")
+    assert not command_line.has_marker("<!-- wa-templates-plan:a b -->")
 
 
 # --- the run step ---------------------------------------------------------------------------

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import urllib.error
 import urllib.parse
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import github_api
 import pytest
 import sticky
-from sticky import GitHub, GitHubError
+from github_api import GitHub, GitHubError
 
-REPO = "acme/templates"
-API = "https://api.github.test"
-BOT = "github-actions[bot]"
+from tests.github.fake_github import API, REPO, FakeGitHub
+
 TOKEN = "ghs_fakeTokenValue0123456789abcdef"
 KEY = "acme-api-key-0123456789"
 PLAN = "<!-- wa-templates-plan:prod -->\n### wa-templates plan for target prod\n\n2 to create\n"
@@ -28,89 +26,6 @@ DRIFT = (
     "1 out of sync\n"
 )
 NO_DRIFT = "<!-- wa-templates-drift:prod -->\n### wa-templates drift for target prod\n\nNo drift\n"
-
-
-@dataclass
-class FakeGitHub:
-    """The few REST routes the helper uses, kept in memory, with every request recorded."""
-
-    comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
-    issues: list[dict[str, Any]] = field(default_factory=list)
-    requests: list[tuple[str, str, dict[str, Any] | None]] = field(default_factory=list)
-    fail_writes: int | None = None
-    next_id: int = 1000
-
-    def _id(self) -> int:
-        self.next_id += 1
-        return self.next_id
-
-    def comment(self, number: int, body: str, login: str = BOT) -> dict[str, Any]:
-        item = {"id": self._id(), "body": body, "user": {"login": login}}
-        self.comments.setdefault(number, []).append(item)
-        return item
-
-    def issue(self, body: str, login: str = BOT, **extra: Any) -> dict[str, Any]:
-        item = {
-            "number": len(self.issues) + 1,
-            "title": "t",
-            "body": body,
-            "state": "open",
-            "user": {"login": login},
-            **extra,
-        }
-        self.issues.append(item)
-        return item
-
-    def writes(self) -> list[tuple[str, str, dict[str, Any] | None]]:
-        return [r for r in self.requests if r[0] != "GET"]
-
-    def __call__(self, method: str, url: str, payload: dict[str, Any] | None) -> tuple[int, Any]:
-        self.requests.append((method, url, payload))
-        parts = urllib.parse.urlsplit(url)
-        assert f"{parts.scheme}://{parts.netloc}" == API
-        path = parts.path.removeprefix(f"/repos/{REPO}")
-        query = dict(urllib.parse.parse_qsl(parts.query))
-        if method != "GET" and self.fail_writes:
-            return self.fail_writes, {"message": "Resource not accessible by integration"}
-        if method == "GET":
-            return 200, self._list(path, query)
-        if match := re.fullmatch(r"/issues/(\d+)/comments", path):
-            assert payload is not None
-            number = int(match.group(1))
-            issue = next((i for i in self.issues if i["number"] == number), None)
-            if issue is not None:
-                issue.setdefault("comments_posted", []).append(payload["body"])
-                return 201, {}
-            return 201, self.comment(number, payload["body"])
-        if match := re.fullmatch(r"/issues/comments/(\d+)", path):
-            assert payload is not None
-            for items in self.comments.values():
-                for item in items:
-                    if item["id"] == int(match.group(1)):
-                        item["body"] = payload["body"]
-                        return 200, item
-            return 404, {"message": "Not Found"}
-        if path == "/issues" and method == "POST":
-            assert payload is not None
-            return 201, self.issue(payload["body"], title=payload["title"])
-        if match := re.fullmatch(r"/issues/(\d+)", path):
-            assert payload is not None
-            issue = self.issues[int(match.group(1)) - 1]
-            issue.update(payload)
-            return 200, issue
-        return 404, {"message": "Not Found"}
-
-    def _list(self, path: str, query: dict[str, str]) -> list[dict[str, Any]]:
-        if match := re.fullmatch(r"/issues/(\d+)/comments", path):
-            items = self.comments.get(int(match.group(1)), [])
-        elif path == "/issues":
-            items = [i for i in self.issues if i["state"] == query.get("state", "open")]
-            if "creator" in query:
-                items = [i for i in items if i["user"]["login"] == query["creator"]]
-        else:
-            raise AssertionError(path)
-        size, page = int(query["per_page"]), int(query["page"])
-        return items[(page - 1) * size : page * size]
 
 
 @pytest.fixture
@@ -191,11 +106,11 @@ def test_an_unchanged_plan_is_not_rewritten(
 def test_finds_its_comment_past_the_first_page(
     fake: FakeGitHub, env: dict[str, str], tmp_path: Path
 ) -> None:
-    for n in range(sticky.PAGE_SIZE + 30):
+    for n in range(github_api.PAGE_SIZE + 30):
         fake.comment(7, f"comment {n}", login="bob")
     ours = fake.comment(7, PLAN)
     sticky.main(["comment", _body(tmp_path, PLAN + "more\n")], env, fake)
-    assert len(fake.comments[7]) == sticky.PAGE_SIZE + 31
+    assert len(fake.comments[7]) == github_api.PAGE_SIZE + 31
     assert ours["body"].startswith(PLAN + "more")
     assert any("page=2" in r[1] for r in fake.requests)
 
@@ -264,6 +179,48 @@ def test_a_body_over_githubs_limit_is_cut_keeping_the_marker(
     assert len(posted["body"]) <= sticky.BODY_LIMIT
     assert posted["body"].startswith(PLAN.split("\n")[0])
     assert "truncated" in posted["body"] and "workflow run" in posted["body"]
+
+
+def test_a_comment_goes_to_the_pull_request_it_is_given(
+    fake: FakeGitHub, env: dict[str, str], tmp_path: Path
+) -> None:
+    # A plan made again on main: no pull request in the event, the merged one named instead.
+    Path(env["GITHUB_EVENT_PATH"]).write_text("{}", encoding="utf-8")
+    env["GITHUB_SHA"] = "0123456789abcdef0123"
+    assert sticky.main(["comment", _body(tmp_path, PLAN), "9"], env, fake) == 0
+    (posted,) = fake.comments[9]
+    assert "for 0123456" in posted["body"]
+
+
+@pytest.mark.parametrize("number", ["x", "0", "-3", ""])
+def test_a_pull_request_that_is_not_a_number(
+    fake: FakeGitHub, env: dict[str, str], tmp_path: Path, number: str
+) -> None:
+    assert sticky.main(["comment", _body(tmp_path, PLAN), number], env, fake) == 1
+    assert fake.requests == []
+
+
+APPLIED = "<!-- wa-templates-apply:prod -->\n### wa-templates apply for target prod: ✅ applied\n"
+
+
+def test_the_apply_result_is_kept_in_one_comment_on_the_merged_pull_request(
+    fake: FakeGitHub, env: dict[str, str], tmp_path: Path
+) -> None:
+    fake.comment(12, PLAN)
+    assert sticky.main(["result", _body(tmp_path, APPLIED), "12"], env, fake) == 0
+    again = APPLIED.replace("✅ applied", "❌ failed")
+    assert sticky.main(["result", _body(tmp_path, again), "12"], env, fake) == 0
+    plan, result = fake.comments[12]
+    assert plan["body"] == PLAN and result["body"].startswith(again.rstrip())
+
+
+def test_an_apply_result_that_cannot_be_posted_is_a_warning(
+    fake: FakeGitHub, env: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The apply has happened; failing the job now would only hide that it succeeded.
+    fake.fail_writes = 403
+    assert sticky.main(["result", _body(tmp_path, APPLIED), "12"], env, fake) == 0
+    assert "::warning title=wa-templates::cannot post the apply result" in capsys.readouterr().out
 
 
 # --- issue ----------------------------------------------------------------------------------
@@ -390,6 +347,8 @@ def test_the_token_and_repository_are_required(
 def test_usage(env: dict[str, str], fake: FakeGitHub) -> None:
     assert sticky.main(["comment"], env, fake) == 64
     assert sticky.main(["issue", "f"], env, fake) == 64
+    assert sticky.main(["result", "f"], env, fake) == 64
+    assert sticky.main(["comment", "f", "1", "2"], env, fake) == 64
     assert sticky.main([], env, fake) == 64
 
 
@@ -419,8 +378,8 @@ def test_urllib_transport_sends_json_with_the_token_only_in_the_header(
         seen.append(request)
         return _Response(b'{"id": 5}')
 
-    monkeypatch.setattr(sticky.urllib.request, "urlopen", urlopen)
-    status, data = sticky.urllib_transport(TOKEN)("PATCH", f"{API}/x", {"body": "hi"})
+    monkeypatch.setattr(github_api.urllib.request, "urlopen", urlopen)
+    status, data = github_api.urllib_transport(TOKEN)("PATCH", f"{API}/x", {"body": "hi"})
     assert (status, data) == (200, {"id": 5})
     (request,) = seen
     assert request.get_method() == "PATCH" and json.loads(request.data) == {"body": "hi"}
@@ -441,15 +400,15 @@ def test_urllib_transport_returns_http_errors_and_raises_on_no_connection(
             io.BytesIO(b'{"message": "no"}'),  # type: ignore[arg-type]
         )
 
-    monkeypatch.setattr(sticky.urllib.request, "urlopen", forbidden)
-    assert sticky.urllib_transport(TOKEN)("GET", f"{API}/x", None) == (403, {"message": "no"})
+    monkeypatch.setattr(github_api.urllib.request, "urlopen", forbidden)
+    assert github_api.urllib_transport(TOKEN)("GET", f"{API}/x", None) == (403, {"message": "no"})
 
     def offline(request: Any, timeout: float) -> _Response:
         raise urllib.error.URLError("Name or service not known")
 
-    monkeypatch.setattr(sticky.urllib.request, "urlopen", offline)
+    monkeypatch.setattr(github_api.urllib.request, "urlopen", offline)
     with pytest.raises(GitHubError, match="cannot reach the GitHub API") as caught:
-        sticky.urllib_transport(TOKEN)("GET", f"{API}/x", None)
+        github_api.urllib_transport(TOKEN)("GET", f"{API}/x", None)
     assert caught.value.status == 0 and TOKEN not in str(caught.value)
 
 

@@ -142,15 +142,24 @@ def test_no_pull_request_target(path: Path) -> None:
     assert "pull_request_target" not in path.read_text(encoding="utf-8")
 
 
+def _flag(given: dict[str, Any], name: str, default: bool) -> bool:
+    return str(given.get(name, default)).lower() == "true"
+
+
 def _needs(job: dict[str, Any]) -> dict[str, str]:
-    """The write scopes a job's use of the action needs, and nothing else."""
+    """The scopes beyond `contents: read` a job's use of the action needs, and nothing else."""
     needed = {}
     for step in _action_steps(job):
         given = step.get("with", {})
         command = given.get("command")
-        if command == "plan" and str(given.get("comment", True)).lower() == "true":
+        comments = _flag(given, "comment", True)
+        if command == "plan" and comments:
             needed["pull-requests"] = "write"
-        if command == "drift" and str(given.get("issue", False)).lower() == "true":
+        if command == "apply" and _flag(given, "reviewed-plan", False):
+            needed["actions"] = "read"  # to find and download the pull request's plan
+            if comments:
+                needed["pull-requests"] = "write"  # the result, on the merged pull request
+        if command == "drift" and _flag(given, "issue", False):
             needed["issues"] = "write"
     return needed
 
@@ -168,17 +177,29 @@ def test_permissions_are_minimal(path: Path) -> None:
                 assert allowed.get(scope) == "write", f"job {name}: {scope}: write is not needed"
             else:
                 assert level in ("read", "none"), f"job {name}: {scope}: {level}"
-        # The write scopes the action needs are granted (else the comment or issue 403s).
-        for scope in _needs(job):
-            assert granted.get(scope) == "write", f"job {name}: needs {scope}: write"
+        # The scopes the action needs are granted (else the comment, issue or download 403s).
+        for scope, level in _needs(job).items():
+            assert granted.get(scope) == level, f"job {name}: needs {scope}: {level}"
 
 
-def test_the_permission_check_catches_an_unneeded_write(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda p: p.update(issues="write"), "issues: write is not needed"),
+        (lambda p: p.update(actions="write"), "actions: write is not needed"),
+        (lambda p: p.pop("actions"), "needs actions: read"),
+        (lambda p: p.pop("pull-requests"), "needs pull-requests: write"),
+    ],
+    ids=["unneeded-write", "write-for-read", "no-artifact-read", "no-result-comment"],
+)
+def test_the_permission_check_catches_too_much_and_too_little(
+    tmp_path: Path, change: Any, message: str
+) -> None:
     workflow = load_yaml(ROOT / "examples/github-workflows/template-apply.yml")
-    workflow["jobs"]["apply"]["permissions"]["issues"] = "write"
+    change(workflow["jobs"]["apply"]["permissions"])
     changed = tmp_path / "w.yml"
     changed.write_text(json.dumps(workflow), encoding="utf-8")
-    with pytest.raises(AssertionError, match="issues: write is not needed"):
+    with pytest.raises(AssertionError, match=message):
         test_permissions_are_minimal(changed)
 
 
@@ -338,22 +359,42 @@ def test_examples_run_only_when_templates_change(name: str, event: str) -> None:
     assert "templates/**" in paths and "wa-templates.toml" in paths
 
 
-def test_pr_example_validates_then_plans_with_a_comment() -> None:
-    jobs = _example("template-pr.yml")["jobs"]
+def test_pr_example_validates_and_saves_the_plan_it_comments() -> None:
+    workflow = _example("template-pr.yml")
+    jobs = workflow["jobs"]
     commands = [s["with"] for j in jobs.values() for s in _action_steps(j)]
     assert [c["command"] for c in commands] == ["validate", "plan"]
-    assert commands[1]["comment"] is True and commands[1]["target"] == "${{ matrix.target }}"
-    # Secrets never reach a fork's code: plan is skipped for pull requests from forks.
+    plan = commands[1]
+    assert plan["comment"] is True and plan["target"] == "${{ matrix.target }}"
+    assert plan["reviewed-plan"] is True
+    # Plan does not wait for validate: with errors, its comment must show them.
+    assert "needs" not in jobs["plan"]
+    # Secrets never reach a fork's code: plan is skipped for pull requests from forks; a run
+    # by hand (main planned again after a merge) is the repository's own.
     assert "head.repo.full_name == github.repository" in jobs["plan"]["if"]
+    assert "github.event_name == 'workflow_dispatch'" in jobs["plan"]["if"]
+    assert "workflow_dispatch" in workflow["on"]
     assert "secrets" not in json.dumps(jobs["validate"])
+    assert jobs["plan"]["environment"] == "${{ matrix.target }}-plan"
 
 
-def test_apply_example_applies_on_main_and_waits() -> None:
+def test_apply_example_applies_the_reviewed_plan_on_main_and_waits() -> None:
     workflow = _example("template-apply.yml")
     assert workflow["on"]["push"]["branches"] == ["main"]
     (step,) = _action_steps(workflow["jobs"]["apply"])
-    assert step["with"]["command"] == "apply"
+    assert step["with"]["command"] == "apply" and step["with"]["reviewed-plan"] is True
     assert step["with"]["args"].split()[:1] == ["--wait"]
+    assert workflow["jobs"]["apply"]["environment"] == "${{ matrix.target }}"
+
+
+def test_the_plan_and_apply_examples_name_the_same_targets() -> None:
+    # The artifact is named after the target: apply finds only what plan saved for its target.
+    plan = _example("template-pr.yml")["jobs"]["plan"]
+    apply = _example("template-apply.yml")["jobs"]["apply"]
+    assert plan["strategy"]["matrix"]["target"] == apply["strategy"]["matrix"]["target"]
+    assert _action_steps(plan)[0]["with"]["target"] == _action_steps(apply)[0]["with"]["target"]
+    paths = _example("template-pr.yml")["on"]["pull_request"]["paths"]
+    assert set(_example("template-apply.yml")["on"]["push"]["paths"]) <= set(paths)
 
 
 def test_drift_example_is_scheduled_and_keeps_an_issue() -> None:
@@ -379,6 +420,8 @@ def test_sandbox_workflow_exercises_every_command() -> None:
     workflow = load_yaml(SANDBOX_WORKFLOW)
     steps = [s["with"] for j in workflow["jobs"].values() for s in _action_steps(j)]
     assert {s["command"] for s in steps} == {"validate", "plan", "apply", "drift"}
+    # The pull request saves its plan; the push applies exactly that plan.
+    assert {s["command"] for s in steps if s.get("reviewed-plan") is True} == {"plan", "apply"}
     assert all(s.get("sandbox") is True for s in steps if s["command"] != "validate")
     assert all(
         str(s["uses"]).startswith("./") for j in workflow["jobs"].values() for s in _action_steps(j)

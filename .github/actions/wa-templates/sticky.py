@@ -1,106 +1,38 @@
 """One pull-request comment per plan target, and one issue per drift target, kept up to date.
 
-    python sticky.py comment BODY_FILE            # plan: create or update the PR's comment
+    python sticky.py comment BODY_FILE [PR]       # plan: create or update the PR's comment
+    python sticky.py result BODY_FILE PR          # apply: the same for the merged PR's result
     python sticky.py issue BODY_FILE EXIT_CODE    # drift: open/update the issue, or close it
 
-Both are found again by the hidden marker on the first line of the body wa-templates printed
-(`<!-- wa-templates-plan:TARGET -->`, `<!-- wa-templates-drift:TARGET -->`), and only among
+Each is found again by the hidden marker on the first line of its body
+(`<!-- wa-templates-plan:TARGET -->`, `<!-- wa-templates-apply:TARGET -->`,
+`<!-- wa-templates-drift:TARGET -->`), and only among
 those written by the action's own account (`WA_ACTION_AUTHOR`, github-actions[bot] for the
 default token): anyone can post a comment starting with a marker, and the action must not
 rewrite a person's comment.
 
 Reads GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_API_URL and the run's ids from
-the environment. Standard library only; the HTTP layer is one function a test can replace.
+the environment. Standard library only; the HTTP layer (github_api) is one function a test can
+replace.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
 import sys
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import redaction
+from github_api import GitHub, GitHubError, Transport, load_event, urllib_transport
 
 DEFAULT_AUTHOR = "github-actions[bot]"
 BODY_LIMIT = 65_536
 """GitHub refuses a comment or issue body longer than this."""
-PAGE_SIZE = 100
-MAX_PAGES = 30
-"""3,000 comments or open issues: far past any real pull request, and a bound on a bad loop."""
 MARKER = re.compile(r"^<!-- wa-templates-[a-z]+(?::[^\s<>]+)? -->$")
-
-Transport = Callable[[str, str, dict[str, Any] | None], tuple[int, Any]]
-"""(method, url, JSON payload) -> (HTTP status, decoded JSON body or None)."""
-
-
-class GitHubError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(f"GitHub API {status}: {message}" if status else message)
-        self.status = status
-
-
-def urllib_transport(token: str, timeout: float = 30.0) -> Transport:
-    def send(method: str, url: str, payload: dict[str, Any] | None) -> tuple[int, Any]:
-        data = json.dumps(payload).encode("utf-8") if payload is not None else None
-        request = urllib.request.Request(url, data=data, method=method)
-        request.add_header("Authorization", f"Bearer {token}")
-        request.add_header("Accept", "application/vnd.github+json")
-        request.add_header("X-GitHub-Api-Version", "2022-11-28")
-        request.add_header("User-Agent", "wa-templates-action")
-        if data is not None:
-            request.add_header("Content-Type", "application/json")
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                return response.status, _decode(response.read())
-        except urllib.error.HTTPError as exc:
-            return exc.code, _decode(exc.read())
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise GitHubError(0, f"cannot reach the GitHub API: {reason}") from None
-
-    return send
-
-
-def _decode(raw: bytes) -> Any:
-    try:
-        return json.loads(raw) if raw else None
-    except ValueError:
-        return None
-
-
-@dataclass
-class GitHub:
-    transport: Transport
-    api: str
-    repository: str
-
-    def call(self, method: str, path: str, payload: dict[str, Any] | None = None) -> Any:
-        status, data = self.transport(method, f"{self.api}/repos/{self.repository}{path}", payload)
-        if status >= 400:
-            message = data.get("message") if isinstance(data, dict) else None
-            raise GitHubError(status, str(message or "request failed"))
-        return data
-
-    def pages(self, path: str, query: Mapping[str, str]) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        for page in range(1, MAX_PAGES + 1):
-            params = urllib.parse.urlencode({**query, "per_page": PAGE_SIZE, "page": page})
-            batch = self.call("GET", f"{path}?{params}")
-            if not isinstance(batch, list):
-                raise GitHubError(200, f"expected a list from {path}")
-            items.extend(item for item in batch if isinstance(item, dict))
-            if len(batch) < PAGE_SIZE:
-                break
-        return items
 
 
 # --- bodies ---------------------------------------------------------------------------------
@@ -213,17 +145,6 @@ def run_url(env: Mapping[str, str]) -> str:
     return f"{server}/{repository}/actions/runs/{run_id}" if run_id else ""
 
 
-def _event(env: Mapping[str, str]) -> dict[str, Any]:
-    path = env.get("GITHUB_EVENT_PATH")
-    if not path:
-        return {}
-    try:
-        event = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return event if isinstance(event, dict) else {}
-
-
 def comment_footer(event: Mapping[str, Any], env: Mapping[str, str]) -> str:
     pull = event.get("pull_request") or {}
     sha = str((pull.get("head") or {}).get("sha") or env.get("GITHUB_SHA", ""))[:7]
@@ -248,8 +169,13 @@ def main(
     env = os.environ if env is None else env
     args = list(sys.argv[1:] if argv is None else argv)
     mode = args[0] if args else ""
-    if not ((mode == "comment" and len(args) == 2) or (mode == "issue" and len(args) == 3)):
-        print("usage: sticky.py comment BODY_FILE | issue BODY_FILE EXIT_CODE", file=sys.stderr)
+    counts = {"comment": (2, 3), "result": (3,), "issue": (3,)}
+    if len(args) not in counts.get(mode, ()):
+        print(
+            "usage: sticky.py comment BODY_FILE [PR] | result BODY_FILE PR "
+            "| issue BODY_FILE EXIT_CODE",
+            file=sys.stderr,
+        )
         return 64
     token = env.get("GITHUB_TOKEN", "")
     repository = env.get("GITHUB_REPOSITORY", "")
@@ -268,11 +194,17 @@ def main(
         repository,
     )
     author = env.get("WA_ACTION_AUTHOR", "").strip() or DEFAULT_AUTHOR
-    event = _event(env)
+    event = load_event(env)
     try:
-        if mode == "comment":
-            return _comment(gh, event, env, body, author, secrets)
-        return _issue(gh, env, body, args[2], author, secrets)
+        if mode == "issue":
+            return _issue(gh, env, body, args[2], author, secrets)
+        number = _number(args[2]) if len(args) == 3 else _event_number(event)
+        if number is None:
+            print("::notice title=wa-templates::not a pull request: no comment to post")
+            return 0
+        text = redaction.redact(fit(body, comment_footer(event, env)), secrets)
+        print(f"PR #{number}: comment {upsert_comment(gh, number, text, author)}")
+        return 0
     except ValueError as exc:
         print(f"::error title=wa-templates action::{redaction.redact(str(exc), secrets)}")
         return 1
@@ -281,6 +213,10 @@ def main(
         if mode == "comment" and exc.status in (403, 404) and _is_fork(event):
             # A pull request from a fork gets a read-only token: the summary still has the plan.
             print(f"::warning title=wa-templates::cannot comment on a fork's PR ({message})")
+            return 0
+        if mode == "result":
+            # The apply has happened either way; its result is in the job summary.
+            print(f"::warning title=wa-templates::cannot post the apply result ({message})")
             return 0
         hint = (
             " (does the job grant `pull-requests: write` / `issues: write`?)"
@@ -291,21 +227,15 @@ def main(
         return 1
 
 
-def _comment(
-    gh: GitHub,
-    event: Mapping[str, Any],
-    env: Mapping[str, str],
-    body: str,
-    author: str,
-    secrets: Sequence[str],
-) -> int:
+def _number(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"pull request {value!r} is not a number")
+    return int(value)
+
+
+def _event_number(event: Mapping[str, Any]) -> int | None:
     number = (event.get("pull_request") or {}).get("number")
-    if not isinstance(number, int):
-        print("::notice title=wa-templates::not a pull request: no comment to post")
-        return 0
-    text = redaction.redact(fit(body, comment_footer(event, env)), secrets)
-    print(f"PR #{number}: comment {upsert_comment(gh, number, text, author)}")
-    return 0
+    return number if isinstance(number, int) else None
 
 
 def _issue(
