@@ -476,14 +476,16 @@ def test_a_fifo_under_templates_is_wa000_and_validate_finishes() -> None:
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero on this platform")
-def test_a_symlink_to_a_device_is_wa000_and_validate_finishes() -> None:
+def test_a_symlink_to_a_device_is_refused_and_validate_finishes() -> None:
     write("templates", CLEAN, "good")
     Path("templates", "z.yaml").symlink_to("/dev/zero")
     done = _validate_in_a_subprocess()
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr
+    # The device is outside the project: refused before anything asks what it is.
     assert done.stdout.splitlines() == [
-        str(Path("templates", "z.yaml")) + ":1:1: WA000 [error] not a regular file "
-        "(a character device)",
+        str(Path("templates", "z.yaml")) + ":1:1: WA013 [error] file resolves outside the "
+        "project root through a symlink; it was not read (templates must be inside the "
+        "repository)",
         "2 files checked: 1 error, 0 warnings",
     ]

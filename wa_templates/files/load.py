@@ -20,9 +20,8 @@ from pydantic import BaseModel, ValidationError
 
 from wa_templates.files.diagnostics import Diagnostic, Severity
 from wa_templates.files.model import TemplateFile
+from wa_templates.files.paths import TEMPLATE_SUFFIXES, Containment, is_template_name
 from wa_templates.files.yamlsafe import MAX_BYTES, Document, YamlError, check_size, decode, parse
-
-SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(slots=True)
@@ -44,21 +43,28 @@ class Loaded:
     files: int = 0
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
-    """Template files under `paths` (files or folders), sorted; missing paths are diagnostics."""
+def discover(
+    paths: Iterable[Path], root: Path | Containment | None = None
+) -> tuple[list[Path], list[Diagnostic]]:
+    """Template files under `paths` (files or folders), sorted; missing paths are diagnostics.
+
+    In folders, templates are the files `is_template_name` accepts, hidden folders skipped.
+    Symlinked folders are followed while they stay inside the project root (`root`, default the
+    working directory); one that leads out, or a folder that cannot be listed, is a diagnostic:
+    a template silently not found would be a template `--prune` deletes.
+    """
+    within = _containment(root)
     # Keyed by absolute path: `templates` and `templates/a.yaml` given together, or a folder and
     # its absolute path, must not load a file twice and report it as its own duplicate (WA011).
     found: dict[str, Path] = {}
     problems: list[Diagnostic] = []
     for path in paths:
         if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                # Hidden folders and files: .git, editor lock and backup files (.#a.yaml).
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in files:
-                    if name.endswith(SUFFIXES) and not name.startswith("."):
-                        file = Path(root, name)
-                        found.setdefault(os.path.abspath(file), file)
+            if within.resolve(path) is None:
+                problems.append(_outside(display(path), "folder", path, within))
+                continue
+            for file in _walk(path, within, problems):
+                found.setdefault(os.path.abspath(file), file)
         elif path.exists():  # a file, or something load_file will say is not one
             found.setdefault(os.path.abspath(path), path)
         else:
@@ -66,18 +72,62 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
     return sorted(found.values()), problems
 
 
-def load_paths(paths: Iterable[Path]) -> Loaded:
-    files, problems = discover(paths)
-    loaded = load_files(files)
+def _walk(folder: Path, within: Containment, problems: list[Diagnostic]) -> Iterator[Path]:
+    def unreadable(error: OSError) -> None:
+        where = display(Path(error.filename)) if error.filename else display(folder)
+        problems.append(_diag(where, 1, 1, "WA000", f"cannot read folder: {error.strerror}"))
+
+    walked: set[str] = set()
+    for current, dirs, files in os.walk(folder, onerror=unreadable, followlinks=True):
+        # A folder reached twice through symlinks (or a link loop) is read once.
+        real = os.path.realpath(current)
+        if real in walked:
+            dirs[:] = []
+            continue
+        walked.add(real)
+        kept = []
+        # Hidden folders: .git, editor and tool state.
+        for name in sorted(d for d in dirs if not d.startswith(".")):
+            sub = os.path.join(current, name)
+            if os.path.islink(sub) and within.resolve(sub) is None:
+                problems.append(_outside(display(Path(sub)), "folder", Path(sub), within))
+            else:
+                kept.append(name)
+        dirs[:] = kept
+        for name in files:
+            if is_template_name(name):
+                yield Path(current, name)
+
+
+def _containment(root: Path | Containment | None) -> Containment:
+    return root if isinstance(root, Containment) else Containment(root or Path.cwd())
+
+
+def _outside(shown: str, kind: str, path: Path, within: Containment) -> Diagnostic:
+    where = "the project root" if within.anchor(path) == within.real_root else "its folder"
+    return _diag(
+        shown,
+        1,
+        1,
+        "WA013",
+        f"{kind} resolves outside {where} through a symlink; it was not read "
+        "(templates must be inside the repository)",
+    )
+
+
+def load_paths(paths: Iterable[Path], root: Path | None = None) -> Loaded:
+    within = _containment(root)
+    files, problems = discover(paths, within)
+    loaded = load_files(files, within)
     loaded.diagnostics[:0] = problems
     return loaded
 
 
-def load_files(files: Iterable[Path]) -> Loaded:
+def load_files(files: Iterable[Path], root: Path | Containment | None = None) -> Loaded:
     loaded = Loaded()
     for file in files:
         loaded.files += 1
-        source, problems = load_file(file)
+        source, problems = load_file(file, root)
         loaded.diagnostics.extend(problems)
         if source is not None:
             loaded.sources.append(source)
@@ -94,10 +144,18 @@ def display(path: Path) -> str:
     return str(path)
 
 
-def load_file(path: Path) -> tuple[Source | None, list[Diagnostic]]:
+def load_file(
+    path: Path, root: Path | Containment | None = None
+) -> tuple[Source | None, list[Diagnostic]]:
+    """One template file; it must resolve inside the project root (`root`, default the working
+    directory), checked here, when it is read, whatever was checked before."""
     shown = display(path)
+    within = _containment(root)
+    real = within.resolve(path)
+    if real is None:
+        return None, [_outside(shown, "file", path, within)]
     try:
-        raw = _read_regular(path)
+        raw = _read_regular(Path(real))
     except YamlError as exc:
         return None, [_diag(shown, exc.line, exc.column, exc.code, exc.message)]
     except _NotRegular as exc:
@@ -112,12 +170,15 @@ class _NotRegular(Exception):
 
 
 # Never wait for a FIFO's writer, nor let a terminal become ours, if one is swapped in after the
-# check (Windows has neither flag, nor FIFOs to wait on).
-_OPEN_FLAGS = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+# check (Windows has neither flag, nor FIFOs to wait on); and never follow a symlink put in
+# place of the resolved file after its containment was checked.
+_OPEN_FLAGS = (
+    getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_NOFOLLOW", 0)
+)
 
 
 def _read_regular(path: Path) -> bytes:
-    """The bytes of a regular file (symlinks followed), read no further than MAX_BYTES + 1.
+    """The bytes of a regular file (at its resolved path), read no further than MAX_BYTES + 1.
 
     A device or FIFO reports size 0, so its size cannot protect the reader: /dev/zero never
     ends and a FIFO without a writer never answers. The type is checked before opening (which
@@ -205,7 +266,7 @@ def duplicate_names(sources: list[Source]) -> Iterator[Diagnostic]:
 
 def _suffix(shown: str) -> str:
     suffix = os.path.splitext(shown)[1]
-    return suffix if suffix in SUFFIXES else ".yaml"
+    return suffix if suffix.lower() in TEMPLATE_SUFFIXES else ".yaml"
 
 
 def _diag(file: str, line: int, col: int, rule: str, message: str) -> Diagnostic:

@@ -13,15 +13,20 @@ import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
+from wa_templates.config.project import find_project
+from wa_templates.errors import WaError
 from wa_templates.files.diagnostics import Diagnostic, Severity
-from wa_templates.files.load import Source, discover, duplicate_names, load_file
+from wa_templates.files.load import Source, discover, display, duplicate_names, load_file
 from wa_templates.files.model import TemplateFile
+from wa_templates.files.paths import Containment
 from wa_templates.files.yamlsafe import Document
 from wa_templates.rules import engine
+from wa_templates.rules.media import clip, media_headers, sample_scheme
 
 PARALLEL_MIN_FILES = 400
 """Below this, starting worker processes costs more than it saves."""
@@ -32,6 +37,9 @@ class Report:
     sources: list[Source]
     diagnostics: list[Diagnostic]
     files: int
+    unloaded: list[str] = field(default_factory=list)
+    """Paths found that did not load (and folders that could not be read): what is behind them
+    is unknown, so nothing may be pruned on their account."""
 
     @property
     def errors(self) -> int:
@@ -43,48 +51,100 @@ class Report:
 
 
 def check_paths(
-    paths: Iterable[Path], jobs: int | None = None, keep_sources: bool = True
+    paths: Iterable[Path],
+    jobs: int | None = None,
+    keep_sources: bool = True,
+    root: Path | None = None,
 ) -> Report:
     """Diagnostics for every file under `paths`.
+
+    Every file, and every local media sample a file names, must resolve inside the project
+    root: `root`, by default the project of the working directory.
 
     With `keep_sources=False` (validate) the report's sources are slim stand-ins that carry only
     what the cross-template rules read: sending whole models back from worker processes costs
     more than checking them.
     """
     with collector_paused():
-        return _check_paths(paths, jobs, keep_sources)
+        return _check_paths(paths, jobs, keep_sources, root or _project_root())
 
 
-def _check_paths(paths: Iterable[Path], jobs: int | None, keep_sources: bool) -> Report:
-    files, diagnostics = discover(paths)
+def _project_root() -> Path:
+    try:
+        return find_project().root
+    except WaError:  # a broken configuration is for the commands that read it to report
+        return Path.cwd()
+
+
+def _check_paths(paths: Iterable[Path], jobs: int | None, keep_sources: bool, root: Path) -> Report:
+    within = Containment(root)
+    files, diagnostics = discover(paths, within)
+    unloaded = [d.file for d in diagnostics]
     workers = min(jobs or os.cpu_count() or 1, max(1, len(files) // (PARALLEL_MIN_FILES // 2)))
     if not keep_sources and workers > 1 and _can_fork():
         chunks = [files[i::workers] for i in range(workers)]
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            results = list(pool.map(_check_chunk_slim, chunks))
-        sources = sorted((_unslim(s) for chunk, _ in results for s in chunk), key=lambda s: s.path)
-        for _, found in results:
+            results = list(pool.map(partial(_check_chunk_slim, within=within), chunks))
+        sources = sorted((_unslim(s) for r in results for s in r[0]), key=lambda s: s.path)
+        for _, found, failed in results:
             diagnostics.extend(found)
+            unloaded.extend(failed)
     else:
-        sources, found = _check_chunk(files)
+        sources, found, failed = _check_chunk(files, within)
         diagnostics.extend(found)
+        unloaded.extend(failed)
     diagnostics.extend(duplicate_names(sources))
     diagnostics.extend(engine.run_corpus(sources))
     diagnostics.sort(key=Diagnostic.sort_key)
-    return Report(sources, diagnostics, len(files))
+    return Report(sources, diagnostics, len(files), sorted(set(unloaded)))
 
 
-def _check_chunk(files: list[Path]) -> tuple[list[Source], list[Diagnostic]]:
+def _check_chunk(
+    files: list[Path], within: Containment
+) -> tuple[list[Source], list[Diagnostic], list[str]]:
+    """Sources, diagnostics, and the files that did not load."""
     sources: list[Source] = []
     diagnostics: list[Diagnostic] = []
+    unloaded: list[str] = []
     for file in files:
-        source, problems = load_file(file)
-        diagnostics.extend(problems)
+        source, problems = load_file(file, within)
         if source is not None:
+            escaping = list(_samples_outside(source, within))
+            problems.extend(escaping)
+            if escaping:
+                source = None  # its rules would stat the outside file: WA013 says it all
+        diagnostics.extend(problems)
+        if source is None:
+            unloaded.append(display(file))
+        else:
             sources.append(source)
     diagnostics.extend(engine.run_each(sources))
-    return sources, diagnostics
+    return sources, diagnostics, unloaded
+
+
+def _samples_outside(source: Source, within: Containment) -> Iterator[Diagnostic]:
+    """WA013 for every local media sample that resolves outside the project root."""
+    folder = os.path.dirname(os.path.abspath(source.path))
+    # Samples stay where their template file may be, whatever `..` they say.
+    limit = within.anchor(source.path)
+    outside = "the project root" if limit == within.real_root else "the template's folder"
+    for code, lang in source.template.languages.items():
+        for where, header in media_headers(lang):
+            value = header.examples[0].strip() if header.examples else ""
+            if not value or sample_scheme(value) is not None:
+                continue  # no sample, or a URL: nothing on this machine is read
+            if within.resolve(os.path.join(folder, value), limit) is None:
+                line, column = source.position(("languages", code, *where, "examples", 0))
+                yield Diagnostic(
+                    source.path,
+                    line,
+                    column,
+                    "WA013",
+                    Severity.ERROR,
+                    f"media sample '{clip(value)}' resolves outside {outside}; apply uploads "
+                    "only files inside the repository",
+                )
 
 
 _Slim = tuple[
@@ -92,9 +152,11 @@ _Slim = tuple[
 ]
 
 
-def _check_chunk_slim(files: list[Path]) -> tuple[list[_Slim], list[Diagnostic]]:
-    sources, diagnostics = _check_chunk(files)
-    return [_slim(s) for s in sources], diagnostics
+def _check_chunk_slim(
+    files: list[Path], within: Containment
+) -> tuple[list[_Slim], list[Diagnostic], list[str]]:
+    sources, diagnostics, unloaded = _check_chunk(files, within)
+    return [_slim(s) for s in sources], diagnostics, unloaded
 
 
 def _slim(source: Source) -> _Slim:

@@ -19,3 +19,8 @@ input_rule("WA009", "the file is too large, too deep, or expands aliases too far
 input_rule("WA010", "the file name differs from the template's name")
 input_rule("WA011", "the same template name is defined in two files")
 input_rule("WA012", "an `ignore:` entry names a rule id that does not exist")
+input_rule(
+    "WA013",
+    "a template file, or a local media sample, resolves outside the project root (a symlink or "
+    "`..` leading elsewhere): it is never read or uploaded",
+)
