@@ -13,7 +13,14 @@ from wa_templates.channel.remote import ChannelTemplate, ListItem, parse_list
 from wa_templates.config.project import Project
 from wa_templates.errors import WaError
 from wa_templates.plan.build import PlanOptions
-from wa_templates.plan.prepare import InvalidTemplates, make_plan, plan_options
+from wa_templates.plan.prepare import (
+    InvalidTemplates,
+    PruneRefused,
+    checked_templates,
+    make_plan,
+    plan_options,
+)
+from wa_templates.rules.check import check_paths
 
 
 class Listing:
@@ -104,3 +111,46 @@ def test_collector_stays_off_if_it_was_off(tmp_path: Path) -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_prune_is_refused_while_any_file_under_the_templates_folder_did_not_load(
+    tmp_path: Path,
+) -> None:
+    # A template that could not be read is not a template to delete: its name on the channel
+    # would look unmanaged. Errors stop plan anyway; this holds even for a caller that goes on.
+    proj = project(tmp_path)
+    (tmp_path / "templates" / "order_update.yaml").write_text(simple("order_update"))
+    (tmp_path / "templates" / "broken.yml").write_text("name: [unclosed\n")
+    (tmp_path / "templates" / "sub").mkdir()
+    (tmp_path / "templates" / "sub" / "linked.yaml").symlink_to("/nonexistent/outside.yaml")
+    report = check_paths([proj.templates_dir], root=proj.root)
+    channel = Listing([{"templateName": "broken", "language": "en_US", "status": "APPROVED"}])
+    with pytest.raises(PruneRefused) as caught:
+        make_plan(proj, channel, PlanOptions(prune=True), report)  # type: ignore[arg-type]
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith("--prune refused: 2 file(s) under the templates folder did not load")
+    assert "broken.yml" in message and "linked.yaml" in message
+    assert "nothing on the channel was read" in message
+    assert channel.lists == 0
+    # It is --prune that is refused: without it, the same report makes a plan.
+    plan = make_plan(proj, channel, PlanOptions(), report)  # type: ignore[arg-type]
+    assert channel.lists == 1 and plan.target == "listing"
+
+
+def test_prune_refusal_names_five_files_and_counts_the_rest(tmp_path: Path) -> None:
+    refused = PruneRefused([f"templates/t{n}.yaml" for n in range(8)])
+    assert "templates/t4.yaml and 3 more" in str(refused)
+    assert "t5.yaml" not in str(refused)
+
+
+def test_the_templates_are_checked_against_the_project_root(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    proj = project(root)
+    (tmp_path / "secret.yaml").write_text(simple("secret"))
+    (root / "templates" / "secret.yaml").symlink_to(tmp_path / "secret.yaml")
+    with pytest.raises(InvalidTemplates) as caught:
+        checked_templates(proj)
+    [d] = caught.value.report.diagnostics
+    assert d.rule == "WA013" and "the project root" in d.message

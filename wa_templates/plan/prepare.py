@@ -59,8 +59,21 @@ def plan_options(project: Project, prune: bool = False, force: bool = False) -> 
     )
 
 
+class PruneRefused(WaError):
+    """`--prune` with files that did not load: what they hold is unknown, so nothing is deleted."""
+
+    def __init__(self, unloaded: list[str]) -> None:
+        self.unloaded = unloaded
+        shown = ", ".join(unloaded[:5]) + (f" and {len(unloaded) - 5} more" if unloaded[5:] else "")
+        super().__init__(
+            f"--prune refused: {len(unloaded)} file(s) under the templates folder did not load "
+            f"({shown}); a template that cannot be read is not one to delete: fix them first; "
+            "nothing on the channel was read"
+        )
+
+
 def checked_templates(project: Project) -> Report:
-    report = check_paths([project.templates_dir])
+    report = check_paths([project.templates_dir], root=project.root)
     if report.errors:
         raise InvalidTemplates(report)
     return report
@@ -72,6 +85,8 @@ def make_plan(
     """The plan; `report` is the already checked templates, if the caller checked them first."""
     with collector_paused():
         report = report or checked_templates(project)
+        if options.prune and report.unloaded:
+            raise PruneRefused(report.unloaded)
         items = provider.list_templates()
         return build(
             report.sources,
