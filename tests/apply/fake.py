@@ -39,6 +39,7 @@ def refusal(code: int, message: str, summary: str) -> ApiError:
 
 class FakeProvider:
     description = "fake channel"
+    identity = "https://fake.example account=a channel=c subaccount=s"
 
     def __init__(
         self,
@@ -56,6 +57,9 @@ class FakeProvider:
         self.refuse_delete: dict[str, WaError] = {}
         self.uploads: list[Path] = []
         self.refuse_upload = False
+        self.gone: set[str] = set()
+        """Uploaded URLs the file host no longer serves (expired, or a reset sandbox)."""
+        self.checked: list[str] = []
         self.status: dict[str, str] = {}
         """name -> the status the list reports for every language of it (default PENDING)."""
         self.created_at: list[datetime] = []
@@ -129,6 +133,11 @@ class FakeProvider:
                 return f"https://files.example.com/{len(self.uploads)}/{path.name}"
         finally:
             self._leave()
+
+    def file_served(self, url: str) -> bool:
+        with self._lock:
+            self.checked.append(url)
+        return url.startswith("https://files.example.com/") and url not in self.gone
 
     def close(self) -> None:
         pass

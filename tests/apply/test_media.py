@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+
+import pytest
 
 from tests.apply.fake import FakeProvider
 from tests.plan.channel import source
 from tests.wire import build
+from wa_templates.apply import media as media_module
 from wa_templates.apply.execute import ApplyOptions, Report, apply_plan
 from wa_templates.apply.media import UploadCache, resolve_media
 from wa_templates.files.load import Source
+from wa_templates.plan.model import from_json, to_json
 
 MEDIA = """\
 name: {name}
@@ -21,7 +26,7 @@ languages:
       format: IMAGE
       examples: ["{sample}"]
     body:
-      text: "Our spring sale starts today, {{{{1}}}}. Reply STOP to opt out."
+      text: "Our {name} offer starts today, {{{{1}}}}. Reply STOP to opt out."
       examples: ["Ana"]
 """
 
@@ -72,7 +77,9 @@ def test_local_file_is_uploaded_and_its_url_sent(tmp_path: Path) -> None:
     assert provider.uploads == [root / "templates" / "media" / "banner.png"]
     assert header_sample(provider, "sale") == "https://files.example.com/1/banner.png"
     cache = json.loads((root / ".wa-templates" / "uploads.json").read_text())
-    assert list(cache.values()) == ["https://files.example.com/1/banner.png"]
+    assert cache["version"] == 2
+    [urls] = cache["targets"].values()
+    assert list(urls.values()) == ["https://files.example.com/1/banner.png"]
 
 
 def test_an_unchanged_file_is_not_uploaded_again(tmp_path: Path) -> None:
@@ -151,7 +158,7 @@ def test_resolve_media_leaves_the_plan_payload_alone(tmp_path: Path) -> None:
     payload = plan.changes[0].payload
     assert payload is not None
     cache = UploadCache(tmp_path / "cache.json")
-    resolved = resolve_media(payload, root / "templates", FakeProvider(), cache)
+    resolved = resolve_media(payload, root / "templates", FakeProvider(), cache, root=root)
     assert resolved["components"][0]["examples"] == ["https://files.example.com/1/banner.png"]
     assert payload["components"][0]["examples"] == ["media/banner.png"]
 
@@ -183,3 +190,71 @@ def test_a_sample_over_the_upload_limit_is_refused_without_reading(tmp_path: Pat
     with pytest.raises(WaError, match="over 8x8's 100 MB upload limit"):
         UploadCache(tmp_path / "uploads.json").url_for(big, provider)
     assert provider.uploads == []
+
+
+# --- a sample must be inside the project, checked when it is uploaded ---------------------
+
+
+def outside_secret(root: Path) -> Path:
+    outside = root.parent / "outside"
+    outside.mkdir(exist_ok=True)
+    (outside / "secret.png").write_bytes(b"\x89PNG secret")
+    return outside / "secret.png"
+
+
+def refuse_opening(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    real_open = os.open
+
+    def guarded(path: object, *args: object, **kwargs: object) -> int:
+        assert not os.fspath(path).startswith(str(folder)), f"opened {path}"  # type: ignore[arg-type]
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(media_module.os, "open", guarded)
+
+
+@pytest.mark.parametrize(
+    "sample", ["../../outside/secret.png", "{secret}", "media/linked/secret.png"]
+)
+def test_a_sample_out_of_the_project_is_never_read_or_uploaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample: str
+) -> None:
+    root = project(tmp_path / "repo")
+    secret = outside_secret(root)
+    (root / "templates" / "media" / "linked").symlink_to(secret.parent)
+    refuse_opening(monkeypatch, secret.parent)
+    provider = FakeProvider()
+    report = apply([media("sale", sample.format(secret=secret))], provider, root)
+    [failure] = report.failures
+    assert failure.address == "template.sale[en_US]"
+    assert "resolves outside the project root: not read or uploaded" in failure.message
+    assert provider.uploads == [] and provider.templates == {}
+
+
+def test_a_saved_plan_edited_to_point_a_sample_out_of_the_project_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The plan file is input too: its source and payload may say anything by the time it is
+    # applied, so the check is made at upload, not trusted from when the plan was made.
+    root = project(tmp_path / "repo")
+    secret = outside_secret(root)
+    document = to_json(build([media("sale")], [], "fake channel"))
+    [change] = document["resource_changes"]
+    change["source"] = "../outside/sale.yaml"
+    change["payload"]["components"][0]["examples"] = ["secret.png"]
+    plan = from_json(json.loads(json.dumps(document)))
+    refuse_opening(monkeypatch, secret.parent)
+    provider = FakeProvider()
+    report = apply_plan(plan, provider, ApplyOptions(project_root=root))
+    [failure] = report.failures
+    assert "'secret.png' resolves outside the project root" in failure.message
+    assert provider.uploads == []
+
+
+def test_a_sample_inside_the_project_may_sit_outside_the_templates_folder(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    (root / "assets").mkdir()
+    (root / "assets" / "logo.png").write_bytes(b"\x89PNG logo")
+    provider = FakeProvider()
+    report = apply([media("sale", "../assets/logo.png")], provider, root)
+    assert report.failures == []
+    assert provider.uploads == [(root / "assets" / "logo.png").resolve()]

@@ -52,6 +52,8 @@ class Fake8x8:
         self.requests: list[httpx.Request] = []
         self.faults: dict[str, list[Fault]] = defaultdict(list)
         self.uploads: list[bytes] = []
+        self.expired: set[str] = set()
+        """Uploaded file names the file host no longer serves."""
         self.sleeps: list[float] = []
 
     def fail(self, method: str, *faults: Fault) -> None:
@@ -94,6 +96,8 @@ class Fake8x8:
         return httpx.Response(fault.status, json=fault.body, headers=fault.headers)
 
     def _serve(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/files/") and request.method == "GET":
+            return self._file(request)
         if request.headers.get("Authorization") != f"Bearer {KEY}":
             return httpx.Response(401, json=error_body(1200, "Request was not authenticated"))
         path = request.url.raw_path.decode().split("?")[0]
@@ -117,6 +121,20 @@ class Fake8x8:
                 headers={"Location": f"/files/{name}?token=tok"},
             )
         return httpx.Response(404, json=error_body(1300, "Not found"))
+
+    def _file(self, request: httpx.Request) -> httpx.Response:
+        # The file host: the token in the query is the credential; no key is wanted here.
+        name = request.url.path.removeprefix("/files/")
+        uploaded = {f"f{n}.png" for n in range(1, len(self.uploads) + 1)}
+        if name not in uploaded or name in self.expired:
+            return httpx.Response(404, json=error_body(1300, "Object wasn't found"))
+        if request.url.params.get("token") != "tok":
+            return httpx.Response(401, json=error_body(1200, "Request was not authenticated"))
+        data = self.uploads[int(name[1:-4]) - 1]
+        if request.headers.get("Range") == "bytes=0-0":
+            headers = {"Content-Range": f"bytes 0-0/{len(data)}"}
+            return httpx.Response(206, content=data[:1], headers=headers)
+        return httpx.Response(200, content=data)
 
     def _create(self, request: httpx.Request) -> httpx.Response:
         payload = json.loads(request.content)

@@ -14,6 +14,7 @@ from tests.provider.fake import (
     BASE,
     CHANNEL,
     KEY,
+    SUBACCOUNT,
     TEMPLATES,
     Fake8x8,
     Fault,
@@ -465,6 +466,67 @@ def test_upload_error_is_mapped(fake: Fake8x8, tmp_path: Path) -> None:
     fake.fail("POST", Fault(413, error_body(7001, "Request size must not exceed 100 MB")))
     with pytest.raises(ApiError, match=r"8x8 refused upload big\.mp4: Request size"):
         fake.client().upload_file(tmp_path / "big.mp4")
+
+
+# --- is an uploaded file still served ------------------------------------------------------------
+
+
+def _uploaded(fake: Fake8x8, tmp_path: Path) -> str:
+    (tmp_path / "a.png").write_bytes(b"\x89PNG image")
+    return fake.client().upload_file(tmp_path / "a.png")
+
+
+def test_a_served_upload_is_checked_with_one_ranged_get_without_the_key(
+    fake: Fake8x8, tmp_path: Path
+) -> None:
+    url = _uploaded(fake, tmp_path)
+    assert fake.client().file_served(url) is True
+    check = fake.requests[-1]
+    assert (check.method, str(check.url)) == ("GET", url)
+    assert check.headers["Range"] == "bytes=0-0"
+    assert "Authorization" not in check.headers  # the URL's token is the credential
+
+
+def test_an_expired_upload_is_not_served(fake: Fake8x8, tmp_path: Path) -> None:
+    url = _uploaded(fake, tmp_path)
+    fake.expired.add("f1.png")
+    assert fake.client().file_served(url) is False
+    assert fake.client().file_served(url.replace("token=tok", "token=old")) is False
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evil.example/files/f1.png?token=tok",
+        "http://chatapps.8x8.com/files/f1.png?token=tok",
+        "https://chatapps.8x8.com:8443/files/f1.png?token=tok",
+        f"{BASE}/api/v1/subaccounts/{SUBACCOUNT}/files",
+        "not a url at all \x00",
+    ],
+)
+def test_a_url_off_the_api_file_host_is_never_requested(fake: Fake8x8, url: str) -> None:
+    # A cache file can say anything: what is not this target's file host is not asked, not
+    # even without the key, and reads as not served (so the file is uploaded again).
+    assert fake.client().file_served(url) is False
+    assert fake.requests == []
+
+
+def test_a_check_that_keeps_failing_reads_as_not_served(fake: Fake8x8, tmp_path: Path) -> None:
+    url = _uploaded(fake, tmp_path)
+    fake.fail("GET", *[Fault(503, error_body(1000, "busy"))] * 5)
+    assert fake.client().file_served(url) is False
+    assert fake.calls("GET") == 5  # retried like any request, then given up
+
+
+def test_a_redirect_to_the_stored_file_is_followed_without_the_key(
+    fake: Fake8x8, tmp_path: Path
+) -> None:
+    url = _uploaded(fake, tmp_path)
+    storage = "https://storage.example.net/blob/f1.png?sig=x"
+    fake.fail("GET", Fault(302, {}, headers={"Location": storage}))
+    assert fake.client().file_served(url) is False  # the fake storage host refuses it
+    assert [str(r.url) for r in fake.requests[-2:]] == [url, storage]
+    assert all("Authorization" not in r.headers for r in fake.requests[-2:])
 
 
 # --- construction ------------------------------------------------------------------------------

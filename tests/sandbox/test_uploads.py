@@ -123,3 +123,73 @@ def test_multipart_parser_reads_quoted_parameters() -> None:
     )
     part = uploads.parse_file_part('multipart/form-data; boundary="b1"', body)
     assert (part.filename, part.data) == ('a "b".png', b"DATA")
+
+
+# --- serving: ranges, as a file host answers them -----------------------------------------
+
+
+def test_one_byte_range_is_206_with_content_range(client: httpx.Client) -> None:
+    location = _upload(client).headers["Location"]
+    response = client.get(location, headers={"Authorization": "", "Range": "bytes=0-0"})
+    assert response.status_code == 206
+    assert response.content == PNG[:1]
+    assert response.headers["Content-Range"] == f"bytes 0-0/{len(PNG)}"
+    assert response.headers["Accept-Ranges"] == "bytes"
+
+
+@pytest.mark.parametrize(
+    ("header", "first", "last"),
+    [
+        ("bytes=10-19", 10, 19),
+        ("bytes=2000-", 2000, len(PNG) - 1),
+        ("bytes=-5", len(PNG) - 5, None),
+    ],
+)
+def test_open_and_suffix_ranges_are_served(
+    client: httpx.Client, header: str, first: int, last: int | None
+) -> None:
+    location = _upload(client).headers["Location"]
+    response = client.get(location, headers={"Range": header})
+    end = len(PNG) - 1 if last is None else last
+    assert response.status_code == 206
+    assert response.content == PNG[first : end + 1]
+    assert response.headers["Content-Range"] == f"bytes {first}-{end}/{len(PNG)}"
+
+
+def test_a_range_past_the_end_is_416_and_a_malformed_one_is_ignored(
+    client: httpx.Client,
+) -> None:
+    location = _upload(client).headers["Location"]
+    past = client.get(location, headers={"Range": f"bytes={len(PNG)}-"})
+    assert past.status_code == 416
+    assert past.headers["Content-Range"] == f"bytes */{len(PNG)}"
+    for ignored in ("bytes=0-1,5-6", "items=0-1", "bytes=5-2", "bytes=-"):
+        whole = client.get(location, headers={"Range": ignored})
+        assert (whole.status_code, whole.content) == (200, PNG), ignored
+
+
+def test_head_answers_like_get_without_the_body(client: httpx.Client) -> None:
+    location = _upload(client).headers["Location"]
+    response = client.head(location)
+    assert response.status_code == 200 and response.content == b""
+    assert response.headers["content-length"] == str(len(PNG))
+
+
+def test_a_range_of_a_file_gone_after_a_reset_is_404(client: httpx.Client) -> None:
+    location = _upload(client).headers["Location"]
+    assert client.post("/_sandbox/reset").status_code == 200
+    gone = client.get(location, headers={"Range": "bytes=0-0"})
+    assert error_code(gone) == (404, 1300)
+
+
+def test_byte_range_reads_rfc_9110_forms() -> None:
+    assert uploads.byte_range(None, 10) is None
+    assert uploads.byte_range("bytes=0-0", 10) == (0, 0)
+    assert uploads.byte_range("bytes=3-99", 10) == (3, 9)
+    assert uploads.byte_range("bytes=-3", 10) == (7, 9)
+    assert uploads.byte_range("bytes=-30", 10) == (0, 9)
+    for unsatisfiable in ("bytes=10-", "bytes=-0"):
+        with pytest.raises(uploads.Unsatisfiable):
+            uploads.byte_range(unsatisfiable, 10)
+    with pytest.raises(uploads.Unsatisfiable):
+        uploads.byte_range("bytes=0-0", 0)

@@ -233,7 +233,7 @@ def _payload(
     base = options.project_root
     if change.source:
         base = (options.project_root / change.source).parent
-    return resolve_media(change.payload, base, provider, cache)
+    return resolve_media(change.payload, base, provider, cache, root=options.project_root)
 
 
 def _create(

@@ -20,6 +20,9 @@ CreatePayload = dict[str, Any]
 class Provider(Protocol):
     description: str
     """Where this provider points, for output: 'sandbox (...)', 'target prod'."""
+    identity: str
+    """Which channel this is (base URL, account, channel, subaccount), for keys that must never
+    cross targets, such as the upload cache's."""
 
     def list_templates(self) -> list[ChannelTemplate]:
         """Every template (name + language) registered on the channel: one request, parsed."""
@@ -35,6 +38,10 @@ class Provider(Protocol):
 
     def upload_file(self, path: Path) -> str:
         """Upload a media sample; returns the HTTPS URL to use as the header example."""
+        ...
+
+    def file_served(self, url: str) -> bool:
+        """Whether a URL `upload_file` returned still serves its file (one cheap request)."""
         ...
 
     def close(self) -> None: ...

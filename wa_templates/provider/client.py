@@ -44,6 +44,7 @@ from wa_templates.provider.errors import (
     TemplateExistsError,
     TransportError,
 )
+from wa_templates.provider.files import hosted_file, uploaded_url
 from wa_templates.provider.retry import (
     RETRY_AFTER_STATUSES,
     RetryPolicy,
@@ -89,6 +90,10 @@ class Client:
         self.channel_id = channel_id
         self.subaccount_id = subaccount_id
         self.description = description or self.base_url
+        self.identity = (
+            f"{self.base_url} account={account_id} channel={channel_id} "
+            f"subaccount={subaccount_id or '-'}"
+        )
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
         key = api_key.strip()
@@ -235,12 +240,38 @@ class Client:
             raise self._error(response, action)
         return self._file_url(response, action)
 
+    def file_served(self, url: str) -> bool:
+        """Whether `url` from `upload_file` still serves its file: one byte asked, none read.
+
+        No API key is sent (the URL's token is the file host's credential), and a URL off this
+        API's own file host (a cache file can say anything) is never requested: not served.
+        """
+        target = hosted_file(url, self.base_url)
+        if target is None:
+            log.debug("a cached upload URL is not on %s: not requested", self.base_url)
+            return False
+
+        def build() -> httpx.Request:
+            request = self._http.build_request("GET", target, headers={"Range": "bytes=0-0"})
+            del request.headers["Authorization"]
+            return request
+
+        try:
+            response = self._call(f"check upload {target.path}", build, stream=True)
+        except ApiError as exc:
+            log.debug("cannot check a cached upload (%s): taken as not served", exc)
+            return False
+        response.close()
+        # 416: the range is past the end of an empty file, which is there all the same.
+        return response.is_success or response.status_code == 416
+
     # --- requests and retries --------------------------------------------------------------
 
-    def _send(self, request: httpx.Request) -> httpx.Response:
+    def _send(self, request: httpx.Request, stream: bool = False) -> httpx.Response:
         started = time.perf_counter()
         try:
-            response = self._http.send(request)
+            # Redirects are followed only where no key is sent (a stream: the file host).
+            response = self._http.send(request, stream=stream, follow_redirects=stream)
         except httpx.TransportError as exc:
             elapsed = (time.perf_counter() - started) * 1000
             log.debug("%s %s -> %s (%.0f ms)", request.method, request.url, _name(exc), elapsed)
@@ -251,8 +282,12 @@ class Client:
         )
         return response
 
-    def _call(self, action: str, build: Callable[[], httpx.Request]) -> httpx.Response:
-        """The first answer that is not worth retrying; for requests that are safe to repeat."""
+    def _call(
+        self, action: str, build: Callable[[], httpx.Request], stream: bool = False
+    ) -> httpx.Response:
+        """The first answer that is not worth retrying; for requests that are safe to repeat.
+
+        With `stream`, the body is not read: the caller closes the response."""
         policy = self.retry
         failure: Failure | None = None
         attempt = 0
@@ -260,7 +295,7 @@ class Client:
             attempt += 1
             retry_after: float | None = None
             try:
-                response = self._send(build())
+                response = self._send(build(), stream)
             except _RETRYABLE as exc:
                 failure = exc
             except httpx.TransportError as exc:
@@ -268,6 +303,8 @@ class Client:
             else:
                 if not retryable_status(response.status_code):
                     return response
+                if stream:
+                    response.read()  # the error body, for the message if this is the last try
                 failure = response
                 retry_after = _retry_after(response)
             if attempt < policy.max_attempts and not self._pause(action, attempt, retry_after):
@@ -329,13 +366,8 @@ class Client:
     # --- turning answers into results and errors -------------------------------------------
 
     def _file_url(self, response: httpx.Response, action: str) -> str:
-        data = _json(response)
-        location = response.headers.get("Location")
-        if not location and isinstance(data, dict):
-            file_name, token = data.get("fileName"), data.get("token")
-            if isinstance(file_name, str) and isinstance(token, str) and file_name and token:
-                location = f"/files/{quote(file_name)}?token={quote(token, safe='')}"
-        if not location:
+        url = uploaded_url(response.headers.get("Location"), _json(response), self.base_url)
+        if url is None:
             raise ResponseError(
                 response.status_code,
                 None,
@@ -343,7 +375,7 @@ class Client:
                 None,
                 summary=f"unexpected answer to {action}",
             )
-        return str(httpx.URL(self.base_url).join(location))
+        return url
 
     def _error(
         self,

@@ -142,7 +142,8 @@ def create_app(store: Store, api_key: str, rng: random.Random | None = None) -> 
 
     @_endpoint
     async def get_file(request: Request) -> Response:
-        # The token in the query is the only credential, as on 8x8.
+        # The token in the query is the only credential, as on 8x8. GET and HEAD, whole or one
+        # byte range, as a file host answers: apply checks a cached upload with `bytes=0-0`.
         name = request.path_params["fileName"]
         stored = store.read().files.get(name)
         if stored is None or not (store.files_dir / name).is_file():
@@ -150,7 +151,20 @@ def create_app(store: Store, api_key: str, rng: random.Random | None = None) -> 
         token = request.query_params.get("token", "")
         if not hmac.compare_digest(token.encode(), stored.token.encode()):
             raise ApiError(401, codes.UNAUTHORIZED, "Request was not authenticated properly")
-        return Response((store.files_dir / name).read_bytes(), media_type=stored.content_type)
+        data = (store.files_dir / name).read_bytes()
+        headers = {"Accept-Ranges": "bytes"}
+        try:
+            wanted = uploads.byte_range(request.headers.get("range"), len(data))
+        except uploads.Unsatisfiable:
+            headers["Content-Range"] = f"bytes */{len(data)}"
+            return Response(status_code=416, headers=headers)
+        if wanted is None:
+            return Response(data, media_type=stored.content_type, headers=headers)
+        first, last = wanted
+        headers["Content-Range"] = f"bytes {first}-{last}/{len(data)}"
+        return Response(
+            data[first : last + 1], 206, headers=headers, media_type=stored.content_type
+        )
 
     # --- admin ---------------------------------------------------------------------------------
 

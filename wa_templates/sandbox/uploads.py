@@ -124,6 +124,33 @@ def new_token() -> str:
     return secrets.token_urlsafe(48)
 
 
+_RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
+
+
+class Unsatisfiable(Exception):
+    """A range that starts past the end of the file: 416."""
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """The (first, last) bytes a `Range` header asks of a file of `size` bytes (RFC 9110 14.2),
+    None to send it whole: no header, a malformed one, or several ranges, which a server may
+    ignore. Raises Unsatisfiable for a range that starts past the end."""
+    match = _RANGE.match(header or "")
+    if not match or match.group(1) == match.group(2) == "":
+        return None
+    first, last = match.group(1), match.group(2)
+    if first == "":  # a suffix: the last N bytes
+        count = int(last)
+        if count == 0 or size == 0:
+            raise Unsatisfiable
+        return max(0, size - count), size - 1
+    start = int(first)
+    end = size - 1 if last == "" else min(int(last), size - 1)
+    if start >= size:
+        raise Unsatisfiable
+    return (start, end) if start <= end else None
+
+
 def write_blob(folder: Path, name: str, data: bytes) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_bytes(data)
