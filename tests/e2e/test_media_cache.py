@@ -1,5 +1,5 @@
 """Over HTTP: a cached upload the channel no longer serves is uploaded again, and `--debug` says
-so."""
+so and shows no token."""
 
 from __future__ import annotations
 
@@ -42,6 +42,9 @@ def test_after_a_sandbox_reset_apply_uploads_again_and_the_sample_is_served(
     assert httpx.get(sample).status_code == 200  # the header sample Meta gets is served
     new_tokens = tokens(sandbox)
     assert len(new_tokens) == 1 and new_tokens != old_tokens
+    shown = again.out + again.err
+    assert "token=***" in shown  # the check and its URL were logged, masked
+    assert not [token for token in old_tokens | new_tokens if token in shown]
 
 
 def test_a_cached_upload_still_served_is_reused_and_debug_says_so(
@@ -55,3 +58,5 @@ def test_a_cached_upload_still_served_is_reused_and_debug_says_so(
     assert again.code == 0, again.out + again.err
     assert "banner.png is still served at its cached URL: not uploaded" in caplog.text
     assert len(sandbox.state().files) == 1
+    [token] = tokens(sandbox)
+    assert token not in caplog.text + again.out + again.err

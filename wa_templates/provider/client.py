@@ -103,6 +103,7 @@ class Client:
             # Never echo it: the message would put the key in a terminal or a CI log.
             raise WaError("the API key contains spaces or control characters (a stray newline?)")
         redact.register(key)
+        redact.install()  # upload tokens are masked even where the key is too short to be
         self._http = httpx.Client(
             base_url=self.base_url,
             headers={

@@ -1,15 +1,21 @@
-"""Keeping the API key out of everything a person or a CI log might see.
+"""Keeping the API key and upload tokens out of everything a person or a CI log might see.
 
 The client never logs headers and its exceptions never quote the key, but a `--debug` run also
 turns on httpx's and httpcore's loggers (and any other library's), whose records we do not write.
 Masking happens where every record is made, in the log record factory: a filter on a logger misses
 records from its children, and a filter on a handler misses handlers added later (pytest's caplog,
 a user's logging config). Once a key is registered no record carries it, whoever logs it.
+
+8x8's file host takes the token in a file URL's query as its only credential (`location:
+/files/x.png?token=...`, and `"token"` in the upload's answer). Tokens are too many to register
+one by one, so they are masked by their shape, wherever they appear: `token=` up to the end of
+the query value, and a JSON `"token"` value.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from typing import Any
 
@@ -22,14 +28,15 @@ _secrets: tuple[str, ...] = ()
 """Longest first, so a secret containing another is masked whole; replaced, never mutated."""
 _lock = threading.Lock()
 _installed = False
+_TOKENS = re.compile(r"""(?P<key>token=|"token"\s*:\s*")(?P<value>[^&\s"'<>#\\]+)""", re.IGNORECASE)
 
 
 def scrub(text: str) -> str:
-    """`text` with every registered secret replaced by the mask."""
+    """`text` with every registered secret, and every upload token, replaced by the mask."""
     for secret in _secrets:
         if secret in text:
             text = text.replace(secret, MASK)
-    return text
+    return _TOKENS.sub(rf"\g<key>{MASK}", text)
 
 
 def register(secret: str) -> None:
@@ -38,11 +45,18 @@ def register(secret: str) -> None:
     Never unregistered: a key is no less secret once its client is closed, and a process holds
     one or two of them.
     """
-    global _secrets, _installed
+    global _secrets
     if len(secret) < MIN_LENGTH:
         return
     with _lock:
         _secrets = tuple(sorted({*_secrets, secret}, key=len, reverse=True))
+    install()
+
+
+def install() -> None:
+    """Mask secrets and upload tokens in every log record from now on (once per process)."""
+    global _installed
+    with _lock:
         if not _installed:
             _install()
             _installed = True
