@@ -51,7 +51,7 @@ def created_at(sandbox: Sandbox) -> dict[tuple[str, str], str]:
 def test_faults_converge_without_duplicates_or_unintended_deletes(
     project: Project, seeded: Sandbox, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="wa_templates.provider.client")
+    caplog.set_level(logging.DEBUG, logger="wa_templates.provider")
     sandbox = seeded
     project.configure(sandbox.url)
     for i in range(6):
@@ -97,7 +97,7 @@ def test_faults_converge_without_duplicates_or_unintended_deletes(
         project.write(f"lost_{i}", simple(f"lost_{i}", body=f"Hi {{{{1}}}}, answer {i} was lost."))
         expected_creates += 1
     converge(project, concurrency=1)
-    assert retries(caplog, "listed after an unanswered create")
+    assert retries(caplog, "listed with the content sent")
     assert project.run("apply", "--auto-approve").code == 0  # twice: a no-op, faults or not
 
     sandbox.faults()

@@ -138,13 +138,37 @@ def test_409_3060_is_name_locked(fake: Fake8x8) -> None:
     assert "Template is being deleted" in str(caught.value)
 
 
-def test_duplicate_name_and_language_is_template_exists(fake: Fake8x8) -> None:
+def test_already_exists_with_the_same_content_is_done(fake: Fake8x8) -> None:
+    # Another apply of the same change created it first: this create's work is done.
     fake.templates.append(listed(PAYLOAD))
+    fake.client().create_template(PAYLOAD)
+    assert fake.calls("POST") == 1 and fake.calls("GET") == 1
+
+
+def test_already_exists_with_other_content_is_a_conflict(fake: Fake8x8) -> None:
+    fake.templates.append(listed(OTHER))
+    with pytest.raises(TemplateConflictError) as caught:
+        fake.client().create_template(PAYLOAD)
+    assert "'order_update' (en_US) exists with different content" in str(caught.value)
+    assert fake.calls("POST") == 1  # never sent again
+
+
+def test_already_exists_but_not_listed_keeps_8x8s_refusal(fake: Fake8x8) -> None:
+    fake.fail("POST", Fault(400, error_body(1005, "Template already exists")))
     with pytest.raises(TemplateExistsError) as caught:
         fake.client().create_template(PAYLOAD)
     assert type(caught.value) is TemplateExistsError
     assert "'order_update' (en_US) already exists" in str(caught.value)
-    assert fake.calls("GET") == 0  # no lost answer, so nothing to look up
+    assert fake.calls("POST") == 1 and fake.calls("GET") == 1
+
+
+def test_already_exists_and_the_list_failing_keeps_8x8s_refusal(fake: Fake8x8) -> None:
+    fake.templates.append(listed(PAYLOAD))
+    fake.fail("GET", *[Fault(500, error_body(1000, "down"))] * 5)
+    with pytest.raises(TemplateExistsError) as caught:
+        fake.client().create_template(PAYLOAD)
+    assert type(caught.value) is TemplateExistsError
+    assert fake.calls("POST") == 1
 
 
 def test_other_4xx_is_a_plain_api_error_with_code_and_message(fake: Fake8x8) -> None:

@@ -88,8 +88,9 @@ def test_list_create_delete_upload(sandbox: Sandbox, tmp_path: Path) -> None:
         client.create_template(payload("order_update"))
         [listed] = client.list_templates()
         assert (listed.name, listed.language) == ("order_update", "en_US")
-        with pytest.raises(TemplateExistsError):
-            client.create_template(payload("order_update"))
+        client.create_template(payload("order_update"))  # the same again: already done
+        with pytest.raises(TemplateExistsError, match="exists with different content"):
+            client.create_template(payload("order_update", "Other text for {{1}} here."))
         client.delete_template("order_update")
         client.delete_template("order_update")  # gone already: still success
         assert client.list_templates() == []
@@ -195,7 +196,8 @@ def test_the_canary_key_appears_nowhere(
             wrong.list_templates()
         except AuthError as exc:
             errors.append(exc)
-    assert [type(e).__name__ for e in errors] == ["TemplateExistsError"] * 2 + ["AuthError"]
+    # The same content again is done; other content under the name is the conflict.
+    assert [type(e).__name__ for e in errors] == ["TemplateConflictError", "AuthError"]
     out, err = capsys.readouterr()
     captured = [out, err, shown, caplog.text, *(r.getMessage() for r in caplog.records)]
     captured += [text for exc in errors for text in (str(exc), repr(exc))]

@@ -185,10 +185,12 @@ class Client:
                     return
                 if not retryable_status(response.status_code):
                     error = self._error(response, action, name, language)
-                    if (
-                        isinstance(error, TemplateExistsError)
-                        and ever_uncertain
-                        and self._look(payload, name, language, action)
+                    # "Already exists": made by our own lost attempt, or by an apply of the same
+                    # change running at the same time. Either way, the same content is done.
+                    if isinstance(error, TemplateExistsError) and (
+                        self._look(payload, name, language, action)
+                        if ever_uncertain
+                        else self._created_despite_failures(payload, name, language)
                     ):
                         return
                     raise error
@@ -328,27 +330,10 @@ class Client:
         self._sleep(wait)
         return True
 
-    def _already_created(self, payload: CreatePayload, name: str, language: str) -> bool:
-        """After a create with no clear answer: is it there now (True), or absent (False)?"""
-        listed = [t for t in self.list_templates() if compare.is_listed(t, name, language)]
-        if not listed:
-            return False
-        if any(compare.same_content(payload, item) for item in listed):
-            log.debug("template '%s' (%s) is listed after an unanswered create", name, language)
-            return True
-        raise TemplateConflictError(
-            None,
-            None,
-            "a create got no clear answer, and the channel now lists this name and language "
-            "with other content; run plan to see what is there",
-            None,
-            summary=f"template '{name}' ({language}) exists with different content",
-        )
-
     def _look(self, payload: CreatePayload, name: str, language: str, action: str) -> bool:
-        """`_already_created` between attempts; a failing list says what was at stake."""
+        """`compare.already_created` between attempts; a failing list says what was at stake."""
         try:
-            return self._already_created(payload, name, language)
+            return compare.already_created(self.list_templates, payload)
         except TemplateConflictError:
             raise
         except ApiError as exc:
@@ -356,9 +341,10 @@ class Client:
             raise
 
     def _created_despite_failures(self, payload: CreatePayload, name: str, language: str) -> bool:
-        """The look after the last attempt; a failing list must not hide the create's own error."""
+        """The look after the last attempt (or 8x8's "already exists"); a failing list must not
+        hide the create's own error."""
         try:
-            return self._already_created(payload, name, language)
+            return compare.already_created(self.list_templates, payload)
         except TemplateConflictError:
             raise
         except ApiError:
