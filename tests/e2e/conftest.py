@@ -80,6 +80,12 @@ class Sandbox:
         response = self.http.patch(f"{ADMIN}/{name}/{language}", json=changes)
         assert response.status_code == 200, response.text
 
+    def older_data(self) -> None:
+        """List reasons, pause titles and disable dates, as 8x8's list never does (they come
+        through its webhooks): the sandbox's switch for tests of older data only."""
+        response = self.http.patch("/_sandbox/config", json={"list_extras": True})
+        assert response.status_code == 200, response.text
+
     def advance(self, hours: float) -> None:
         response = self.http.post("/_sandbox/clock", json={"advance_hours": hours})
         assert response.status_code == 200, response.text

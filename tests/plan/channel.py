@@ -51,7 +51,9 @@ def listed(
             created_at=NOW,
             updated_at=NOW,
         )
-        items.append(list_item(CHANNEL, stored))
+        # A reason is older data: listed as the sandbox's list_extras switch lists it (8x8's
+        # list never does; its webhooks carry it).
+        items.append(list_item(CHANNEL, stored, extras=reason is not None))
     return items
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.sandbox.receiver import Receiver
 from wa_templates.sandbox.embedded import (
     SANDBOX_ACCOUNT_ID,
     SANDBOX_API_KEY,
@@ -75,3 +76,61 @@ def error_code(response: httpx.Response) -> tuple[int, int]:
     body = response.json()
     assert set(body) == {"code", "message", "errorId", "timestamp"}, body
     return response.status_code, body["code"]
+
+
+def admin_item(
+    client: httpx.Client, name: str = "order_shipped", language: str = "en_US"
+) -> dict[str, Any]:
+    """The admin API's view of a template: its list item plus what 8x8's list never shows
+    (reason, otherInfo, disableInfo, qualityScore, templateId)."""
+    response = client.get(f"{ADMIN_TEMPLATES}/{name}/{language}")
+    assert response.status_code == 200, response.text
+    found: dict[str, Any] = response.json()
+    return found
+
+
+def older_data(client: httpx.Client) -> None:
+    """List reason, otherInfo and disableInfo as the sandbox did before webhooks (a switch for
+    tests of older data only: 8x8's list never shows them)."""
+    response = client.patch("/_sandbox/config", json={"list_extras": True})
+    assert response.status_code == 200, response.text
+
+
+# --- webhooks ------------------------------------------------------------------------------------
+
+WEBHOOKS = f"/api/v1/accounts/{SANDBOX_ACCOUNT_ID}/webhooks"
+WEBHOOK_SECRET = "Bearer 9QQhlsEb8VY-webhook-secret"
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    running = Receiver()
+    yield running
+    running.stop()
+
+
+def register(client: httpx.Client, url: str, **fields: Any) -> None:
+    """A CABM webhook for every subaccount, sending WEBHOOK_SECRET unless `fields` say else."""
+    hook = {"subAccountId": "*", "type": "CABM", "url": url, "httpAuthorization": WEBHOOK_SECRET}
+    response = client.post(WEBHOOKS, json=[{**hook, **fields}])
+    assert response.status_code == 200, response.text
+
+
+def freeze(client: httpx.Client) -> None:
+    """Stop the sandbox clock: only `advance` moves it, so retry timing is exact."""
+    response = client.patch("/_sandbox/config", json={"clock_rate": 0})
+    assert response.status_code == 200, response.text
+
+
+def advance(client: httpx.Client, seconds: float) -> str:
+    response = client.post("/_sandbox/clock", json={"advance_seconds": seconds})
+    assert response.status_code == 200, response.text
+    now: str = response.json()["now"]
+    return now
+
+
+def deliveries(client: httpx.Client) -> dict[str, list[dict[str, Any]]]:
+    response = client.get("/_sandbox/webhooks/deliveries")
+    assert response.status_code == 200, response.text
+    found: dict[str, list[dict[str, Any]]] = response.json()
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +17,15 @@ from tests.sandbox.conftest import (
     item,
     listed,
     payload,
+    register,
 )
+from tests.sandbox.receiver import Receiver
+from wa_templates.sandbox.embedded import SANDBOX_ACCOUNT_ID, SANDBOX_CHANNEL_ID
 from wa_templates.sandbox.state import Store
 
 PATCH_URL = ADMIN_TEMPLATES + "/order_shipped/en_US"
+PHONE = f"/_sandbox/accounts/{SANDBOX_ACCOUNT_ID}/channels/{SANDBOX_CHANNEL_ID}/phone-number"
+ACCOUNT_UPDATES = f"/_sandbox/accounts/{SANDBOX_ACCOUNT_ID}/account-updates"
 
 
 def test_health_needs_no_key(client: httpx.Client) -> None:
@@ -31,9 +37,17 @@ def test_health_needs_no_key(client: httpx.Client) -> None:
     ("method", "url", "body"),
     [
         ("PATCH", PATCH_URL, {"status": "APPROVED"}),
+        ("GET", PATCH_URL, None),
         ("POST", "/_sandbox/clock", {"advance_hours": 1}),
         ("PUT", "/_sandbox/faults", {}),
         ("POST", "/_sandbox/reset", None),
+        ("GET", "/_sandbox/config", None),
+        ("PATCH", "/_sandbox/config", {"list_extras": True}),
+        ("GET", PHONE, None),
+        ("PATCH", PHONE, {"quality_rating": "RED"}),
+        ("POST", ACCOUNT_UPDATES, {"event": "ACCOUNT_DELETED"}),
+        ("POST", "/_sandbox/webhooks/deliver", None),
+        ("GET", "/_sandbox/webhooks/deliveries", None),
     ],
 )
 def test_admin_routes_need_the_key(client: httpx.Client, method: str, url: str, body: Any) -> None:
@@ -110,7 +124,11 @@ def test_patch_of_an_unknown_template_is_404(client: httpx.Client) -> None:
         ({"status": "approved"}, (400, 1000)),
         ({"category": "PROMO"}, (400, 1000)),
         ({"reason": 5}, (400, 1000)),
-        ({"quality": "GREEN"}, (400, 1000)),
+        ({"quality": "GREEN "}, (400, 1000)),
+        ({"correct_category": "PROMO"}, (400, 1000)),
+        ({"status": "PAUSED", "reason": "LOW_QUALITY"}, (400, 1000)),
+        ({"status": "FLAGGED", "reason": "next week"}, (400, 1000)),
+        ({"pauses": 2}, (400, 1000)),
         ({"components": []}, (400, 3030)),
         ({"components": [{"type": "FOOTER", "text": "x"}]}, (400, 3034)),
         ({"components": [{"type": "NOPE"}]}, (400, 3039)),
@@ -136,6 +154,14 @@ def test_clock_advances_and_reports_the_sandbox_time(client: httpx.Client) -> No
     assert item(client)["createdAt"][:10] == later[:10]
 
 
+def test_clock_advances_by_seconds_too(client: httpx.Client) -> None:
+    client.patch("/_sandbox/config", json={"clock_rate": 0})
+    first = client.post("/_sandbox/clock", json={"advance_seconds": 0}).json()["now"]
+    later = client.post("/_sandbox/clock", json={"advance_seconds": 90.5}).json()["now"]
+    step = datetime.fromisoformat(later[:-1]) - datetime.fromisoformat(first[:-1])
+    assert step == timedelta(seconds=90.5)
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -144,11 +170,69 @@ def test_clock_advances_and_reports_the_sandbox_time(client: httpx.Client) -> No
         {"advance_hours": "2"},
         {"advance_hours": True},
         {"advance_hours": 1, "x": 2},
+        {"advance_hours": 1, "advance_seconds": 2},
+        {"advance_minutes": 1},
         [1],
     ],
 )
 def test_clock_refuses_bad_input(client: httpx.Client, body: Any) -> None:
     assert error_code(client.post("/_sandbox/clock", json=body)) == (400, 1000)
+
+
+# --- settings --------------------------------------------------------------------------------
+
+
+def test_config_reads_and_changes_the_stored_settings(
+    client: httpx.Client, state_path: Path
+) -> None:
+    settings = client.get("/_sandbox/config").json()
+    assert settings == {
+        "max_templates": 250,
+        "review_delay_minutes": 0.0,
+        "deletion_delay_minutes": 0.0,
+        "clock_rate": 1.0,
+        "list_extras": False,
+    }
+    changed = client.patch("/_sandbox/config", json={"list_extras": True, "max_templates": 7})
+    assert changed.json() == {**settings, "list_extras": True, "max_templates": 7}
+    assert Store(state_path).read().config.max_templates == 7
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"max_templates": 0},
+        {"max_templates": 6001},
+        {"clock_rate": -1},
+        {"clock_rate": 86_401},
+        {"list_extras": "yes"},
+        {"review_delay_minutes": "5"},
+        {"speed": 2},
+        [1],
+    ],
+)
+def test_config_refuses_bad_input_and_changes_nothing(client: httpx.Client, body: Any) -> None:
+    before = client.get("/_sandbox/config").json()
+    assert error_code(client.patch("/_sandbox/config", json=body)) == (400, 1000)
+    assert client.get("/_sandbox/config").json() == before
+
+
+def test_a_stopped_clock_stands_still_and_a_fast_one_runs_on_from_where_it_was(
+    client: httpx.Client, state_path: Path
+) -> None:
+    client.patch("/_sandbox/config", json={"clock_rate": 0})
+    stopped = client.post("/_sandbox/clock", json={"advance_seconds": 0}).json()["now"]
+    create(client)
+    assert item(client)["createdAt"] == stopped
+    client.patch("/_sandbox/config", json={"clock_rate": 1000})
+    state = Store(state_path).read()
+    wall = datetime.now(UTC)
+    # From the stopped moment on, 1000 sandbox seconds per second: no jump.
+    ahead = state.clock_at(wall + timedelta(seconds=2)) - state.clock_at(wall)
+    assert ahead == timedelta(seconds=2000)
+    assert state.clock_at(wall) - datetime.fromisoformat(stopped[:-1] + "+00:00") < timedelta(
+        seconds=60
+    )
 
 
 # --- faults --------------------------------------------------------------------------------
@@ -224,16 +308,20 @@ def test_dropped_creates_may_have_created_the_template_but_never_twice(
 
 
 def test_reset_empties_everything_but_the_serve_options(
-    state_path: Path, client: httpx.Client
+    state_path: Path, client: httpx.Client, receiver: Receiver
 ) -> None:
+    register(client, receiver.url)
+    receiver.stop()
     Store(state_path).configure(max_templates=7, review_delay_minutes=5)
     create(client)
     client.post("/_sandbox/clock", json={"advance_hours": 10})
     client.put("/_sandbox/faults", json={"latency_ms": 1})
+    assert len(Store(state_path).read().outbox) == 1  # the receiver is down
     response = client.post("/_sandbox/reset")
     assert (response.status_code, response.json()) == (200, {})
     state = Store(state_path).read()
     assert (state.channels, state.clock_offset_seconds, state.faults.latency_ms) == ({}, 0.0, 0)
+    assert (state.webhooks, state.outbox, state.finished) == ({}, [], [])
     assert (state.config.max_templates, state.config.review_delay_minutes) == (7, 5.0)
     assert listed(client) == {}
 

@@ -16,7 +16,7 @@ import pytest
 from tests.sandbox.conftest import TEMPLATES, payload
 from wa_templates.cli.commands import sandbox as command_module
 from wa_templates.cli.main import main
-from wa_templates.sandbox.serve import bind
+from wa_templates.sandbox.serve import Settings, bind
 
 SECRET = "s3cret-key-that-must-not-leak"
 
@@ -42,7 +42,7 @@ def test_defaults_bind_loopback_8088_with_state_under_the_project(
     [call] = calls
     assert call["path"] == tmp_path / ".wa-templates" / "sandbox.json"
     assert (call["host"], call["port"], call["api_key"]) == ("127.0.0.1", 8088, SECRET)
-    assert (call["max_templates"], call["review_delay_minutes"]) == (None, None)
+    assert call["settings"] == Settings()  # every setting as the state file holds it
 
 
 def test_key_from_the_environment(
@@ -59,17 +59,27 @@ def test_key_from_the_environment(
         "6000",
         "--review-delay-minutes",
         "15",
+        "--deletion-delay-minutes",
+        "2.5",
+        "--clock-rate",
+        "60",
+        "--list-extras",
         "--port",
         "9000",
     ]
     assert main(args) == 0
     assert calls[0] | {"path": state} == calls[0]
-    assert (calls[0]["api_key"], calls[0]["max_templates"], calls[0]["port"]) == (
-        SECRET,
-        6000,
-        9000,
+    assert (calls[0]["api_key"], calls[0]["port"]) == (SECRET, 9000)
+    assert calls[0]["settings"] == Settings(
+        max_templates=6000,
+        review_delay_minutes=15,
+        deletion_delay_minutes=2.5,
+        clock_rate=60,
+        list_extras=True,
     )
-    assert calls[0]["review_delay_minutes"] == 15
+    calls.clear()
+    assert main([*args[:-1], "9001", "--no-list-extras", "--clock-rate", "0"]) == 0
+    assert (calls[0]["settings"].list_extras, calls[0]["settings"].clock_rate) == (False, 0)
 
 
 @pytest.mark.parametrize(
@@ -79,6 +89,9 @@ def test_key_from_the_environment(
         ["--api-key", "  "],
         ["--api-key", "k", "--max-templates", "6001"],
         ["--api-key", "k", "--review-delay-minutes", "-1"],
+        ["--api-key", "k", "--deletion-delay-minutes", "-1"],
+        ["--api-key", "k", "--clock-rate", "-1"],
+        ["--api-key", "k", "--clock-rate", "86401"],
         ["--api-key", "k", "--port", "70000"],
     ],
 )

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.sandbox.conftest import TEMPLATES, error_code, payload
+from tests.sandbox.conftest import ADMIN_TEMPLATES, TEMPLATES, error_code, payload
 from wa_templates.sandbox.embedded import SANDBOX_SUBACCOUNT_ID
 from wa_templates.sandbox.serve import Running, start_in_thread
 
@@ -125,7 +125,9 @@ def test_media_uploaded_to_the_served_sandbox_counts_as_https_in_review(
     found = {t["templateName"]: t for t in http.get(TEMPLATES).json()["templates"]}
     assert found["local"]["status"] == "APPROVED"
     assert found["local"]["components"][0]["example"] == {"headerHandle": [local]}
-    assert (found["remote"]["status"], found["remote"]["reason"]) == ("REJECTED", "INVALID_FORMAT")
+    assert found["remote"]["status"] == "REJECTED"
+    remote = http.get(f"{ADMIN_TEMPLATES}/remote/en_US").json()
+    assert remote["reason"] == "INVALID_FORMAT"
 
 
 def test_stop_releases_the_port(tmp_path: Path) -> None:

@@ -10,7 +10,14 @@ import httpx
 import pytest
 from starlette.responses import JSONResponse
 
-from tests.sandbox.conftest import ADMIN_TEMPLATES, TEMPLATES, item, payload
+from tests.sandbox.conftest import (
+    ADMIN_TEMPLATES,
+    TEMPLATES,
+    admin_item,
+    item,
+    older_data,
+    payload,
+)
 from wa_templates.channel.payload import from_payload
 from wa_templates.channel.remote import parse
 from wa_templates.sandbox.embedded import SANDBOX_ACCOUNT_ID, SANDBOX_CHANNEL_ID
@@ -186,40 +193,77 @@ def test_list_is_sorted_by_name_then_language(client: httpx.Client) -> None:
     assert names == [("a", "de"), ("a", "fr"), ("b", "en")]
 
 
-# --- status details set through the admin API ----------------------------------------------
+# --- status details: webhooks only, unless switched on for older data --------------------------
 
 
 def _patch(client: httpx.Client, body: dict[str, Any]) -> dict[str, Any]:
+    """The admin change, answered with the admin view (status details, quality, id)."""
     response = client.patch(ADMIN_TEMPLATES + "/order_shipped/en_US", json=body)
     assert response.status_code == 200, response.text
     found: dict[str, Any] = response.json()
-    assert found == item(client)
+    assert found == admin_item(client)
     return found
 
 
-def test_paused_reason_is_other_info(client: httpx.Client) -> None:
+STATUS_DETAILS = {"reason", "otherInfo", "disableInfo"}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"status": "PAUSED", "reason": "FIRST_PAUSE"},
+        {"status": "FLAGGED", "reason": "2031-07-01"},
+        {"status": "REJECTED", "reason": "SCAM"},
+    ],
+)
+def test_the_list_keeps_8x8s_shape_without_status_details(
+    client: httpx.Client, change: dict[str, Any]
+) -> None:
+    client.post(TEMPLATES, json=payload())
+    admin = _patch(client, change)
+    assert STATUS_DETAILS & set(admin)
+    listed = item(client)
+    assert not STATUS_DETAILS & set(listed)
+    assert listed == {key: admin[key] for key in listed}
+    assert set(admin) - set(listed) == (STATUS_DETAILS & set(admin)) | {
+        "qualityScore",
+        "templateId",
+    }
+
+
+def test_older_data_lists_a_pause_title_as_other_info(client: httpx.Client) -> None:
+    older_data(client)
     client.post(TEMPLATES, json=payload())
     found = _patch(client, {"status": "PAUSED", "reason": "FIRST_PAUSE"})
-    assert (found["status"], found["statusName"]) == ("PAUSED", "Paused")
-    assert found["otherInfo"]["title"] == "FIRST_PAUSE"
-    assert "3 hours" in found["otherInfo"]["description"]
-    assert "reason" not in found and "disableInfo" not in found
+    listed = item(client)
+    assert (listed["status"], listed["statusName"]) == ("PAUSED", "Paused")
+    assert listed["otherInfo"] == found["otherInfo"]
+    assert listed["otherInfo"]["title"] == "FIRST_PAUSE"
+    assert "3 hours" in listed["otherInfo"]["description"]
+    assert "reason" not in listed and "disableInfo" not in listed
 
 
-def test_flagged_with_a_date_is_disable_info(client: httpx.Client) -> None:
+def test_older_data_lists_a_disable_date_as_disable_info(client: httpx.Client) -> None:
+    older_data(client)
     client.post(TEMPLATES, json=payload())
-    found = _patch(client, {"status": "FLAGGED", "reason": "2025-07-01"})
-    assert found["disableInfo"] == {"disableDate": "2025-07-01"}
-    assert "reason" not in found and "otherInfo" not in found
-    assert _patch(client, {"reason": "LOW_QUALITY"})["reason"] == "LOW_QUALITY"
+    _patch(client, {"status": "FLAGGED", "reason": "2031-07-01"})
+    listed = item(client)
+    assert listed["disableInfo"] == {"disableDate": "2031-07-01T00:00:00.00Z"}
+    assert "reason" not in listed and "otherInfo" not in listed
 
 
-def test_rejected_reason_is_reason(client: httpx.Client) -> None:
+def test_older_data_lists_a_rejection_reason(client: httpx.Client) -> None:
+    older_data(client)
     client.post(TEMPLATES, json=payload())
-    found = _patch(client, {"status": "REJECTED", "reason": "SCAM"})
-    assert (found["status"], found["reason"]) == ("REJECTED", "SCAM")
-    found = _patch(client, {"status": "APPROVED"})
-    assert "reason" not in found
+    _patch(client, {"status": "REJECTED", "reason": "SCAM"})
+    assert (item(client)["status"], item(client)["reason"]) == ("REJECTED", "SCAM")
+    _patch(client, {"reason": "ABUSIVE_CONTENT"})  # a reason alone restates the status
+    assert (item(client)["status"], item(client)["reason"]) == ("REJECTED", "ABUSIVE_CONTENT")
+    _patch(client, {"status": "APPROVED"})
+    assert "reason" not in item(client)
+    client.patch("/_sandbox/config", json={"list_extras": False})
+    _patch(client, {"status": "REJECTED", "reason": "SCAM"})
+    assert "reason" not in item(client)
 
 
 # --- ListCache: items rendered once, and again whenever what they show changes ----------------
@@ -243,8 +287,8 @@ def channel_of(*templates: Template) -> Channel:
     return Channel(account_id=SANDBOX_ACCOUNT_ID, channel_id="c1", templates=list(templates))
 
 
-def expected(channel: Channel) -> bytes:
-    return bytes(JSONResponse(list_response(channel)).body)
+def expected(channel: Channel, extras: bool = False) -> bytes:
+    return bytes(JSONResponse(list_response(channel, extras)).body)
 
 
 def test_cached_response_is_byte_for_byte_what_json_response_makes() -> None:
@@ -252,11 +296,17 @@ def test_cached_response_is_byte_for_byte_what_json_response_makes() -> None:
         stored(RICH, status="APPROVED"),
         stored(AUTH),
         stored(payload("zulu", text="Olá {{1}}, «ça va» 🙂", language="pt_BR"), reason="SCAM"),
-        stored(payload("alpha"), status="PAUSED", reason="FIRST_PAUSE"),
+        stored(payload("alpha"), status="PAUSED", pause_title="FIRST_PAUSE"),
+        stored(payload("bravo"), status="FLAGGED", disable_at=NOW + timedelta(days=7)),
     )
     cache = ListCache()
     first = cache.response(channel)
     assert first == expected(channel)
+    assert cache.response(channel) == first
+    # Status details are listed only for older data; the cache tells the two apart.
+    with_extras = cache.response(channel, extras=True)
+    assert with_extras == expected(channel, extras=True) != first
+    assert b'"otherInfo"' in with_extras and b'"disableInfo"' in with_extras
     assert cache.response(channel) == first
     assert cache.response(None) == bytes(JSONResponse({"templates": []}).body)
 
@@ -280,18 +330,22 @@ def test_an_in_place_change_to_components_is_rendered_afresh() -> None:
         ("category", "MARKETING"),
         ("status", "REJECTED"),
         ("reason", "INVALID_FORMAT"),
+        ("pause_title", "SECOND_PAUSE"),
+        ("disable_at", NOW + timedelta(days=1)),
         ("created_at", NOW - timedelta(days=1)),
         ("updated_at", NOW + timedelta(seconds=1)),
         ("components", [{"type": "BODY", "text": "Something else altogether."}]),
     ],
 )
 def test_a_change_to_any_shown_field_is_rendered_afresh(field: str, value: Any) -> None:
-    template = stored(RICH)
+    template = stored(RICH, status="PAUSED")
+    if field == "disable_at":
+        template.status = "FLAGGED"
     channel = channel_of(template)
     cache = ListCache()
-    before = cache.response(channel)
+    before = cache.response(channel, extras=True)
     setattr(template, field, value)
-    assert cache.response(channel) == expected(channel) != before
+    assert cache.response(channel, extras=True) == expected(channel, extras=True) != before
 
 
 def test_channel_fields_and_removals_are_rendered_afresh() -> None:

@@ -44,7 +44,7 @@ def test_state_survives_a_new_app_instance(state_path: Path) -> None:
         assert error_code(create(second)) == (400, 1005)
         assert second.put("/_sandbox/faults", json={}).json()["latency_ms"] == 0
     data = json.loads(state_path.read_text())
-    assert data["version"] == 1 and data["clock_offset_seconds"] == 5 * 3600
+    assert data["version"] == 2 and data["clock_offset_seconds"] == 5 * 3600
 
 
 def test_writes_leave_no_temporary_files(state_path: Path, client: httpx.Client) -> None:
@@ -52,6 +52,8 @@ def test_writes_leave_no_temporary_files(state_path: Path, client: httpx.Client)
         create(client, name=f"t{index}")
     leftovers = sorted(p.name for p in state_path.parent.iterdir())
     assert leftovers == ["sandbox.json", "sandbox.json.lock"]
+    # It holds webhook credentials: its owner's only.
+    assert state_path.stat().st_mode & 0o777 == 0o600
 
 
 def test_reads_that_change_nothing_do_not_rewrite_the_file(

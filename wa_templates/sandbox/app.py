@@ -1,25 +1,21 @@
-"""The sandbox as an ASGI app: 8x8's template and upload endpoints, and the admin API.
+"""The sandbox as an ASGI app: 8x8's template, upload and Webhook Configuration endpoints, and
+the admin API (admin.py).
 
 Starlette rather than FastAPI: the shapes to serve are fixed by 8x8's OpenAPI rather than
 generated from models, every error must be 8x8's `{code, message, errorId, timestamp}` (FastAPI's
 own 422 bodies would have to be overridden anyway), and Starlette is already a dependency.
 
-Every API request settles the state to the sandbox clock first (reviews, locks, the rate-limit
-window), then does its work in one locked load-change-save of the state file; a list with
-nothing to settle only reads the state the Store keeps parsed while the file is unchanged.
+Every API request settles the state to the sandbox clock first (reviews, pauses, locks, the
+rate-limit window), then does its work in one locked load-change-save of the state file; a list
+with nothing to settle only reads the state the Store keeps parsed while the file is unchanged.
+Changes queue webhook events in the state file; `notify` tells a delivery worker to look.
 """
 
 from __future__ import annotations
 
-import functools
 import hmac
-import json
-import logging
 import random
-import re
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
-from typing import Any
+from collections.abc import Callable
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -28,92 +24,104 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from wa_templates.errors import WaError
 from wa_templates.sandbox import errors as codes
-from wa_templates.sandbox import operations, uploads
-from wa_templates.sandbox.errors import ApiError, error_response
+from wa_templates.sandbox import operations, uploads, webhook_config
+from wa_templates.sandbox.admin import admin_routes
+from wa_templates.sandbox.endpoints import (
+    SUBACCOUNT_ID,
+    account_id_of,
+    bearer_check,
+    channel_ids,
+    endpoint,
+    http_error,
+    limited_body,
+    read_json,
+)
+from wa_templates.sandbox.errors import ApiError
 from wa_templates.sandbox.faults import FaultInjector
-from wa_templates.sandbox.listing import ListCache, list_item
-from wa_templates.sandbox.review import settle, unsettled
+from wa_templates.sandbox.lifecycle import settle, unsettled
+from wa_templates.sandbox.listing import ListCache
+from wa_templates.sandbox.outbox import Report, Sender
 from wa_templates.sandbox.state import SandboxState, Store, StoredFile
-
-log = logging.getLogger("wa_templates.sandbox")
+from wa_templates.sandbox.worker import catch_up
 
 TEMPLATES = "/api/v1/accounts/{accountId}/channels/{channelId}/templates"
 UPLOADS = "/api/v1/subaccounts/{subAccountId}/files"
-ADMIN = "/_sandbox"
-
-# 8x8's OpenAPI patterns for the path parameters.
-ACCOUNT_ID = re.compile(r"^[0-9A-Fa-f]{8}-?(?:[0-9A-Fa-f]{4}-?){3}[0-9A-Fa-f]{12}$")
-SUBACCOUNT_ID = re.compile(r"^[A-Za-z0-9\-._&]{3,50}$")
-CHANNEL_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-
-Endpoint = Callable[[Request], Awaitable[Response]]
+WEBHOOKS = "/api/v1/accounts/{accountId}/webhooks"
 
 
-def create_app(store: Store, api_key: str, rng: random.Random | None = None) -> ASGIApp:
-    """The sandbox on `store`, answering requests that carry `Authorization: Bearer <api_key>`."""
-    if not api_key:
-        raise WaError("the sandbox needs a non-empty API key")
-    key = api_key.encode()
+def create_app(
+    store: Store,
+    api_key: str,
+    rng: random.Random | None = None,
+    *,
+    notify: Callable[[], None] | None = None,
+    deliver: Callable[[], Report] | None = None,
+) -> ASGIApp:
+    """The sandbox on `store`, answering requests that carry `Authorization: Bearer <api_key>`.
 
-    def authorised(request: Request) -> None:
-        scheme, _, given = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), key):
-            raise ApiError(
-                401,
-                codes.UNAUTHORIZED,
-                "Request was not authenticated properly",
-                {"WWW-Authenticate": "Bearer"},
-            )
+    `notify` is called after every change (a delivery worker's wake-up); `deliver` serves
+    `POST /_sandbox/webhooks/deliver` (by default a sender made for the one call).
+    """
+    authorised = bearer_check(api_key)
+
+    def changed() -> None:
+        if notify is not None:
+            notify()
 
     listed = ListCache()
 
     def list_body(state: SandboxState, account_id: str, channel_id: str) -> Response:
-        body = listed.response(state.existing_channel(account_id, channel_id))
+        channel = state.existing_channel(account_id, channel_id)
+        body = listed.response(channel, extras=state.config.list_extras)
         return Response(body, media_type="application/json")
 
-    @_endpoint
+    @endpoint
     async def list_templates(request: Request) -> Response:
         authorised(request)
-        account_id, channel_id = _channel_ids(request)
+        account_id, channel_id = channel_ids(request)
         # Most lists find nothing due: those need neither the file lock nor a write.
         with store.view() as state:
             if not unsettled(state, state.now()):
                 return list_body(state, account_id, channel_id)
-        with store.transaction() as state:
-            settle(state, state.now())
-            return list_body(state, account_id, channel_id)
+        try:
+            with store.transaction() as state:
+                settle(state, state.now())
+                return list_body(state, account_id, channel_id)
+        finally:
+            changed()
 
-    @_endpoint
+    @endpoint
     async def create_template(request: Request) -> Response:
         authorised(request)
-        account_id, channel_id = _channel_ids(request)
-        payload = operations.check_payload(await _json(request))
+        account_id, channel_id = channel_ids(request)
+        payload = operations.check_payload(await read_json(request))
         with store.transaction() as state:
             now = state.now()
             settle(state, now)
             operations.create(state, state.channel(account_id, channel_id), payload, now)
+        changed()
         return JSONResponse({})
 
-    @_endpoint
+    @endpoint
     async def delete_template(request: Request) -> Response:
         authorised(request)
-        account_id, channel_id = _channel_ids(request)
+        account_id, channel_id = channel_ids(request)
         name = request.path_params["templateName"]
         with store.transaction() as state:
             now = state.now()
             settle(state, now)
-            operations.delete(state.existing_channel(account_id, channel_id), name, now)
+            operations.delete(state, state.existing_channel(account_id, channel_id), name, now)
+        changed()
         return JSONResponse({})
 
-    @_endpoint
+    @endpoint
     async def upload_file(request: Request) -> Response:
         authorised(request)
         subaccount = request.path_params["subAccountId"]
         if not SUBACCOUNT_ID.match(subaccount):
             raise ApiError(400, codes.ILLEGAL_SUBACCOUNT, f"Illegal SubAccountId '{subaccount}'")
-        body = await _limited_body(request, uploads.MAX_UPLOAD_BYTES)
+        body = await limited_body(request, uploads.MAX_UPLOAD_BYTES)
         part = uploads.parse_file_part(request.headers.get("content-type", ""), body)
         name, content_type = uploads.stored_name(part)
         token = uploads.new_token()
@@ -140,7 +148,7 @@ def create_app(store: Store, api_key: str, rng: random.Random | None = None) -> 
             },
         )
 
-    @_endpoint
+    @endpoint
     async def get_file(request: Request) -> Response:
         # The token in the query is the only credential, as on 8x8. GET and HEAD, whole or one
         # byte range, as a file host answers: apply checks a cached upload with `bytes=0-0`.
@@ -166,52 +174,29 @@ def create_app(store: Store, api_key: str, rng: random.Random | None = None) -> 
             data[first : last + 1], 206, headers=headers, media_type=stored.content_type
         )
 
-    # --- admin ---------------------------------------------------------------------------------
+    # --- Webhook Configuration API -------------------------------------------------------------
 
-    @_endpoint
-    async def health(request: Request) -> Response:
-        return JSONResponse({"status": "ok"})
-
-    @_endpoint
-    async def admin_patch(request: Request) -> Response:
+    @endpoint
+    async def webhooks(request: Request) -> Response:
         authorised(request)
-        account_id, channel_id = _channel_ids(request)
-        body = await _json(request)
+        account_id = account_id_of(request)
+        if request.method == "GET":
+            with store.view() as state:
+                return JSONResponse(webhook_config.listed(state, account_id))
+        body = await read_json(request)
         with store.transaction() as state:
-            now = state.now()
-            settle(state, now)
-            channel = state.existing_channel(account_id, channel_id)
-            params = request.path_params
-            template = operations.patch(channel, params["name"], params["language"], body, now)
-            assert channel is not None  # patch raised 404 otherwise
-            return JSONResponse(list_item(channel, template))
+            if request.method == "POST":
+                webhook_config.replace(state, account_id, body)
+            else:
+                webhook_config.remove(state, account_id, body)
+        return Response(status_code=200)
 
-    @_endpoint
-    async def admin_clock(request: Request) -> Response:
-        authorised(request)
-        body = await _json(request)
-        with store.transaction() as state:
-            now = operations.advance_clock(state, body)
-            settle(state, now)
-            return JSONResponse({"now": codes.timestamp(now)})
-
-    @_endpoint
-    async def admin_faults(request: Request) -> Response:
-        authorised(request)
-        body = await _json(request)
-        with store.transaction() as state:
-            faults = operations.set_faults(state, body)
-            return JSONResponse(faults.model_dump())
-
-    @_endpoint
-    async def admin_reset(request: Request) -> Response:
-        authorised(request)
-        with store.transaction() as state:
-            names = list(state.files)
-            operations.reset(state)
-        for name in names:
-            (store.files_dir / name).unlink(missing_ok=True)
-        return JSONResponse({})
+    def deliver_once() -> Report:
+        sender = Sender()
+        try:
+            return catch_up(store, sender)
+        finally:
+            sender.close()
 
     routes = [
         Route(TEMPLATES, list_templates, methods=["GET"]),
@@ -219,96 +204,8 @@ def create_app(store: Store, api_key: str, rng: random.Random | None = None) -> 
         Route(TEMPLATES + "/{templateName}", delete_template, methods=["DELETE"]),
         Route(UPLOADS, upload_file, methods=["POST"]),
         Route("/files/{fileName}", get_file, methods=["GET"]),
-        Route(ADMIN + "/health", health, methods=["GET"]),
-        Route(
-            ADMIN + "/accounts/{accountId}/channels/{channelId}/templates/{name}/{language}",
-            admin_patch,
-            methods=["PATCH"],
-        ),
-        Route(ADMIN + "/clock", admin_clock, methods=["POST"]),
-        Route(ADMIN + "/faults", admin_faults, methods=["PUT"]),
-        Route(ADMIN + "/reset", admin_reset, methods=["POST"]),
+        Route(WEBHOOKS, webhooks, methods=["GET", "POST", "DELETE"]),
+        *admin_routes(store, authorised, changed, deliver or deliver_once),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
     return FaultInjector(app, store, rng)
-
-
-def _endpoint(handler: Endpoint) -> Endpoint:
-    """Errors become 8x8 error bodies; nothing escapes as a traceback to the client."""
-
-    @functools.wraps(handler)
-    async def wrapped(request: Request) -> Response:
-        try:
-            return await handler(request)
-        except ApiError as exc:
-            return error_response(exc, datetime.now(UTC))
-        except WaError as exc:  # an unreadable or unwritable state file
-            return error_response(
-                ApiError(500, codes.INTERNAL, f"Internal Error: {exc}"), datetime.now(UTC)
-            )
-        except Exception:
-            log.exception("sandbox: unexpected error on %s %s", request.method, request.url.path)
-            return error_response(
-                ApiError(500, codes.INTERNAL, "Internal Error"), datetime.now(UTC)
-            )
-
-    return wrapped
-
-
-async def _http_error(request: Request, exc: Exception) -> Response:
-    status = exc.status_code if isinstance(exc, HTTPException) else 500
-    if status == 404:
-        error = ApiError(404, codes.NOT_FOUND, f"Not found: {request.method} {request.url.path}")
-    elif status == 405:
-        error = ApiError(405, codes.INVALID_PARAMETER, f"Method {request.method} not allowed")
-    else:
-        error = codes.for_status(status)
-    return error_response(error, datetime.now(UTC))
-
-
-def _channel_ids(request: Request) -> tuple[str, str]:
-    account_id = request.path_params["accountId"]
-    channel_id = request.path_params["channelId"]
-    if not ACCOUNT_ID.match(account_id):
-        raise ApiError(
-            400,
-            codes.INVALID_PARAMETER,
-            f"Invalid parameter 'accountId': '{account_id}' is not an account id",
-        )
-    if not CHANNEL_ID.match(channel_id):
-        raise ApiError(
-            400,
-            codes.INVALID_PARAMETER,
-            f"Invalid parameter 'channelId': '{channel_id}' is not a channel id",
-        )
-    return account_id, channel_id
-
-
-async def _json(request: Request) -> Any:
-    body = await _limited_body(request, 10 * 1024 * 1024)
-    try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(
-            400, codes.INVALID_PARAMETER, "Invalid request: the body is not valid JSON"
-        ) from None
-
-
-async def _limited_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _too_large(limit: int) -> ApiError:
-    return ApiError(
-        413, codes.TOO_LARGE, f"Request size must not exceed {limit // (1024 * 1024)} MB"
-    )

@@ -5,17 +5,21 @@ samples move under `example.headerText` / `example.bodyText` / `example.headerHa
 button's under `example`), display names are added, the create-only options are absent, and
 AUTHENTICATION templates carry Meta's preset wording instead of the options that produce it.
 
-Three fields the real 8x8 list does not document but Meta's status webhooks carry are added
-when set, so the tool's status reporting can be exercised: `reason` (e.g. a rejection reason),
-`otherInfo: {title, description}` for a PAUSED template and `disableInfo: {disableDate}` for a
-FLAGGED one.
+8x8's list has no rejection reason, pause title or disable date: those reach a client through
+the CABM webhooks (events.py), as in production. For tests of data written before that, the
+`list_extras` setting still adds them, as Meta's status webhooks carry them: `reason` (e.g. a
+rejection reason), `otherInfo: {title, description}` for a PAUSED template (or one DISABLED by
+its third pause) and `disableInfo: {disableDate}` for a FLAGGED one.
+
+Carousel and CALL_PERMISSION_REQUEST components are listed although 8x8's list schema enumerates
+only HEADER, BODY, FOOTER and BUTTONS: they are the template's content, which no webhook carries,
+and leaving them out would make every carousel template look edited.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from wa_templates.channel.payload import (
@@ -26,6 +30,7 @@ from wa_templates.channel.payload import (
     language_from_components,
 )
 from wa_templates.sandbox.errors import timestamp
+from wa_templates.sandbox.events import other_info
 from wa_templates.sandbox.languages import LANGUAGE_NAMES
 from wa_templates.sandbox.state import Channel, Template
 
@@ -39,20 +44,12 @@ STATUS_NAMES = {
     "IN_APPEAL": "In appeal",
     "PENDING_DELETION": "Pending deletion",
 }
-PAUSE_DESCRIPTIONS = {
-    "FIRST_PAUSE": "Paused for 3 hours because of low quality (negative feedback from users).",
-    "SECOND_PAUSE": "Paused for 6 hours because of low quality for a second time.",
-    "RATE_LIMITING_PAUSE": "Paused by Meta's pacing of a new MARKETING template; unpause it in "
-    "WhatsApp Manager.",
-    "UNPAUSE": "The template was unpaused.",
-    "DISABLED": "The template was disabled after repeated pauses.",
-}
 
 
-def list_response(channel: Channel | None) -> dict[str, Any]:
+def list_response(channel: Channel | None, extras: bool = False) -> dict[str, Any]:
     if channel is None:
         return {"templates": []}
-    return {"templates": [list_item(channel, template) for template in _ordered(channel)]}
+    return {"templates": [list_item(channel, t, extras) for t in _ordered(channel)]}
 
 
 class ListCache:
@@ -72,8 +69,8 @@ class ListCache:
     def __init__(self) -> None:
         self._channels: dict[tuple[str, str], dict[int, _Rendered]] = {}
 
-    def response(self, channel: Channel | None) -> bytes:
-        """`list_response(channel)` encoded as JSONResponse encodes it."""
+    def response(self, channel: Channel | None, extras: bool = False) -> bytes:
+        """`list_response(channel, extras)` encoded as JSONResponse encodes it."""
         if channel is None:
             return _encode({"templates": []})
         key = (channel.account_id, channel.channel_id)
@@ -81,7 +78,7 @@ class ListCache:
         after: dict[int, _Rendered] = {}
         parts: list[bytes] = []
         for template in _ordered(channel):
-            shown = _shown(channel, template)
+            shown = _shown(channel, template, extras)
             rendered = before.get(id(template))
             if (
                 rendered is None
@@ -93,7 +90,7 @@ class ListCache:
                     template,
                     shown,
                     _copy(template.components),
-                    _encode(list_item(channel, template)),
+                    _encode(list_item(channel, template, extras)),
                 )
             after[id(template)] = rendered
             parts.append(rendered.json)
@@ -112,9 +109,10 @@ class _Rendered:
     json: bytes
 
 
-def _shown(channel: Channel, template: Template) -> tuple[Any, ...]:
+def _shown(channel: Channel, template: Template, extras: bool) -> tuple[Any, ...]:
     """Everything but the components that `list_item` reads."""
     return (
+        extras,
         channel.channel_id,
         channel.channel_name,
         template.name,
@@ -122,6 +120,8 @@ def _shown(channel: Channel, template: Template) -> tuple[Any, ...]:
         template.category,
         template.status,
         template.reason,
+        template.pause_title,
+        template.disable_at,
         template.created_at,
         template.updated_at,
     )
@@ -147,7 +147,7 @@ def _encode(content: Any) -> bytes:
     ).encode("utf-8")
 
 
-def list_item(channel: Channel, template: Template) -> dict[str, Any]:
+def list_item(channel: Channel, template: Template, extras: bool = False) -> dict[str, Any]:
     # A field read here that is not a component belongs in _shown too.
     item: dict[str, Any] = {
         "channelId": channel.channel_id,
@@ -163,7 +163,16 @@ def list_item(channel: Channel, template: Template) -> dict[str, Any]:
         "createdAt": timestamp(template.created_at),
         "updatedAt": timestamp(template.updated_at),
     }
-    item.update(_status_details(template))
+    if extras:
+        item.update(_status_details(template))
+    return item
+
+
+def admin_item(channel: Channel, template: Template) -> dict[str, Any]:
+    """The admin API's view: the list item with its status details, quality and Meta's id."""
+    item = list_item(channel, template, extras=True)
+    item["qualityScore"] = template.quality
+    item["templateId"] = template.template_id
     return item
 
 
@@ -211,20 +220,11 @@ def _button(button: Payload) -> Payload:
 
 
 def _status_details(template: Template) -> dict[str, Any]:
-    reason = template.reason
-    if not reason:
-        return {}
-    if template.status == "PAUSED":
-        description = PAUSE_DESCRIPTIONS.get(reason, "The template was paused.")
-        return {"otherInfo": {"title": reason, "description": description}}
-    if template.status == "FLAGGED" and _is_date(reason):
-        return {"disableInfo": {"disableDate": reason}}
-    return {"reason": reason}
-
-
-def _is_date(text: str) -> bool:
-    try:
-        datetime.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
+    details: dict[str, Any] = {}
+    if template.reason:
+        details["reason"] = template.reason
+    if template.pause_title and template.status in ("PAUSED", "DISABLED"):
+        details["otherInfo"] = other_info(template.pause_title)
+    if template.disable_at is not None and template.status == "FLAGGED":
+        details["disableInfo"] = {"disableDate": timestamp(template.disable_at)}
+    return details

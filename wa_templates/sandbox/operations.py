@@ -5,7 +5,8 @@ component type, a payload it cannot read); everything Meta judges (lengths, plac
 categories) is accepted and decided by the simulated review. Platform rules: a name + language
 exists once; a channel holds `max_templates` names (languages of a name share one slot); at most
 100 creations per rolling hour; deleting a name removes all its languages and, if any of them was
-ever approved, locks the name for 30 days.
+ever approved, locks the name for 30 days. What Meta does is in `lifecycle`, which also emits
+the webhook events.
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ from wa_templates.channel.payload import Payload, PayloadError, from_payload
 from wa_templates.files.model import CATEGORIES
 from wa_templates.rules.structure import LANGUAGES, NAME
 from wa_templates.sandbox import errors as codes
+from wa_templates.sandbox import lifecycle
 from wa_templates.sandbox.errors import ApiError
-from wa_templates.sandbox.review import CREATION_WINDOW, apply, review
+from wa_templates.sandbox.lifecycle import PAUSE_TITLES, QUALITY_SCORES
+from wa_templates.sandbox.records import parse_moment
+from wa_templates.sandbox.review import CREATION_WINDOW, review
 from wa_templates.sandbox.state import Channel, Faults, SandboxState, Template
 
 CREATIONS_PER_HOUR = 100
@@ -37,7 +41,7 @@ ADMIN_STATUSES = (
     "PENDING_DELETION",
 )
 _COMPONENT_TYPES = ("HEADER", "BODY", "FOOTER", "BUTTONS", "CAROUSEL", "CALL_PERMISSION_REQUEST")
-_PATCH_KEYS = frozenset({"status", "reason", "category", "components"})
+_PATCH_KEYS = ("status", "reason", "category", "components", "quality", "correct_category")
 
 
 def bad_request(code: int, message: str) -> ApiError:
@@ -46,6 +50,10 @@ def bad_request(code: int, message: str) -> ApiError:
 
 def not_found(name: str) -> ApiError:
     return ApiError(404, codes.TEMPLATE_NOT_FOUND, f"Template not found: '{name}'")
+
+
+def language_not_found(name: str, language: str) -> ApiError:
+    return ApiError(404, codes.TEMPLATE_NOT_FOUND, f"Template not found: '{name}' in '{language}'")
 
 
 # --- create ----------------------------------------------------------------------------------
@@ -132,13 +140,16 @@ def check_components(components: Any) -> list[dict[str, Any]]:
 
 def create(state: SandboxState, channel: Channel, payload: Payload, now: datetime) -> Template:
     name, language = payload["name"], payload["language"]
-    if name in channel.locks:
-        days = max(1, math.ceil((channel.locks[name] - now) / timedelta(days=1)))
+    deleting = any(t.name == name and t.delete_at is not None for t in channel.templates)
+    if name in channel.locks or deleting:
+        until = channel.locks.get(name)
+        days = max(1, math.ceil((until - now) / timedelta(days=1))) if until else 0
+        when = f"in {days} days" if days else "later"
         raise ApiError(
             409,
             codes.BEING_DELETED,
             f"New content for '{name}' can't be added while the existing content is being "
-            f"deleted. Try again in {days} days or consider creating a new message template.",
+            f"deleted. Try again {when} or consider creating a new message template.",
         )
     if channel.find(name, language) is not None:
         raise bad_request(
@@ -173,9 +184,10 @@ def create(state: SandboxState, channel: Channel, payload: Payload, now: datetim
         created_at=now,
         updated_at=now,
         review_due=now + delay,
+        template_id=state.new_template_id(),
     )
     if delay <= timedelta(0):
-        apply(template, review(template), now)
+        lifecycle.finish_review(state, channel, template, review(template), now)
     channel.templates.append(template)
     channel.creations.append(now)
     return template
@@ -184,55 +196,65 @@ def create(state: SandboxState, channel: Channel, payload: Payload, now: datetim
 # --- delete ----------------------------------------------------------------------------------
 
 
-def delete(channel: Channel | None, name: str, now: datetime) -> None:
+def delete(state: SandboxState, channel: Channel | None, name: str, now: datetime) -> None:
     doomed = [t for t in channel.templates if t.name == name] if channel else []
     if channel is None or not doomed:
         raise not_found(name)
-    channel.templates = [t for t in channel.templates if t.name != name]
+    if all(t.delete_at is not None for t in doomed):
+        raise ApiError(409, codes.BEING_DELETED, f"Template '{name}' is already being deleted")
     if any(t.ever_approved for t in doomed):
         channel.locks[name] = now + DELETION_LOCK
+    lifecycle.delete_name(state, channel, name, now)
 
 
 # --- admin -----------------------------------------------------------------------------------
 
 
-def patch(channel: Channel | None, name: str, language: str, body: Any, now: datetime) -> Template:
-    """An edit as if made in WhatsApp Manager, or a status change as if made by Meta."""
+def patch(
+    state: SandboxState,
+    channel: Channel | None,
+    name: str,
+    language: str,
+    body: Any,
+    now: datetime,
+) -> Template:
+    """An edit as if made in WhatsApp Manager, or a change as if made by Meta (with its events)."""
     template = channel.find(name, language) if channel else None
-    if template is None:
-        raise ApiError(
-            404, codes.TEMPLATE_NOT_FOUND, f"Template not found: '{name}' in '{language}'"
-        )
+    if channel is None or template is None:
+        raise language_not_found(name, language)
+    allowed = ", ".join(_PATCH_KEYS)
     if not isinstance(body, dict) or not body:
-        raise bad_request(
-            codes.INVALID_PARAMETER,
-            "Invalid request: give any of status, reason, category, components",
-        )
-    unknown = sorted(set(body) - _PATCH_KEYS)
+        raise bad_request(codes.INVALID_PARAMETER, f"Invalid request: give any of {allowed}")
+    unknown = sorted(set(body) - set(_PATCH_KEYS))
     if unknown:
         raise bad_request(
             codes.INVALID_PARAMETER,
-            f"Invalid parameter(s): {', '.join(unknown)}; "
-            "allowed: status, reason, category, components",
+            f"Invalid parameter(s): {', '.join(unknown)}; allowed: {allowed}",
         )
-    status = body.get("status")
-    if status is not None and status not in ADMIN_STATUSES:
-        raise bad_request(
-            codes.INVALID_PARAMETER,
-            f"Invalid parameter 'status': {status!r} is not one of {', '.join(ADMIN_STATUSES)}",
-        )
-    category = body.get("category")
-    if category is not None and category not in CATEGORIES:
-        raise bad_request(
-            codes.INVALID_PARAMETER,
-            f"Invalid parameter 'category': {category!r} is not one of {', '.join(CATEGORIES)}",
-        )
+    status = _choice(body, "status", ADMIN_STATUSES)
+    category = _choice(body, "category", CATEGORIES)
+    quality = _choice(body, "quality", QUALITY_SCORES)
+    correct = _choice(body, "correct_category", CATEGORIES)
     reason = body.get("reason")
     if reason is not None and not isinstance(reason, str):
         raise bad_request(codes.INVALID_PARAMETER, "Invalid parameter 'reason': expected a string")
-    components = None
+    # A reason alone restates the current status with it.
+    if status is None and "reason" in body:
+        status = template.status
+    reason = reason or None
+    if status == "PAUSED" and reason is not None and reason not in PAUSE_TITLES:
+        raise bad_request(
+            codes.INVALID_PARAMETER,
+            f"Invalid parameter 'reason': a pause is one of {', '.join(PAUSE_TITLES)}",
+        )
+    disable_at = parse_moment(reason) if status == "FLAGGED" and reason else None
+    if status == "FLAGGED" and reason and disable_at is None:
+        raise bad_request(
+            codes.INVALID_PARAMETER,
+            f"Invalid parameter 'reason': {reason!r} is not a disable date (ISO 8601)",
+        )
     if body.get("components") is not None:
-        components = check_payload(
+        template.components = check_payload(
             {
                 "name": name,
                 "language": language,
@@ -240,35 +262,49 @@ def patch(channel: Channel | None, name: str, language: str, body: Any, now: dat
                 "components": body["components"],
             }
         )["components"]
-    if components is not None:
-        template.components = components
+        template.updated_at = now
     if category is not None:
-        template.category = category
-    if status is not None:
-        template.status = status
-        template.review_due = None
-        template.reason = None
-        if status == "APPROVED":
-            template.ever_approved = True
-    if "reason" in body:
-        template.reason = reason or None
-    template.updated_at = now
+        lifecycle.recategorise(state, channel, template, category, now)
+    if status == "PAUSED":
+        lifecycle.pause(state, channel, template, now, reason)
+    elif status == "FLAGGED":
+        lifecycle.flag(state, channel, template, now, disable_at)
+    elif status is not None:
+        lifecycle.change_status(state, channel, template, status, now, reason=reason)
+    if quality is not None:
+        lifecycle.set_quality(state, channel, template, quality, now, consequences=not status)
+    if correct is not None:
+        lifecycle.detect_category(state, channel, template, correct, now)
     return template
 
 
+def _choice(body: dict[str, Any], key: str, choices: tuple[str, ...]) -> str | None:
+    value = body.get(key)
+    if value is not None and value not in choices:
+        raise bad_request(
+            codes.INVALID_PARAMETER,
+            f"Invalid parameter '{key}': {value!r} is not one of {', '.join(choices)}",
+        )
+    return value
+
+
+_CLOCK_UNITS = {"advance_hours": 3600, "advance_seconds": 1}
+
+
 def advance_clock(state: SandboxState, body: Any) -> datetime:
-    hours = body.get("advance_hours") if isinstance(body, dict) else None
+    [key] = body if isinstance(body, dict) and len(body) == 1 else [None]
+    amount = body[key] if key in _CLOCK_UNITS else None
     if (
-        isinstance(hours, bool)
-        or not isinstance(hours, int | float)
-        or not math.isfinite(hours)
-        or hours < 0
-        or set(body) != {"advance_hours"}
+        isinstance(amount, bool)
+        or not isinstance(amount, int | float)
+        or not math.isfinite(amount)
+        or amount < 0
     ):
         raise bad_request(
-            codes.INVALID_PARAMETER, 'Invalid request: expected {"advance_hours": N} with N >= 0'
+            codes.INVALID_PARAMETER,
+            'Invalid request: expected {"advance_hours": N} or {"advance_seconds": N}, N >= 0',
         )
-    state.clock_offset_seconds += float(hours) * 3600
+    state.clock_offset_seconds += float(amount) * _CLOCK_UNITS[str(key)]
     return state.now()
 
 
@@ -289,8 +325,12 @@ def set_faults(state: SandboxState, body: Any) -> Faults:
 
 
 def reset(state: SandboxState) -> None:
-    """Empty channels, no uploads, no faults, the wall clock; the `serve` options stay."""
+    """Empty channels, no uploads, webhooks or deliveries, no faults, the wall clock; the `serve`
+    options (the config) stay."""
     state.channels = {}
     state.files = {}
+    state.webhooks = {}
+    state.outbox = []
+    state.finished = []
     state.faults = Faults()
-    state.clock_offset_seconds = 0.0
+    state.reset_clock()

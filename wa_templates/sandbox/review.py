@@ -6,22 +6,22 @@ Meta's reviewers are not deterministic; the sandbox is, so tests can rely on it:
 - promotional wording in UTILITY -> moved to MARKETING and approved when allow_category_change is
   true (8x8's default), otherwise REJECTED, reason INCORRECT_CATEGORY;
 - anything else -> APPROVED.
-A review completes once the sandbox clock reaches the template's `review_due`; every request
-settles what is due first, so advancing the clock completes reviews.
+A review completes once the sandbox clock reaches the template's `review_due` (lifecycle.settle,
+which every request runs first, so advancing the clock completes reviews).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from wa_templates.channel.payload import Payload, PayloadError, from_payload
 from wa_templates.files.diagnostics import Severity
 from wa_templates.rules.category_utility import otp_wording, promotional_words, texts
 from wa_templates.rules.check import check_template
-from wa_templates.sandbox.state import SandboxState, Template
+from wa_templates.sandbox.state import Template
 
 CREATION_WINDOW = timedelta(hours=1)
 # A media sample uploaded to a sandbox served over plain http on this machine: on 8x8 the same
@@ -91,47 +91,3 @@ def _as_hosted(component: dict[str, Any]) -> dict[str, Any]:
         ]
         return dict(component, cards=cards)
     return component
-
-
-def apply(template: Template, outcome: Outcome, now: datetime) -> None:
-    template.status = outcome.status
-    template.category = outcome.category
-    template.reason = outcome.reason
-    template.review_due = None
-    template.updated_at = now
-    if outcome.status == "APPROVED":
-        template.ever_approved = True
-
-
-def settle(state: SandboxState, now: datetime) -> None:
-    """Bring the state up to the sandbox clock: finish due reviews, expire locks and windows."""
-    for channel in state.channels.values():
-        for template in channel.templates:
-            if _review_due(template, now):
-                apply(template, review(template), now)
-        expired = [name for name, until in channel.locks.items() if until <= now]
-        for name in expired:
-            del channel.locks[name]
-        recent = [moment for moment in channel.creations if moment > now - CREATION_WINDOW]
-        if len(recent) != len(channel.creations):
-            channel.creations = recent
-
-
-def unsettled(state: SandboxState, now: datetime) -> bool:
-    """Would `settle(state, now)` change anything? A read that answers False needs no write."""
-    for channel in state.channels.values():
-        if any(_review_due(template, now) for template in channel.templates):
-            return True
-        if any(until <= now for until in channel.locks.values()):
-            return True
-        if any(moment <= now - CREATION_WINDOW for moment in channel.creations):
-            return True
-    return False
-
-
-def _review_due(template: Template, now: datetime) -> bool:
-    return (
-        template.status == "PENDING"
-        and template.review_due is not None
-        and template.review_due <= now
-    )

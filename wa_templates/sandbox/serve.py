@@ -2,7 +2,8 @@
 server for tests (`start_in_thread`), so end-to-end tests exercise real sockets.
 
 uvicorn's access log names method, path and status, never headers, so the API key stays out of
-the output.
+the output. Beside the server a DeliveryWorker thread settles the sandbox clock and delivers
+webhook events; it stops with the server.
 """
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
 from wa_templates.errors import WaError
 from wa_templates.sandbox.app import create_app
 from wa_templates.sandbox.state import Store
+from wa_templates.sandbox.worker import DeliveryWorker
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8088
@@ -42,22 +45,60 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """`serve` options kept in the state file (None keeps what the file holds)."""
+
+    max_templates: int | None = None
+    review_delay_minutes: float | None = None
+    deletion_delay_minutes: float | None = None
+    clock_rate: float | None = None
+    list_extras: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sandbox:
+    """A configured uvicorn server, and the worker delivering webhooks beside it (if any)."""
+
+    server: uvicorn.Server
+    worker: DeliveryWorker | None
+
+    def run(self, sock: socket.socket) -> None:
+        """Serve on `sock` until told to exit; the worker runs for exactly as long."""
+        if self.worker is not None:
+            self.worker.start()
+        try:
+            self.server.run(sockets=[sock])
+        finally:
+            if self.worker is not None:
+                self.worker.stop()
+
+
 def make_server(
     state_path: Path,
     *,
     api_key: str,
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
-    max_templates: int | None = None,
-    review_delay_minutes: float | None = None,
+    settings: Settings = Settings(),
     rng: random.Random | None = None,
     quiet: bool = False,
-) -> uvicorn.Server:
-    """A configured uvicorn server; `serve`/`start_in_thread` run it on a socket they bind."""
+    deliver: bool = True,
+) -> Sandbox:
+    """The server and its delivery worker (`deliver=False`: none; events are then delivered
+    only through POST /_sandbox/webhooks/deliver, for tests that drive it step by step)."""
     store = Store(state_path)
-    store.configure(max_templates=max_templates, review_delay_minutes=review_delay_minutes)
+    store.configure(**asdict(settings))
+    worker = DeliveryWorker(store) if deliver else None
+    app = create_app(
+        store,
+        api_key,
+        rng,
+        notify=worker.notify if worker else None,
+        deliver=worker.deliver if worker else None,
+    )
     config = uvicorn.Config(
-        create_app(store, api_key, rng),
+        app,
         host=host,
         port=port,
         lifespan="off",
@@ -65,7 +106,7 @@ def make_server(
         access_log=not quiet,
         server_header=False,
     )
-    return uvicorn.Server(config)
+    return Sandbox(uvicorn.Server(config), worker)
 
 
 def url_of(host: str, port: int) -> str:
@@ -78,25 +119,17 @@ def serve(
     api_key: str,
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
-    max_templates: int | None = None,
-    review_delay_minutes: float | None = None,
+    settings: Settings = Settings(),
     announce: Callable[[str], None] | None = None,
 ) -> None:
     """Serve until interrupted (Ctrl-C or SIGTERM); `announce` gets the URL once bound."""
-    server = make_server(
-        state_path,
-        api_key=api_key,
-        host=host,
-        port=port,
-        max_templates=max_templates,
-        review_delay_minutes=review_delay_minutes,
-    )
+    sandbox = make_server(state_path, api_key=api_key, host=host, port=port, settings=settings)
     sock = bind(host, port)
     if announce is not None:
         announce(url_of(host, sock.getsockname()[1]))
     # uvicorn shuts down cleanly on Ctrl-C, then re-raises it; stopping is the normal end.
     with sock, contextlib.suppress(KeyboardInterrupt):
-        server.run(sockets=[sock])
+        sandbox.run(sock)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,30 +147,31 @@ def start_in_thread(
     api_key: str,
     host: str = DEFAULT_HOST,
     port: int = 0,
-    max_templates: int | None = None,
-    review_delay_minutes: float | None = None,
     rng: random.Random | None = None,
     timeout: float = 10.0,
+    deliver: bool = True,
+    **settings: Any,
 ) -> Running:
     """Start `sandbox serve` in a daemon thread; returns its URL and a stop function.
 
     For tests: `running = start_in_thread(tmp_path / "s.json", api_key="k")`, then
-    `running.stop()` (idempotent) when done.
+    `running.stop()` (idempotent) when done. Keyword arguments beyond these are `Settings`.
     """
-    server = make_server(
+    sandbox = make_server(
         state_path,
         api_key=api_key,
         host=host,
         port=port,
-        max_templates=max_templates,
-        review_delay_minutes=review_delay_minutes,
+        settings=Settings(**settings),
         rng=rng,
         quiet=True,
+        deliver=deliver,
     )
+    server = sandbox.server
     sock = bind(host, port)
     bound_port = sock.getsockname()[1]
     thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name="wa-templates-sandbox", daemon=True
+        target=sandbox.run, args=(sock,), name="wa-templates-sandbox", daemon=True
     )
     thread.start()
     deadline = time.monotonic() + timeout

@@ -28,14 +28,27 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from wa_templates.errors import WaError
+from wa_templates.sandbox.records import (
+    Delivery,
+    Finished,
+    PhoneNumber,
+    Webhook,
+    display_phone_number,
+    parse_moment,
+)
 
 if sys.platform != "win32":
     import fcntl
 
-STATE_VERSION = 1
+STATE_VERSION = 2
+"""2: webhooks, the outbox, phone numbers, and templates' pause and disable details in fields of
+their own (version 1 kept a pause title or a disable date in `reason`; `_parse` moves them)."""
+FIRST_TEMPLATE_ID = 1_042_000_000_000_001
+"""Meta's template ids are 15-16 digit numbers; the sandbox counts up from this one."""
 DEFAULT_MAX_TEMPLATES = 250
 MAX_TEMPLATES_LIMIT = 6000
 CHANNEL_NAME = "Sandbox WhatsApp channel"
+MAX_CLOCK_RATE = 86_400.0
 RACY_SECONDS = 3.0
 """How long after a change a state file's identity alone is not trusted: longer than any file
 system's timestamp granularity (FAT's is 2 s; ext4, xfs and tmpfs tick every few ms)."""
@@ -62,6 +75,19 @@ class Template(_Model):
     review_due: datetime | None = None
     """When the simulated Meta review completes; None once it has (or an admin set a status)."""
     ever_approved: bool = False
+    template_id: int | None = None
+    """Meta's id, which webhook events carry (states from before webhooks get one when needed)."""
+    quality: str = "UNKNOWN"
+    pauses: int = 0
+    """Quality pauses so far: the third disables the template."""
+    pause_title: str | None = None
+    """Why a PAUSED template is paused (FIRST_PAUSE, ...), or DISABLED after a third pause."""
+    resume_at: datetime | None = None
+    """When a quality pause lifts by itself (3 h after the first, 6 h after the second)."""
+    disable_at: datetime | None = None
+    """When a FLAGGED template is disabled unless its quality recovers."""
+    delete_at: datetime | None = None
+    """When a template deleted through the API (PENDING_DELETION) is gone."""
 
 
 class Channel(_Model):
@@ -73,6 +99,15 @@ class Channel(_Model):
     """Deleted names that were once approved, with the time their 30-day lock ends."""
     creations: list[datetime] = Field(default_factory=list)
     """Successful creates within the last hour, for the rolling-hour rate limit."""
+    phone: PhoneNumber | None = None
+    """Set once the admin API changes it; `phone_number()` otherwise."""
+
+    def phone_number(self) -> PhoneNumber:
+        if self.phone is None:
+            self.phone = PhoneNumber(
+                display_phone_number=display_phone_number(self.account_id, self.channel_id)
+            )
+        return self.phone
 
     def find(self, name: str, language: str) -> Template | None:
         for template in self.templates:
@@ -94,6 +129,13 @@ class Faults(_Model):
 class Config(_Model):
     max_templates: int = Field(DEFAULT_MAX_TEMPLATES, ge=1, le=MAX_TEMPLATES_LIMIT)
     review_delay_minutes: float = Field(0.0, ge=0.0)
+    deletion_delay_minutes: float = Field(0.0, ge=0.0)
+    """Sandbox-clock minutes a deleted template stays listed as PENDING_DELETION."""
+    clock_rate: float = Field(1.0, ge=0.0, le=MAX_CLOCK_RATE)
+    """Sandbox seconds per wall-clock second: 0 stops the clock (only the admin API moves it),
+    60 makes Meta's 3-hour pause last 3 minutes and 8x8's 90-second retry 1.5 s."""
+    list_extras: bool = False
+    """List reason, otherInfo and disableInfo, which 8x8's list never shows (older data only)."""
 
 
 class StoredFile(_Model):
@@ -107,15 +149,56 @@ class StoredFile(_Model):
 class SandboxState(_Model):
     version: int = STATE_VERSION
     clock_offset_seconds: float = 0.0
+    clock_anchor: datetime | None = None
+    """The wall-clock moment from which the clock runs at `config.clock_rate` (None: rate 1)."""
     config: Config = Field(default_factory=Config)
     faults: Faults = Field(default_factory=Faults)
     channels: dict[str, Channel] = Field(default_factory=dict)
     """Keyed by '<accountId>/<channelId>'."""
     files: dict[str, StoredFile] = Field(default_factory=dict)
+    webhooks: dict[str, list[Webhook]] = Field(default_factory=dict)
+    """Keyed by accountId, in registration order."""
+    outbox: list[Delivery] = Field(default_factory=list)
+    finished: list[Finished] = Field(default_factory=list)
+    """The latest deliveries that left the outbox, oldest first (at most FINISHED_KEPT)."""
+    next_template_id: int = FIRST_TEMPLATE_ID
 
     def now(self) -> datetime:
-        """The sandbox clock: wall clock plus whatever POST /_sandbox/clock has added."""
-        return datetime.now(UTC) + timedelta(seconds=self.clock_offset_seconds)
+        """The sandbox clock: wall clock plus whatever POST /_sandbox/clock has added, running
+        at `config.clock_rate` since the rate was set."""
+        return self.clock_at(datetime.now(UTC))
+
+    def clock_at(self, wall: datetime) -> datetime:
+        moment = wall + timedelta(seconds=self.clock_offset_seconds)
+        if self.clock_anchor is not None:
+            moment += (wall - self.clock_anchor) * (self.config.clock_rate - 1)
+        return moment
+
+    def set_clock_rate(self, rate: float) -> None:
+        """Run the clock at `rate` from now on, without a jump."""
+        wall = datetime.now(UTC)
+        current = self.clock_at(wall)
+        self.config.clock_rate = rate
+        self.clock_anchor = None if rate == 1 else wall
+        self.clock_offset_seconds = (current - wall).total_seconds()
+
+    def reset_clock(self) -> None:
+        """Back to the wall clock, still running at the configured rate."""
+        self.clock_offset_seconds = 0.0
+        self.clock_anchor = None if self.config.clock_rate == 1 else datetime.now(UTC)
+
+    def wall_seconds_until(self, moment: datetime) -> float | None:
+        """Wall-clock seconds until the sandbox clock reaches `moment` (None: a stopped clock
+        never gets there by itself)."""
+        ahead = (moment - self.now()).total_seconds()
+        if ahead <= 0:
+            return 0.0
+        rate = self.config.clock_rate
+        return ahead / rate if rate > 0 else None
+
+    def new_template_id(self) -> int:
+        self.next_template_id += 1
+        return self.next_template_id - 1
 
     def channel(self, account_id: str, channel_id: str) -> Channel:
         """A channel's state, created on first use."""
@@ -189,16 +272,12 @@ class Store:
             if before is None or data != before.data:
                 self._write(data, state)
 
-    def configure(
-        self, *, max_templates: int | None = None, review_delay_minutes: float | None = None
-    ) -> Config:
-        """Apply `serve` options to the stored config (None keeps what is stored)."""
+    def configure(self, **settings: Any) -> Config:
+        """Apply `serve` options (Config fields) to the stored config; None keeps what is
+        stored."""
         with self.transaction() as state:
             try:
-                if max_templates is not None:
-                    state.config.max_templates = max_templates
-                if review_delay_minutes is not None:
-                    state.config.review_delay_minutes = review_delay_minutes
+                apply_settings(state, {k: v for k, v in settings.items() if v is not None})
             except ValidationError as exc:
                 raise StateError(_first_error(exc)) from None
             return state.config.model_copy()
@@ -291,6 +370,17 @@ class Store:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
+def apply_settings(state: SandboxState, settings: dict[str, Any]) -> None:
+    """Change Config fields, checked as one (raises ValidationError, changing nothing, if any
+    is wrong); a new clock rate takes effect from now without a jump."""
+    config = Config.model_validate({**state.config.model_dump(), **settings}, strict=True)
+    rate = config.clock_rate
+    config.clock_rate = state.config.clock_rate
+    state.config = config
+    if rate != state.config.clock_rate:
+        state.set_clock_rate(rate)
+
+
 def _key(info: os.stat_result) -> FileKey:
     return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
@@ -301,7 +391,9 @@ def _racy(info: os.stat_result) -> bool:
 
 
 def _dump(state: SandboxState) -> bytes:
-    return state.model_dump_json(indent=1).encode()
+    # Unset fields are left out: most of a template's are None, and writing them all made a
+    # state of 12,000 templates a third bigger and slower to parse.
+    return state.model_dump_json(indent=1, exclude_none=True).encode()
 
 
 def _parse(path: Path, data: bytes) -> SandboxState:
@@ -312,9 +404,26 @@ def _parse(path: Path, data: bytes) -> SandboxState:
             f"{path}: not a sandbox state file ({_first_error(exc)}); "
             "move it away or delete it to start afresh"
         ) from None
+    if state.version == 1:
+        _from_version_1(state)
     if state.version != STATE_VERSION:
         raise StateError(f"{path}: sandbox state version {state.version} is not supported")
     return state
+
+
+def _from_version_1(state: SandboxState) -> None:
+    """Version 1 kept a PAUSED template's pause title, and a FLAGGED one's disable date, in
+    `reason`."""
+    for channel in state.channels.values():
+        for template in channel.templates:
+            reason = template.reason
+            if not reason or template.status not in ("PAUSED", "FLAGGED"):
+                continue
+            if template.status == "PAUSED":
+                template.pause_title, template.reason = reason, None
+            elif (moment := parse_moment(reason)) is not None:
+                template.disable_at, template.reason = moment, None
+    state.version = STATE_VERSION
 
 
 def _first_error(exc: ValidationError) -> str:

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
 
 from wa_templates.config.project import find_project
 from wa_templates.sandbox.embedded import default_state_path
-from wa_templates.sandbox.serve import DEFAULT_HOST, DEFAULT_PORT, serve
-from wa_templates.sandbox.state import MAX_TEMPLATES_LIMIT
+from wa_templates.sandbox.serve import DEFAULT_HOST, DEFAULT_PORT, Settings, serve
+from wa_templates.sandbox.state import MAX_CLOCK_RATE, MAX_TEMPLATES_LIMIT
 
 
 @click.group("sandbox")
 def command() -> None:
-    """A local emulator of 8x8's template API with simulated Meta review."""
+    """A local emulator of 8x8's template and webhook APIs with simulated Meta review."""
 
 
 @command.command("serve")
@@ -51,6 +52,25 @@ def command() -> None:
     default=None,
     help="Sandbox-clock minutes before a review completes  [default: 0, immediate]",
 )
+@click.option(
+    "--deletion-delay-minutes",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Sandbox-clock minutes a deleted template stays PENDING_DELETION  [default: 0]",
+)
+@click.option(
+    "--clock-rate",
+    type=click.FloatRange(0, MAX_CLOCK_RATE),
+    default=None,
+    help="Sandbox seconds per real second (0 stops the clock; 60 makes an hour a minute, and "
+    "webhook retries 60 times faster)  [default: 1]",
+)
+@click.option(
+    "--list-extras/--no-list-extras",
+    default=None,
+    help="List reason, otherInfo and disableInfo, which 8x8's list never shows (tests of older "
+    "data only)  [default: off]",
+)
 def serve_command(
     host: str,
     port: int,
@@ -58,23 +78,36 @@ def serve_command(
     api_key: str,
     max_templates: int | None,
     review_delay_minutes: float | None,
+    deletion_delay_minutes: float | None,
+    clock_rate: float | None,
+    list_extras: bool | None,
 ) -> None:
-    """Serve the sandbox over HTTP until interrupted."""
+    """Serve the sandbox over HTTP until interrupted, delivering webhook events meanwhile.
+
+    The settings options are stored in the state file, so later --sandbox runs keep them.
+    """
     if not api_key.strip():
         raise click.BadParameter("must not be empty", param_hint="'--api-key'")
     path = state_path or default_state_path(find_project().root)
+
+    # Delivery lines (event, URL, outcome; never a secret) beside uvicorn's access log.
+    logger = logging.getLogger("wa_templates.sandbox")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
 
     def announce(url: str) -> None:
         click.echo(
             f"sandbox: serving {url} (state {path}; admin API under {url}/_sandbox)", err=True
         )
 
-    serve(
-        path,
-        api_key=api_key,
-        host=host,
-        port=port,
+    settings = Settings(
         max_templates=max_templates,
         review_delay_minutes=review_delay_minutes,
-        announce=announce,
+        deletion_delay_minutes=deletion_delay_minutes,
+        clock_rate=clock_rate,
+        list_extras=list_extras,
     )
+    serve(path, api_key=api_key, host=host, port=port, settings=settings, announce=announce)
