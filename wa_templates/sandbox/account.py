@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from wa_templates.sandbox import errors as codes
 from wa_templates.sandbox import events
 from wa_templates.sandbox.errors import ApiError
+from wa_templates.sandbox.operations import choice, invalid
 from wa_templates.sandbox.records import PhoneNumber, business_account_id
 from wa_templates.sandbox.state import Channel, SandboxState
 
@@ -56,8 +57,8 @@ def phone_view(channel: Channel) -> dict[str, Any]:
 def patch_phone(state: SandboxState, channel: Channel, body: Any, now: datetime) -> PhoneNumber:
     if not isinstance(body, dict) or not body or set(body) - set(_PHONE_KEYS):
         raise _bad(f"Invalid request: give any of {', '.join(_PHONE_KEYS)}, and nothing else")
-    quality = _choice(body, "quality_rating", PHONE_QUALITY)
-    limit = _choice(body, "messaging_limit", MESSAGING_LIMITS)
+    quality = choice(body, "quality_rating", PHONE_QUALITY)
+    limit = choice(body, "messaging_limit", MESSAGING_LIMITS)
     number = body.get("display_phone_number")
     if number is not None and not (isinstance(number, str) and _DIGITS.match(number)):
         raise _bad("Invalid parameter 'display_phone_number': 6 to 15 digits, no '+'")
@@ -128,19 +129,10 @@ def account_update(
     try:
         _AccountUpdate.model_validate(body)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"])
-        raise _bad(f"Invalid parameter '{where}': {error['msg']}") from None
+        raise invalid(exc) from None
     if not _EVENT_NAME.match(body["event"]):
         raise _bad(f"Invalid parameter 'event': {body['event']!r} is not an event name")
     return events.emit(state, account_id, events.ACCOUNT_UPDATE, body, now)
-
-
-def _choice(body: dict[str, Any], key: str, choices: tuple[str, ...]) -> str | None:
-    value = body.get(key)
-    if value is not None and value not in choices:
-        raise _bad(f"Invalid parameter '{key}': {value!r} is not one of {', '.join(choices)}")
-    return value
 
 
 def _bad(message: str) -> ApiError:

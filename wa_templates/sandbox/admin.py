@@ -18,7 +18,7 @@ from starlette.routing import Route
 from wa_templates.sandbox import account, operations
 from wa_templates.sandbox import errors as codes
 from wa_templates.sandbox.endpoints import account_id_of, channel_ids, endpoint, read_json
-from wa_templates.sandbox.errors import ApiError, timestamp
+from wa_templates.sandbox.errors import timestamp
 from wa_templates.sandbox.lifecycle import settle
 from wa_templates.sandbox.listing import admin_item
 from wa_templates.sandbox.outbox import Report
@@ -60,11 +60,9 @@ def admin_routes(
             name, language = params["name"], params["language"]
             if request.method == "PATCH":
                 found = operations.patch(state, channel, name, language, body, now)
-            elif channel is None or (found_or_none := channel.find(name, language)) is None:
-                raise operations.language_not_found(name, language)
             else:
-                found = found_or_none
-            assert channel is not None  # not found raised otherwise
+                found = operations.existing(channel, name, language)
+            assert channel is not None  # existing() raised otherwise
             return JSONResponse(admin_item(channel, found))
 
     @endpoint
@@ -115,11 +113,7 @@ def admin_routes(
             try:
                 apply_settings(state, body)
             except ValidationError as exc:
-                error = exc.errors()[0]
-                where = ".".join(str(part) for part in error["loc"])
-                raise ApiError(
-                    400, codes.INVALID_PARAMETER, f"Invalid parameter '{where}': {error['msg']}"
-                ) from None
+                raise operations.invalid(exc) from None
             return JSONResponse(state.config.model_dump())
 
     @endpoint

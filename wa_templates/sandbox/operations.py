@@ -48,12 +48,25 @@ def bad_request(code: int, message: str) -> ApiError:
     return ApiError(400, code, message)
 
 
+def invalid(exc: ValidationError) -> ApiError:
+    """The 400 for the first thing pydantic found wrong with an admin body."""
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"])
+    return bad_request(codes.INVALID_PARAMETER, f"Invalid parameter '{where}': {error['msg']}")
+
+
 def not_found(name: str) -> ApiError:
     return ApiError(404, codes.TEMPLATE_NOT_FOUND, f"Template not found: '{name}'")
 
 
-def language_not_found(name: str, language: str) -> ApiError:
-    return ApiError(404, codes.TEMPLATE_NOT_FOUND, f"Template not found: '{name}' in '{language}'")
+def existing(channel: Channel | None, name: str, language: str) -> Template:
+    """The name + language on the channel, or 404 code 3038."""
+    template = channel.find(name, language) if channel else None
+    if template is None:
+        raise ApiError(
+            404, codes.TEMPLATE_NOT_FOUND, f"Template not found: '{name}' in '{language}'"
+        )
+    return template
 
 
 # --- create ----------------------------------------------------------------------------------
@@ -219,9 +232,8 @@ def patch(
     now: datetime,
 ) -> Template:
     """An edit as if made in WhatsApp Manager, or a change as if made by Meta (with its events)."""
-    template = channel.find(name, language) if channel else None
-    if channel is None or template is None:
-        raise language_not_found(name, language)
+    template = existing(channel, name, language)
+    assert channel is not None  # existing() raised otherwise
     allowed = ", ".join(_PATCH_KEYS)
     if not isinstance(body, dict) or not body:
         raise bad_request(codes.INVALID_PARAMETER, f"Invalid request: give any of {allowed}")
@@ -231,10 +243,10 @@ def patch(
             codes.INVALID_PARAMETER,
             f"Invalid parameter(s): {', '.join(unknown)}; allowed: {allowed}",
         )
-    status = _choice(body, "status", ADMIN_STATUSES)
-    category = _choice(body, "category", CATEGORIES)
-    quality = _choice(body, "quality", QUALITY_SCORES)
-    correct = _choice(body, "correct_category", CATEGORIES)
+    status = choice(body, "status", ADMIN_STATUSES)
+    category = choice(body, "category", CATEGORIES)
+    quality = choice(body, "quality", QUALITY_SCORES)
+    correct = choice(body, "correct_category", CATEGORIES)
     reason = body.get("reason")
     if reason is not None and not isinstance(reason, str):
         raise bad_request(codes.INVALID_PARAMETER, "Invalid parameter 'reason': expected a string")
@@ -278,7 +290,8 @@ def patch(
     return template
 
 
-def _choice(body: dict[str, Any], key: str, choices: tuple[str, ...]) -> str | None:
+def choice(body: dict[str, Any], key: str, choices: tuple[str, ...]) -> str | None:
+    """`body[key]` if it is one of `choices` (None if absent), else 400."""
     value = body.get(key)
     if value is not None and value not in choices:
         raise bad_request(
@@ -315,11 +328,7 @@ def set_faults(state: SandboxState, body: Any) -> Faults:
     try:
         faults = Faults.model_validate(body, strict=True)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"])
-        raise bad_request(
-            codes.INVALID_PARAMETER, f"Invalid parameter '{where}': {error['msg']}"
-        ) from None
+        raise invalid(exc) from None
     state.faults = faults
     return faults
 

@@ -17,7 +17,8 @@ not an absolute http(s) URL, both `httpAuthorization` and `oauth` on one item, t
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from wa_templates.sandbox import errors as codes
@@ -26,6 +27,7 @@ from wa_templates.sandbox.errors import ApiError
 from wa_templates.sandbox.records import WEBHOOK_TYPES, OAuth, Webhook
 from wa_templates.sandbox.state import SandboxState
 
+T = TypeVar("T")
 MASK = "***"
 MAX_URL_LENGTH = 2048
 _DEFAULT_TYPES = ("CADR", "MSG")
@@ -93,7 +95,7 @@ def _bad(where: str, message: str, code: int = codes.INVALID_PARAMETER) -> ApiEr
     return ApiError(400, code, f"Invalid parameter '{where}': {message}")
 
 
-def _checked(body: Any, keys: tuple[str, ...], read: Any) -> Any:
+def _checked(body: Any, keys: tuple[str, ...], read: Callable[[list[dict[str, Any]]], T]) -> T:
     if not isinstance(body, list) or not body:
         raise ApiError(
             400, codes.INVALID_PARAMETER, "Invalid request: the body must be a non-empty array"
