@@ -15,6 +15,7 @@ from wa_templates.channel.payload import to_payload
 from wa_templates.channel.remote import ListItem
 from wa_templates.files.load import Source, load_bytes
 from wa_templates.sandbox.listing import list_item
+from wa_templates.sandbox.records import parse_moment
 from wa_templates.sandbox.state import Channel, Template
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -46,15 +47,25 @@ def listed(
             language=lang,
             category=category or template.category,
             status=status,
-            reason=reason,
             components=payload["components"],
             created_at=NOW,
             updated_at=NOW,
+            **status_details(status, reason),
         )
         # A reason is older data: listed as the sandbox's list_extras switch lists it (8x8's
         # list never does; its webhooks carry it).
         items.append(list_item(CHANNEL, stored, extras=reason is not None))
     return items
+
+
+def status_details(status: str, reason: str | None) -> dict[str, Any]:
+    """`reason` as the sandbox's admin API reads it: a pause title for PAUSED, a disable date
+    for FLAGGED, else the reason."""
+    if reason and status == "PAUSED":
+        return {"pause_title": reason}
+    if reason and status == "FLAGGED" and (moment := parse_moment(reason)) is not None:
+        return {"disable_at": moment}
+    return {"reason": reason}
 
 
 def simple(name: str, body: str = "Hello {{1}}, your order has shipped.", **extra: Any) -> str:
