@@ -99,7 +99,7 @@ def test_post_replaces_by_subaccount_and_type_in_place(
         {"type": "MSG", "subAccountId": "*", "url": "https://m", "enabled": True},
     ]
     # Replaced means replaced: the credential left out is gone, not kept.
-    [stored, _] = Store(state_path).read().webhooks[SANDBOX_ACCOUNT_ID]
+    [stored, _] = Store(state_path).read().webhooks[SANDBOX_ACCOUNT_ID.replace("-", "")]
     assert stored.http_authorization is None
 
 
@@ -122,6 +122,13 @@ def test_delete_removes_what_it_names_and_nothing_else(client: httpx.Client) -> 
     gone = [{"subAccountId": "*", "type": "CABM"}, {"subAccountId": "nobody", "type": "MSG"}]
     assert client.request("DELETE", WEBHOOKS, json=gone).status_code == 200
     assert [h["subAccountId"] for h in hooks(client)] == ["sales"]
+
+
+def test_an_account_is_the_same_with_or_without_hyphens(client: httpx.Client) -> None:
+    client.post(WEBHOOKS, json=[{"subAccountId": "*", "type": "CABM", "url": "https://x"}])
+    plain = SANDBOX_ACCOUNT_ID.replace("-", "").upper()
+    assert hooks(client, plain) == hooks(client)
+    assert len(hooks(client)) == 1
 
 
 def test_accounts_are_separate(client: httpx.Client) -> None:

@@ -15,7 +15,12 @@ from datetime import datetime
 from typing import Any
 
 from wa_templates.sandbox.errors import timestamp
-from wa_templates.sandbox.records import BUSINESS_MANAGEMENT, Delivery, business_account_id
+from wa_templates.sandbox.records import (
+    BUSINESS_MANAGEMENT,
+    Delivery,
+    account_key,
+    business_account_id,
+)
 from wa_templates.sandbox.state import Channel, SandboxState, Template
 
 PROVIDER = "WhatsApp"
@@ -45,7 +50,7 @@ def receivers(state: SandboxState, account_id: str) -> list[str]:
     """The subAccountIds of the account's enabled CABM webhooks."""
     return [
         hook.sub_account_id
-        for hook in state.webhooks.get(account_id, [])
+        for hook in state.webhooks.get(account_key(account_id), [])
         if hook.type == BUSINESS_MANAGEMENT and hook.enabled
     ]
 

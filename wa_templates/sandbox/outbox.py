@@ -26,7 +26,13 @@ from urllib.parse import urlsplit
 import httpx
 
 from wa_templates.sandbox.errors import timestamp
-from wa_templates.sandbox.records import BUSINESS_MANAGEMENT, Delivery, Finished, OAuth
+from wa_templates.sandbox.records import (
+    BUSINESS_MANAGEMENT,
+    Delivery,
+    Finished,
+    OAuth,
+    account_key,
+)
 from wa_templates.sandbox.state import SandboxState, Store
 
 RETRY_DELAYS = (1, 10, 30, 90)
@@ -251,7 +257,7 @@ def _claim(store: Store) -> tuple[str, list[_Attempt]]:
 
 def _target(state: SandboxState, delivery: Delivery) -> Target | None:
     """The webhook as configured now: a new secret or URL applies to retries too."""
-    for hook in state.webhooks.get(delivery.account_id, []):
+    for hook in state.webhooks.get(account_key(delivery.account_id), []):
         if (hook.type, hook.sub_account_id) == (BUSINESS_MANAGEMENT, delivery.sub_account_id):
             return Target(hook.url, hook.http_authorization, hook.oauth) if hook.enabled else None
     return None

@@ -99,12 +99,17 @@ def _digits(seed: str, count: int) -> str:
     return str(number % 10**count).rjust(count, "0")
 
 
+def account_key(account_id: str) -> str:
+    """One spelling of an accountId: 8x8's pattern allows the UUID with or without hyphens."""
+    return account_id.replace("-", "").lower()
+
+
 def business_account_id(account_id: str) -> str:
     """The sandbox account's WhatsApp Business Account id: 15 digits derived from the accountId,
     so every sandbox on the same account agrees without storing it."""
-    return "1" + _digits("waba:" + account_id.lower(), 14)
+    return "1" + _digits("waba:" + account_key(account_id), 14)
 
 
 def display_phone_number(account_id: str, channel_id: str) -> str:
     """A channel's phone number before the admin API sets one: +1 555 and 7 derived digits."""
-    return "1555" + _digits(f"phone:{account_id.lower()}/{channel_id}", 7)
+    return "1555" + _digits(f"phone:{account_key(account_id)}/{channel_id}", 7)

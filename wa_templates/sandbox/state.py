@@ -157,7 +157,7 @@ class SandboxState(_Model):
     """Keyed by '<accountId>/<channelId>'."""
     files: dict[str, StoredFile] = Field(default_factory=dict)
     webhooks: dict[str, list[Webhook]] = Field(default_factory=dict)
-    """Keyed by accountId, in registration order."""
+    """Keyed by `records.account_key(accountId)`, in registration order."""
     outbox: list[Delivery] = Field(default_factory=list)
     finished: list[Finished] = Field(default_factory=list)
     """The latest deliveries that left the outbox, oldest first (at most FINISHED_KEPT)."""

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from wa_templates.sandbox import errors as codes
 from wa_templates.sandbox.endpoints import SUBACCOUNT_ID
 from wa_templates.sandbox.errors import ApiError
-from wa_templates.sandbox.records import WEBHOOK_TYPES, OAuth, Webhook
+from wa_templates.sandbox.records import WEBHOOK_TYPES, OAuth, Webhook, account_key
 from wa_templates.sandbox.state import SandboxState
 
 T = TypeVar("T")
@@ -38,12 +38,12 @@ _CREDENTIALS_LOCATIONS = ("header", "body")
 
 
 def listed(state: SandboxState, account_id: str) -> list[dict[str, Any]]:
-    return [_shown(hook) for hook in state.webhooks.get(account_id, [])]
+    return [_shown(hook) for hook in state.webhooks.get(account_key(account_id), [])]
 
 
 def replace(state: SandboxState, account_id: str, body: Any) -> None:
     wanted = _checked(body, _WEBHOOK_KEYS, _webhooks)
-    hooks = state.webhooks.setdefault(account_id, [])
+    hooks = state.webhooks.setdefault(account_key(account_id), [])
     for hook in wanted:
         index = _index(hooks, hook.sub_account_id, hook.type)
         if index is None:
@@ -54,12 +54,16 @@ def replace(state: SandboxState, account_id: str, body: Any) -> None:
 
 def remove(state: SandboxState, account_id: str, body: Any) -> None:
     doomed = _checked(body, _DELETE_KEYS, _targets)
-    hooks = state.webhooks.get(account_id, [])
-    kept = [hook for hook in hooks if (hook.sub_account_id, hook.type) not in doomed]
+    key = account_key(account_id)
+    kept = [
+        hook
+        for hook in state.webhooks.get(key, [])
+        if (hook.sub_account_id, hook.type) not in doomed
+    ]
     if kept:
-        state.webhooks[account_id] = kept
+        state.webhooks[key] = kept
     else:
-        state.webhooks.pop(account_id, None)
+        state.webhooks.pop(key, None)
 
 
 def _shown(hook: Webhook) -> dict[str, Any]:
