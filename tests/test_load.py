@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from wa_templates.files import load
+from wa_templates.files import load, regular
 from wa_templates.files.diagnostics import Diagnostic, Severity
 from wa_templates.files.load import (
     Source,
@@ -170,7 +170,7 @@ def test_an_oversized_file_is_refused_from_its_size_without_reading_it(
     big = tmp_path / "big.yaml"
     with big.open("wb") as handle:
         handle.truncate(40 * 1024 * 1024)  # sparse: no 40 MB written
-    monkeypatch.setattr(load, "open", lambda path, mode, **_: Unread(path, "r"), raising=False)
+    monkeypatch.setattr(regular, "open", lambda path, mode, **_: Unread(path, "r"), raising=False)
     source, [d] = load_file(big)
     assert source is None
     assert (d.rule, d.line, d.column) == ("WA009", 1, 1)
@@ -194,7 +194,7 @@ def test_a_file_that_grows_past_the_limit_is_read_only_to_the_limit(
 
     small = write(tmp_path / "small.yaml")
     real = small.open("rb")
-    monkeypatch.setattr(load, "open", lambda path, mode, **_: Growing(), raising=False)
+    monkeypatch.setattr(regular, "open", lambda path, mode, **_: Growing(), raising=False)
     source, [d] = load_file(small)
     real.close()
     assert source is None and asked == [MAX_BYTES + 1]
@@ -208,7 +208,7 @@ def test_a_fifo_or_a_device_is_not_a_regular_file_and_is_never_opened(
     def never(*args: object, **kwargs: object) -> None:
         raise AssertionError("opened a file that is not a regular file")
 
-    monkeypatch.setattr(load, "open", never, raising=False)
+    monkeypatch.setattr(regular, "open", never, raising=False)
     os.mkfifo(tmp_path / "f.yaml")
     source, [d] = load_file(tmp_path / "f.yaml")
     assert source is None

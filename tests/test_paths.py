@@ -18,7 +18,7 @@ import pytest
 from tests.apply.test_media import CAROUSEL, MEDIA
 from tests.plan.channel import simple
 from wa_templates.cli.main import main
-from wa_templates.files import load
+from wa_templates.files import load, regular
 from wa_templates.files.diagnostics import Diagnostic
 from wa_templates.files.load import discover, load_file
 from wa_templates.rules.check import check_paths
@@ -63,7 +63,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         seen.append(os.path.realpath(file))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(load, "open", recording, raising=False)
+    monkeypatch.setattr(regular, "open", recording, raising=False)
     yield seen
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import stat
 import types
 import typing
 from collections.abc import Iterable, Iterator
@@ -21,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from wa_templates.files.diagnostics import Diagnostic, Severity
 from wa_templates.files.model import TemplateFile
 from wa_templates.files.paths import TEMPLATE_SUFFIXES, Containment, is_template_name
+from wa_templates.files.regular import NotRegular, read_regular
 from wa_templates.files.yamlsafe import MAX_BYTES, Document, YamlError, check_size, decode, parse
 
 
@@ -155,58 +155,15 @@ def load_file(
     if real is None:
         return None, [_outside(shown, "file", path, within)]
     try:
-        raw = _read_regular(Path(real))
+        # At the resolved path, and never through a symlink put in its place since.
+        raw = read_regular(Path(real), MAX_BYTES, check_size, follow_symlinks=False)
     except YamlError as exc:
         return None, [_diag(shown, exc.line, exc.column, exc.code, exc.message)]
-    except _NotRegular as exc:
+    except NotRegular as exc:
         return None, [_diag(shown, 1, 1, "WA000", f"not a regular file ({exc})")]
     except OSError as exc:
         return None, [_diag(shown, 1, 1, "WA000", f"cannot read file: {exc.strerror}")]
     return load_bytes(raw, shown, Path(path).stem)
-
-
-class _NotRegular(Exception):
-    pass
-
-
-# Never wait for a FIFO's writer, nor let a terminal become ours, if one is swapped in after the
-# check (Windows has neither flag, nor FIFOs to wait on); and never follow a symlink put in
-# place of the resolved file after its containment was checked.
-_OPEN_FLAGS = (
-    getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_NOFOLLOW", 0)
-)
-
-
-def _read_regular(path: Path) -> bytes:
-    """The bytes of a regular file (at its resolved path), read no further than MAX_BYTES + 1.
-
-    A device or FIFO reports size 0, so its size cannot protect the reader: /dev/zero never
-    ends and a FIFO without a writer never answers. The type is checked before opening (which
-    would wait on a FIFO) and again on what was opened, in case the path changed meanwhile.
-    """
-    info = os.stat(path)
-    _check_regular(info.st_mode)
-    # Refuse an oversized file from its size, before reading gigabytes into memory.
-    check_size(info.st_size)
-    with open(path, "rb", opener=lambda file, flags: os.open(file, flags | _OPEN_FLAGS)) as handle:
-        _check_regular(os.fstat(handle.fileno()).st_mode)
-        raw = handle.read(MAX_BYTES + 1)
-    check_size(len(raw))
-    return raw
-
-
-_KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a FIFO"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
-def _check_regular(mode: int) -> None:
-    if not stat.S_ISREG(mode):
-        raise _NotRegular(next((kind for test, kind in _KINDS if test(mode)), "a special file"))
 
 
 def load_bytes(
