@@ -41,12 +41,16 @@ VERIFIED_LIMIT = 6000
     level="template",
 )
 def name_format(ctx: TemplateContext) -> Iterator[Finding]:
-    name = ctx.template.name
-    if not NAME.match(name):
-        yield Finding(
-            ("name",),
-            f"name '{_clip(name)}' must match ^[a-z0-9_]{{1,512}}$ (lower-case letters, digits, _)",
-        )
+    problem = name_problem(ctx.template.name)
+    if problem:
+        yield Finding(("name",), problem)
+
+
+def name_problem(name: str) -> str | None:
+    """What is wrong with a template name, wherever it comes from (a file, a saved plan)."""
+    if NAME.match(name):
+        return None
+    return f"name '{_clip(name)}' must match ^[a-z0-9_]{{1,512}}$ (lower-case letters, digits, _)"
 
 
 @rule(
@@ -72,18 +76,24 @@ def name_length(ctx: TemplateContext) -> Iterator[Finding]:
 )
 def language_code(ctx: TemplateContext) -> Iterator[Finding]:
     for code in ctx.template.languages:
-        if code in LANGUAGES:
-            if len(code) > 5:
-                yield Finding(
-                    ("languages", code),
-                    f"language '{code}' is {len(code)} characters; 8x8's list schema allows 5",
-                    severity=Severity.WARNING,
-                )
-            continue
-        hint = _BY_FOLDED.get(code.lower().replace("-", "_"))
-        message = f"language '{code}' is not a Meta template language code"
-        message += f"; did you mean '{hint}'?" if hint else " (see RULES.md for the 111 codes)"
-        yield Finding(("languages", code), message)
+        problem = language_problem(code)
+        if problem:
+            yield Finding(("languages", code), problem)
+        elif len(code) > 5:
+            yield Finding(
+                ("languages", code),
+                f"language '{code}' is {len(code)} characters; 8x8's list schema allows 5",
+                severity=Severity.WARNING,
+            )
+
+
+def language_problem(code: str) -> str | None:
+    """What is wrong with a language code, wherever it comes from (a file, a saved plan)."""
+    if code in LANGUAGES:
+        return None
+    hint = _BY_FOLDED.get(code.lower().replace("-", "_"))
+    message = f"language '{_clip(code)}' is not a Meta template language code"
+    return message + (f"; did you mean '{hint}'?" if hint else " (see RULES.md for the 111 codes)")
 
 
 @rule("WA105", "error", "category is AUTHENTICATION, MARKETING or UTILITY", "L4", level="template")
