@@ -12,7 +12,7 @@ from typing import Any
 
 from wa_templates.channel.remote import ChannelTemplate, parse_list
 from wa_templates.errors import WaError
-from wa_templates.provider.base import CreatePayload
+from wa_templates.provider.base import CreatePayload, Deleted
 from wa_templates.provider.errors import ApiError, RateLimitError
 
 START = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -112,14 +112,16 @@ class FakeProvider:
         finally:
             self._leave()
 
-    def delete_template(self, name: str) -> None:
+    def delete_template(self, name: str) -> Deleted:
         self._enter(("delete", name))
         try:
             if name in self.refuse_delete:
                 raise self.refuse_delete[name]
             with self._lock:
-                for key in [k for k in self.templates if k[0] == name]:
+                keys = [k for k in self.templates if k[0] == name]
+                for key in keys:
                     del self.templates[key]
+            return Deleted.DELETED if keys else Deleted.ALREADY_GONE
         finally:
             self._leave()
 

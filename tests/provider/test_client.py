@@ -22,6 +22,7 @@ from tests.provider.fake import (
     listed,
 )
 from wa_templates.errors import WaError
+from wa_templates.provider.base import Deleted
 from wa_templates.provider.errors import (
     ApiError,
     AuthError,
@@ -383,7 +384,7 @@ def test_a_deleted_registration_does_not_count_as_created(fake: Fake8x8) -> None
 def test_delete_removes_the_name_url_encoded(fake: Fake8x8) -> None:
     odd = {**PAYLOAD, "name": "a b/c%"}
     fake.templates.append(listed(odd))
-    fake.client().delete_template("a b/c%")
+    assert fake.client().delete_template("a b/c%") is Deleted.DELETED
     assert fake.templates == []
     assert fake.requests[0].url.raw_path.endswith(b"/templates/a%20b%2Fc%25")
 
@@ -397,9 +398,11 @@ def test_delete_removes_the_name_url_encoded(fake: Fake8x8) -> None:
         Fault(404, "not json"),
     ],
 )
-def test_deleting_a_name_that_is_gone_is_success(fake: Fake8x8, fault: Fault) -> None:
+def test_deleting_a_name_that_is_gone_is_success_and_says_already_gone(
+    fake: Fake8x8, fault: Fault
+) -> None:
     fake.fail("DELETE", fault)
-    fake.client().delete_template("gone")
+    assert fake.client().delete_template("gone") is Deleted.ALREADY_GONE
 
 
 @pytest.mark.parametrize("status", [409, 400])
@@ -407,7 +410,7 @@ def test_deleting_a_name_already_being_deleted_is_success(fake: Fake8x8, status:
     # 3060 answered to a delete: someone (or our own lost first attempt) deleted it already. It
     # means the delete is done, not that the name is locked against a create.
     fake.fail("DELETE", Fault(status, error_body(3060, "Template is being deleted")))
-    fake.client().delete_template("order_update")
+    assert fake.client().delete_template("order_update") is Deleted.BEING_DELETED
     assert fake.calls("DELETE") == 1
 
 
@@ -418,7 +421,7 @@ def test_a_lost_delete_answer_then_3060_is_success(fake: Fake8x8) -> None:
         Fault(error=httpx.ReadTimeout, after=True),
         Fault(409, error_body(3060, "Template is being deleted")),
     )
-    fake.client().delete_template("order_update")
+    assert fake.client().delete_template("order_update") is Deleted.BEING_DELETED
     assert fake.calls("DELETE") == 2
 
 
@@ -431,7 +434,8 @@ def test_delete_404_with_another_code_is_an_error(fake: Fake8x8) -> None:
 def test_a_lost_delete_answer_then_404_is_success(fake: Fake8x8) -> None:
     fake.templates.append(listed(PAYLOAD))
     fake.fail("DELETE", Fault(error=httpx.ReadTimeout, after=True))
-    fake.client().delete_template("order_update")
+    # Our lost first attempt deleted it; 8x8 can only say it has no such name any more.
+    assert fake.client().delete_template("order_update") is Deleted.ALREADY_GONE
     assert fake.calls("DELETE") == 2 and fake.templates == []
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from wa_templates.provider.base import Deleted
 from wa_templates.provider.client import Client
 from wa_templates.provider.errors import (
     AuthError,
@@ -91,8 +92,9 @@ def test_list_create_delete_upload(sandbox: Sandbox, tmp_path: Path) -> None:
         client.create_template(payload("order_update"))  # the same again: already done
         with pytest.raises(TemplateExistsError, match="exists with different content"):
             client.create_template(payload("order_update", "Other text for {{1}} here."))
-        client.delete_template("order_update")
-        client.delete_template("order_update")  # gone already: still success
+        assert client.delete_template("order_update") is Deleted.DELETED
+        # Gone already: still success, and 8x8's 404 (3038) says so.
+        assert client.delete_template("order_update") is Deleted.ALREADY_GONE
         assert client.list_templates() == []
         image = tmp_path / "banner.png"
         image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)

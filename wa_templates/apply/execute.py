@@ -25,18 +25,22 @@ from wa_templates.channel.remote import address, by_name
 from wa_templates.channel.statuses import NEVER_APPROVED
 from wa_templates.errors import WaError
 from wa_templates.plan.model import Action, Plan, ResourceChange
-from wa_templates.provider.base import Provider
+from wa_templates.provider.base import Deleted, Provider
 from wa_templates.provider.errors import RateLimitError
 
 HOUR = 3600.0
 RATE_LIMITED = "not created: hourly rate limit reached"
+_GONE = {
+    Deleted.ALREADY_GONE: "already gone: 8x8 has no such name to delete",
+    Deleted.BEING_DELETED: "already being deleted on the channel",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class Result:
     address: str
     operation: str
-    """create, delete, or skip."""
+    """create, delete, gone (a delete that found the name already gone), or skip."""
     ok: bool
     message: str
 
@@ -153,7 +157,7 @@ def apply_plan(plan: Plan, provider: Provider, options: ApplyOptions | None = No
                     record(Result(change.address, "skip", False, RATE_LIMITED))
                 return
             try:
-                provider.delete_template(name)
+                deleted = provider.delete_template(name)
             except WaError as exc:
                 record(Result(whole, "delete", False, str(exc)))
                 for change in changes:
@@ -168,7 +172,10 @@ def apply_plan(plan: Plan, provider: Provider, options: ApplyOptions | None = No
                         )
                 return
             languages = ", ".join(sorted({c.language for c in changes}))
-            record(Result(whole, "delete", True, f"deleted (all languages: {languages})"))
+            if deleted is Deleted.DELETED:
+                record(Result(whole, "delete", True, f"deleted (all languages: {languages})"))
+            else:
+                record(Result(whole, "gone", True, _GONE[deleted]))
         for change in creates:
             _create(change, payloads[change.address], provider, gate, record)
 

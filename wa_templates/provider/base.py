@@ -8,6 +8,7 @@ works against the sandbox exercises the code that talks to 8x8. The list comes b
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -15,6 +16,17 @@ from wa_templates.channel.remote import ChannelTemplate
 
 CreatePayload = dict[str, Any]
 """The body of `POST .../templates` (see `wa_templates.channel.payload.to_payload`)."""
+
+
+class Deleted(StrEnum):
+    """What a delete found: apply reports a name that was already gone as such."""
+
+    DELETED = "deleted"
+    ALREADY_GONE = "already gone"
+    """8x8 had no such name (404, code 3038): someone deleted it, or a retry of a delete whose
+    first answer was lost found it done."""
+    BEING_DELETED = "already being deleted"
+    """8x8 is deleting the name already (code 3060)."""
 
 
 class Provider(Protocol):
@@ -32,8 +44,9 @@ class Provider(Protocol):
         """Register one name + language. A create whose answer was lost is checked, not resent."""
         ...
 
-    def delete_template(self, name: str) -> None:
-        """Delete a name with all its languages. Deleting a name that is gone is success."""
+    def delete_template(self, name: str) -> Deleted:
+        """Delete a name with all its languages. Deleting a name that is gone is success, and
+        says so."""
         ...
 
     def upload_file(self, path: Path) -> str:

@@ -27,7 +27,7 @@ from wa_templates import __version__
 from wa_templates.channel.remote import ChannelTemplate, ListShapeError, parse_list
 from wa_templates.errors import WaError
 from wa_templates.provider import compare, redact
-from wa_templates.provider.base import CreatePayload
+from wa_templates.provider.base import CreatePayload, Deleted
 from wa_templates.provider.endpoints import check_base_url, is_loopback
 from wa_templates.provider.errors import (
     CODE_ALREADY_EXISTS,
@@ -206,20 +206,22 @@ class Client:
         assert failure is not None
         raise self._exhausted(action, failure, attempt, maybe_done=ever_uncertain)
 
-    def delete_template(self, name: str) -> None:
+    def delete_template(self, name: str) -> Deleted:
         action = f"delete template '{name}'"
         path = f"{self._templates}/{quote(name, safe='')}"
         response = self._call(action, lambda: self._http.build_request("DELETE", path))
         if response.is_success:
-            return
+            return Deleted.DELETED
         code = _error_body(response)[0]
         # "Being deleted" (3060) to a delete means it is done, as "not found" does: deleted by
         # someone else, or by our own first attempt whose answer was lost.
-        gone = code in (CODE_TEMPLATE_NOT_FOUND, CODE_TEMPLATE_BEING_DELETED) or (
+        if code == CODE_TEMPLATE_BEING_DELETED:
+            return Deleted.BEING_DELETED
+        if code == CODE_TEMPLATE_NOT_FOUND or (
             response.status_code == 404 and code in _NOT_FOUND_CODES
-        )
-        if not gone:
-            raise self._error(response, action, name)
+        ):
+            return Deleted.ALREADY_GONE
+        raise self._error(response, action, name)
 
     def upload_file(self, path: Path) -> str:
         if not self.subaccount_id:

@@ -163,8 +163,8 @@ class _Progress:
         self.tty = sys.stderr.isatty()
 
     def show(self, result: Result) -> None:
-        self.done += 1 if result.operation != "delete" else 0
-        mark = {"create": "+", "delete": "-", "skip": "~"}[result.operation]
+        self.done += 1 if result.operation not in ("delete", "gone") else 0
+        mark = {"create": "+", "delete": "-", "gone": "-", "skip": "~"}[result.operation]
         state = "" if result.ok else ("skipped: " if result.operation == "skip" else "FAILED: ")
         line = f"  {mark} {result.address}: {state}{result.message}"
         if self.tty:
@@ -188,9 +188,13 @@ def _summarise(report: Report) -> int:
         click.echo("\r\033[K", nl=False, err=True)
     created = len(report.created)
     deleted = sum(1 for r in report.results if r.ok and r.operation == "delete")
+    gone = sum(1 for r in report.results if r.operation == "gone")
     failed = len(report.failures)
     names = "name" if deleted == 1 else "names"
-    click.echo(f"Apply finished: {created} created, {deleted} {names} deleted, {failed} failed.")
+    also = f", {gone} already gone" if gone else ""
+    click.echo(
+        f"Apply finished: {created} created, {deleted} {names} deleted{also}, {failed} failed."
+    )
     code = 1 if failed else 0
     if report.rate_limited_until is not None:
         when = report.rate_limited_until.strftime("%Y-%m-%d %H:%M UTC")
