@@ -31,8 +31,7 @@ from sandbox_process import serving
 from wa_templates.apply.execute import ApplyOptions, apply_plan
 from wa_templates.cli.main import main as cli_main
 from wa_templates.config.project import find_project
-from wa_templates.plan.build import PlanOptions
-from wa_templates.plan.model import Plan
+from wa_templates.plan.model import ChannelBinding, Plan, PlanOptions
 from wa_templates.plan.prepare import make_plan
 from wa_templates.provider.client import Client
 
@@ -81,6 +80,18 @@ def reset(url: str, latency_ms: int) -> None:
 
 def client(url: str, channel: str = CHANNEL) -> Client:
     return Client(base_url=url, account_id=ACCOUNT, channel_id=channel, api_key=KEY)
+
+
+def bound(provider: Client) -> ChannelBinding:
+    """The channel the bench's plan is for, as `plan --out` records it."""
+    return ChannelBinding(
+        target="bench",
+        sandbox=None,
+        base_url=provider.base_url,
+        account_id=provider.account_id,
+        channel_id=provider.channel_id,
+        subaccount_id=provider.subaccount_id,
+    )
 
 
 def floor(url: str, plan: Plan, concurrency: int) -> float:
@@ -142,7 +153,7 @@ def main() -> int:
             for _ in range(args.repeat):
                 reset(url, 0)
                 with client(url) as provider:
-                    plan = make_plan(project, provider, PlanOptions())
+                    plan = make_plan(project, provider, bound(provider), PlanOptions())
                 reset(url, args.latency_ms)
                 floors.append(floor(url, plan, args.concurrency))
                 took, created = executor(url, plan, args.concurrency, root)

@@ -11,8 +11,10 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
+from tests.plan.test_model import busy_plan
 from wa_templates.cli.main import main
 from wa_templates.files.model import json_schema
+from wa_templates.plan.model import json_schema as plan_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "schema" / "template.schema.json"
@@ -79,3 +81,45 @@ def test_shipped_template_points_editors_at_the_schema(path: Path) -> None:
 def test_schema_rejects_what_the_loader_rejects(broken: dict[str, Any]) -> None:
     # Not a schema that accepts everything: editors flag these before validate does.
     assert list(_validator().iter_errors(broken))
+
+
+# --- the saved plan's schema -------------------------------------------------------------------
+
+PLAN_SCHEMA = ROOT / "schema" / "plan.schema.json"
+REGENERATE_PLAN = "regenerate it: wa-templates schema --plan > schema/plan.schema.json"
+
+
+def _plan_validator() -> Draft202012Validator:
+    return Draft202012Validator(json.loads(PLAN_SCHEMA.read_text(encoding="utf-8")))
+
+
+def test_committed_plan_schema_is_what_the_plan_model_generates() -> None:
+    expected = json.dumps(plan_schema(), indent=2) + "\n"
+    assert PLAN_SCHEMA.read_text(encoding="utf-8") == expected, f"stale; {REGENERATE_PLAN}"
+
+
+def test_schema_plan_prints_the_committed_plan_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "--plan"]) == 0
+    assert capsys.readouterr().out == PLAN_SCHEMA.read_text(encoding="utf-8")
+
+
+def test_committed_plan_schema_is_a_valid_draft_2020_12_schema() -> None:
+    schema = json.loads(PLAN_SCHEMA.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    assert schema["properties"]["format_version"]["pattern"] == r"^2\.(0|[1-9][0-9]*)$"
+    assert "minor version only adds fields" in schema["description"]
+
+
+def test_a_written_plan_is_valid_against_the_plan_schema() -> None:
+    document = busy_plan().document()
+    assert [
+        f"{list(e.absolute_path)}: {e.message}" for e in _plan_validator().iter_errors(document)
+    ] == []
+    # Not a schema that accepts anything: what a reader refuses, the schema refuses too.
+    for broken in (
+        {**document, "format_version": "3.0"},
+        {**document, "options": {**document["options"], "prune": "yes"}},
+        {**document, "notes": "hand-written"},
+        {**document, "channel": None},
+    ):
+        assert list(_plan_validator().iter_errors(broken))

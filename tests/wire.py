@@ -16,7 +16,7 @@ from wa_templates.files.load import Source
 from wa_templates.importer import to_files
 from wa_templates.plan import build as plan_build
 from wa_templates.plan import stale
-from wa_templates.plan.model import Plan
+from wa_templates.plan.model import ChannelBinding, Plan, PlanOptions
 
 Items = Iterable[Any]
 
@@ -24,18 +24,18 @@ Items = Iterable[Any]
 def build(
     sources: list[Source],
     items: Items,
-    target: str,
-    options: plan_build.PlanOptions | None = None,
-    diagnostics: list[dict[str, Any]] | None = None,
+    channel: ChannelBinding,
+    options: PlanOptions | None = None,
+    diagnostics: list[Any] | None = None,
 ) -> Plan:
-    return plan_build.build(sources, parse_list(items), target, options, diagnostics)
+    return plan_build.build(sources, parse_list(items), channel, options, diagnostics)
 
 
 def drift(
     sources: list[Source],
     items: Items,
     target: str,
-    options: plan_build.PlanOptions | None = None,
+    options: PlanOptions | None = None,
     fail_on: report.FailOn | None = None,
 ) -> report.DriftReport:
     return report.build(sources, parse_list(items), target, options, fail_on)

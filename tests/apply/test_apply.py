@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.apply.fake import START, Clock, FakeProvider, refusal
-from tests.plan.channel import listed, simple, source
+from tests.plan.channel import listed, made_for, simple, source
 from tests.wire import build
 from wa_templates.apply.execute import RATE_LIMITED, ApplyOptions, Report, Result, apply_plan
 from wa_templates.errors import WaError
@@ -37,7 +37,7 @@ def two(name: str, words: str = "your order has shipped") -> Source:
 
 
 def fresh(count: int, prefix: str = "t") -> Plan:
-    return build([source(simple(f"{prefix}_{i:03d}")) for i in range(count)], [], "fake")
+    return build([source(simple(f"{prefix}_{i:03d}")) for i in range(count)], [], made_for("fake"))
 
 
 def run(plan: Plan, provider: FakeProvider, tmp_path: Path, **options: object) -> Report:
@@ -54,7 +54,7 @@ def ops(report: Report) -> list[tuple[str, str, bool]]:
 
 
 def test_creates_every_language_with_the_planned_payload(tmp_path: Path) -> None:
-    plan = build([two("order_update")], [], "fake")
+    plan = build([two("order_update")], [], made_for("fake"))
     provider = FakeProvider()
     report = run(plan, provider, tmp_path)
     assert ops(report) == [
@@ -75,7 +75,7 @@ def test_concurrency_is_bounded_and_used(tmp_path: Path, concurrency: int) -> No
 
 def test_languages_of_one_name_are_created_one_after_the_other(tmp_path: Path) -> None:
     provider = FakeProvider(latency=0.02)
-    run(build([two("a"), two("b")], [], "fake"), provider, tmp_path, concurrency=8)
+    run(build([two("a"), two("b")], [], made_for("fake")), provider, tmp_path, concurrency=8)
     assert provider.max_in_flight == 2  # two names at once, never two languages of one
 
 
@@ -97,7 +97,7 @@ def test_on_result_reports_each_result_once_and_never_concurrently(tmp_path: Pat
 
 def test_not_applyable_plan_is_refused(tmp_path: Path) -> None:
     old = two("live")
-    plan = build([two("live", "it changed")], listed(old), "fake")
+    plan = build([two("live", "it changed")], listed(old), made_for("fake"))
     assert plan.blocked
     provider = FakeProvider()
     with pytest.raises(WaError, match="not applyable"):
@@ -110,7 +110,9 @@ def test_not_applyable_plan_is_refused(tmp_path: Path) -> None:
 
 def test_recreate_deletes_the_name_once_then_creates_every_language(tmp_path: Path) -> None:
     old = two("order_update")
-    plan = build([two("order_update", "it changed")], listed(old, status="REJECTED"), "fake")
+    plan = build(
+        [two("order_update", "it changed")], listed(old, status="REJECTED"), made_for("fake")
+    )
     provider = FakeProvider()
     provider.seed({"order_update": ["en_US", "es_ES"]})
     report = run(plan, provider, tmp_path)
@@ -126,7 +128,7 @@ def test_recreate_deletes_the_name_once_then_creates_every_language(tmp_path: Pa
 
 def test_prune_deletes_by_name(tmp_path: Path) -> None:
     # force: with no templates in the repository, pruning is past the safety threshold
-    plan = build([], listed(two("gone")), "fake", PlanOptions(prune=True, force=True))
+    plan = build([], listed(two("gone")), made_for("fake"), PlanOptions(prune=True, force=True))
     provider = FakeProvider()
     provider.seed({"gone": ["en_US", "es_ES"]})
     report = run(plan, provider, tmp_path)
@@ -134,9 +136,21 @@ def test_prune_deletes_by_name(tmp_path: Path) -> None:
     assert ops(report) == [("delete", "template.gone", True)]
 
 
+def test_a_prune_of_a_name_someone_deleted_meanwhile_says_already_gone(tmp_path: Path) -> None:
+    plan = build([], listed(two("gone")), made_for("fake"), PlanOptions(prune=True, force=True))
+    provider = FakeProvider()  # the channel no longer holds it: 8x8 answers 404 (3038)
+    report = run(plan, provider, tmp_path)
+    assert provider.calls == [("delete", "gone")]
+    [result] = report.results
+    assert result == Result(
+        "template.gone", "gone", True, "already gone: 8x8 has no such name to delete"
+    )
+    assert report.failures == [] and report.created == []
+
+
 def test_failed_delete_skips_the_creates_of_that_name_only(tmp_path: Path) -> None:
     items = listed(two("first"), status="REJECTED") + listed(two("second"), status="REJECTED")
-    plan = build([two("first", "changed"), two("second", "changed")], items, "fake")
+    plan = build([two("first", "changed"), two("second", "changed")], items, made_for("fake"))
     provider = FakeProvider()
     provider.seed({"first": ["en_US", "es_ES"], "second": ["en_US", "es_ES"]})
     provider.refuse_delete["first"] = refusal(2000, "Internal", "8x8 server error")
@@ -173,7 +187,7 @@ def test_one_failed_create_does_not_stop_the_others(tmp_path: Path) -> None:
     plan = build(
         [source(simple(f"t_{i:03d}")) for i in range(5)],
         [i for n in ("t_000", "t_001", "t_003", "t_004") for i in listed(source(simple(n)))],
-        "fake",
+        made_for("fake"),
     )
     del provider.refuse_create["t_002"]
     again = run(plan, provider, tmp_path)
@@ -201,7 +215,7 @@ def test_no_name_is_deleted_once_creates_have_stopped(tmp_path: Path) -> None:
     plan = build(
         [source(simple("a_new")), source(simple("a_newer")), two("b_recreated", "changed")],
         items,
-        "fake",
+        made_for("fake"),
     )
     provider = FakeProvider(per_hour=1, clock=clock)
     provider.seed({"b_recreated": ["en_US", "es_ES"]})
@@ -249,7 +263,7 @@ def test_prune_deletes_run_before_any_create(tmp_path: Path) -> None:
         # force: replacing every template on the channel is past the safety threshold
         [source(simple(f"a_new_{i}")) for i in range(4)],
         items,
-        "fake",
+        made_for("fake"),
         PlanOptions(prune=True, force=True),
     )
     provider = FakeProvider(latency=0.02)
@@ -273,7 +287,9 @@ def test_interrupt_stops_starting_new_units(tmp_path: Path) -> None:
 
 def test_a_name_approved_since_the_plan_is_not_deleted(tmp_path: Path) -> None:
     old = two("order_update")
-    plan = build([two("order_update", "it changed")], listed(old, status="REJECTED"), "fake")
+    plan = build(
+        [two("order_update", "it changed")], listed(old, status="REJECTED"), made_for("fake")
+    )
     provider = FakeProvider()
     provider.seed({"order_update": ["en_US", "es_ES"]})
     provider.status["order_update"] = "APPROVED"  # Meta approved it while the plan waited
@@ -294,7 +310,7 @@ def test_a_failed_media_upload_does_not_delete_the_name_first(tmp_path: Path) ->
     )
     old = source(yaml)
     new = source(yaml.replace("Spring is here.", "Spring has arrived."), path="promo.yaml")
-    plan = build([new], listed(old, status="REJECTED"), "fake")
+    plan = build([new], listed(old, status="REJECTED"), made_for("fake"))
     provider = FakeProvider()
     provider.seed({"promo": ["en_US"]})
     provider.refuse_upload = True
@@ -306,7 +322,9 @@ def test_a_failed_media_upload_does_not_delete_the_name_first(tmp_path: Path) ->
 
 def test_a_pruned_name_approved_since_the_plan_is_not_deleted(tmp_path: Path) -> None:
     items = listed(source(simple("pending_one")), status="PENDING")
-    plan = build([source(simple("kept"))], items, "fake", PlanOptions(prune=True, force=True))
+    plan = build(
+        [source(simple("kept"))], items, made_for("fake"), PlanOptions(prune=True, force=True)
+    )
     provider = FakeProvider()
     provider.seed({"pending_one": ["en_US"]})
     provider.status["pending_one"] = "APPROVED"
@@ -317,7 +335,9 @@ def test_a_pruned_name_approved_since_the_plan_is_not_deleted(tmp_path: Path) ->
 
 def test_a_failing_list_before_deleting_touches_nothing(tmp_path: Path) -> None:
     old = two("order_update")
-    plan = build([two("order_update", "it changed")], listed(old, status="REJECTED"), "fake")
+    plan = build(
+        [two("order_update", "it changed")], listed(old, status="REJECTED"), made_for("fake")
+    )
     provider = FakeProvider()
 
     def broken() -> list[dict[str, object]]:

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from tests.apply.fake import FakeProvider
-from tests.plan.channel import source
+from tests.plan.channel import made_for, source
 from tests.wire import build
 from wa_templates.apply import media as media_module
 from wa_templates.apply.execute import ApplyOptions, Report, apply_plan
 from wa_templates.apply.media import UploadCache, resolve_media
 from wa_templates.files.load import Source
-from wa_templates.plan.model import from_json, to_json
+from wa_templates.plan.saved import parse_plan
 
 MEDIA = """\
 name: {name}
@@ -60,7 +60,7 @@ def media(name: str, sample: str = "media/banner.png") -> Source:
 
 
 def apply(sources: list[Source], provider: FakeProvider, root: Path, **kw: object) -> Report:
-    plan = build(sources, [], provider.description)
+    plan = build(sources, [], made_for("fake"))
     options = ApplyOptions(project_root=root, **kw)  # type: ignore[arg-type]
     return apply_plan(plan, provider, options)
 
@@ -154,7 +154,7 @@ def test_a_corrupt_cache_is_ignored(tmp_path: Path) -> None:
 
 def test_resolve_media_leaves_the_plan_payload_alone(tmp_path: Path) -> None:
     root = project(tmp_path)
-    plan = build([media("sale")], [], "fake channel")
+    plan = build([media("sale")], [], made_for("fake channel"))
     payload = plan.changes[0].payload
     assert payload is not None
     cache = UploadCache(tmp_path / "cache.json")
@@ -237,11 +237,11 @@ def test_a_saved_plan_edited_to_point_a_sample_out_of_the_project_is_refused(
     # applied, so the check is made at upload, not trusted from when the plan was made.
     root = project(tmp_path / "repo")
     secret = outside_secret(root)
-    document = to_json(build([media("sale")], [], "fake channel"))
+    document = build([media("sale")], [], made_for("fake channel")).document()
     [change] = document["resource_changes"]
     change["source"] = "../outside/sale.yaml"
     change["payload"]["components"][0]["examples"] = ["secret.png"]
-    plan = from_json(json.loads(json.dumps(document)))
+    plan = parse_plan(json.dumps(document))
     refuse_opening(monkeypatch, secret.parent)
     provider = FakeProvider()
     report = apply_plan(plan, provider, ApplyOptions(project_root=root))

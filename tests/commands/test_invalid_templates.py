@@ -8,6 +8,7 @@ import pytest
 from tests.commands.conftest import Repo
 from wa_templates.cli import target as cli_target
 from wa_templates.config.project import Project
+from wa_templates.plan.model import ChannelBinding
 from wa_templates.provider.base import Provider
 
 BROKEN = "name: broken\ncategory: UTILITY\nlanguages: {}\n"
@@ -30,10 +31,12 @@ COMMANDS = [
 def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every list call on the channel, through the providers the commands open."""
     calls: list[str] = []
-    real_open = cli_target.open_provider
+    real_open = cli_target.open_channel
 
-    def counted(project: Project, target: str | None, sandbox: bool) -> Provider:
-        provider = real_open(project, target, sandbox)
+    def counted_channel(
+        project: Project, target: str | None, sandbox: bool
+    ) -> tuple[Provider, ChannelBinding]:
+        provider, channel = real_open(project, target, sandbox)
         real_list = provider.list_templates
 
         def listed() -> list[object]:
@@ -41,9 +44,13 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             return list(real_list())
 
         monkeypatch.setattr(provider, "list_templates", listed)
-        return provider
+        return provider, channel
 
-    for module in ("plan", "drift", "names"):
+    def counted(project: Project, target: str | None, sandbox: bool) -> Provider:
+        return counted_channel(project, target, sandbox)[0]
+
+    monkeypatch.setattr("wa_templates.cli.commands.plan.open_channel", counted_channel)
+    for module in ("drift", "names"):
         monkeypatch.setattr(f"wa_templates.cli.commands.{module}.open_provider", counted)
     return calls
 

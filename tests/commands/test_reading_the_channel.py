@@ -14,6 +14,7 @@ from wa_templates.channel import remote
 from wa_templates.channel.remote import ChannelTemplate, parse
 from wa_templates.cli import target as cli_target
 from wa_templates.config.project import Project
+from wa_templates.plan.model import ChannelBinding
 from wa_templates.provider.base import Provider
 
 COMMANDS = [("plan",), ("apply", "--auto-approve"), ("drift",), ("names",), ("import",)]
@@ -44,10 +45,10 @@ def test_an_unreadable_template_blocks_its_name_only_and_says_why(
 ) -> None:
     assert repo.run("apply", "--sandbox", "--auto-approve").code == 0
     repo.write("order_update", (repo.root / "templates" / "order_update.yaml").read_text())
-    real_open = cli_target.open_provider
+    real_open = cli_target.open_channel
 
-    def odd_channel(project: Project, target: str | None, sandbox: bool) -> Provider:
-        provider = real_open(project, target, sandbox)
+    def odd(project: Project, target: str | None, sandbox: bool) -> tuple[Provider, ChannelBinding]:
+        provider, channel = real_open(project, target, sandbox)
         real_list = provider.list_templates
 
         def listed() -> list[ChannelTemplate]:
@@ -66,9 +67,12 @@ def test_an_unreadable_template_blocks_its_name_only_and_says_why(
             return [t for t in real_list() if t.name != "order_update"] + [parse(i) for i in odd]
 
         monkeypatch.setattr(provider, "list_templates", listed)
-        return provider
+        return provider, channel
 
-    monkeypatch.setattr("wa_templates.cli.commands.plan.open_provider", odd_channel)
+    def odd_channel(project: Project, target: str | None, sandbox: bool) -> Provider:
+        return odd(project, target, sandbox)[0]
+
+    monkeypatch.setattr("wa_templates.cli.commands.plan.open_channel", odd)
     monkeypatch.setattr("wa_templates.cli.commands.drift.open_provider", odd_channel)
     plan = repo.run("plan", "--sandbox")
     assert plan.code == 3, plan.out + plan.err

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.plan.catalogue import CATALOGUE
-from tests.plan.channel import listed, simple, source
+from tests.plan.channel import listed, made_for, simple, source
 from tests.wire import build as build_plan
 from tests.wire import drift
 from wa_templates.channel.remote import ListItem
@@ -248,7 +248,7 @@ def test_out_of_sync_agrees_with_plan() -> None:
     ]
     sources = [same, changed, gone, both]
     report = drift_of(sources, items)
-    plan = build_plan(sources, items, "target prod")
+    plan = build_plan(sources, items, made_for("prod"))
     unsynced = {(r.name, r.language) for r in report.resources if r.sync != "Synced"}
     changing = {(c.name, c.language) for c in plan.changes if c.action is not Action.NOOP}
     assert (

@@ -13,6 +13,7 @@ import pytest
 from tests.apply.test_media import MEDIA
 from tests.e2e.conftest import ACCOUNT, CHANNEL, KEY, SUBACCOUNT, Project, Sandbox, fast_client
 from tests.e2e.test_operations import stored_components
+from tests.plan.channel import made_for
 from wa_templates.apply.execute import ApplyOptions, Report, apply_plan
 from wa_templates.config.project import find_project
 from wa_templates.plan.prepare import make_plan, plan_options
@@ -87,7 +88,7 @@ def test_two_applies_of_the_same_change_at_once_both_succeed(
         )
         for _ in range(2)
     ]
-    plans = [make_plan(project, client, options) for client in clients]
+    plans = [make_plan(project, client, made_for("local"), options) for client in clients]
     assert [len(plan.pending) for plan in plans] == [3, 3]
     start = threading.Barrier(2)
     reports: list[Report] = []
@@ -128,7 +129,7 @@ def test_an_apply_meeting_the_same_name_with_other_content_still_fails(
         subaccount_id=SUBACCOUNT,
         api_key=KEY,
     ) as client:
-        plan = make_plan(project, client, plan_options(project))
+        plan = make_plan(project, client, made_for("local"), plan_options(project))
         # Someone else registers the name, with other words, while the plan waits.
         sandbox.create("spring_sale", "Other words for {{1}}, from someone else.", "en_US")
         report = apply_plan(plan, client, ApplyOptions(project_root=project.root))

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.e2e.conftest import Project, Sandbox, simple
+from tests.e2e.conftest import ACCOUNT, CHANNEL, KEY_ENV, SUBACCOUNT, Project, Sandbox, simple
 
 pytestmark = pytest.mark.e2e
 
@@ -50,12 +50,54 @@ def test_stale_saved_plan_is_refused_with_what_changed(linked: Project, sandbox:
     assert sandbox.creations() == creations and ("fixme", "en_US") in sandbox.listed()
 
 
-def test_saved_plan_for_another_target_is_refused(linked: Project, sandbox: Sandbox) -> None:
+def test_saved_plan_for_another_target_is_a_usage_error(linked: Project, sandbox: Sandbox) -> None:
     linked.write("planned", simple("planned"))
     assert linked.run("plan", "--out", "plan.json").code == 0
     refused = linked.run("apply", "plan.json", "--sandbox", "--auto-approve")
-    assert refused.code == 1 and "was made for target local" in refused.err
+    assert refused.code == 64 and refused.out == ""
+    assert refused.err == (
+        "error: --sandbox: plan.json was made for target local, and a saved plan is applied to "
+        "the channel it was made for: leave it out\n"
+    )
     assert sandbox.listed() == {}
+
+
+def test_a_saved_plan_is_refused_once_its_target_points_at_another_channel(
+    linked: Project, sandbox: Sandbox
+) -> None:
+    # The plan was made for target local on e2e-channel; then wa-templates.toml was edited so
+    # that local is another channel. Applying the old plan there would create everything on the
+    # wrong channel.
+    linked.write("planned", simple("planned"))
+    assert linked.run("plan", "--out", "plan.json").code == 0
+    config = linked.root / "wa-templates.toml"
+    config.write_text(config.read_text().replace(f'"{CHANNEL}"', '"other-channel"'))
+    refused = linked.run("apply", "plan.json", "--auto-approve")
+    assert refused.code == 4 and refused.out == ""
+    where = f"of account {ACCOUNT}, subaccount {SUBACCOUNT} at {sandbox.url}"
+    assert refused.err == (
+        f"error: plan.json was made for target local, channel {CHANNEL} {where}; target local "
+        f"is now channel other-channel {where}. Make the plan again with "
+        "`wa-templates plan --out`\n"
+    )
+    assert sandbox.listed() == {}
+
+
+def test_show_renders_a_saved_plan_without_the_channel(
+    linked: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    linked.write("planned", simple("planned"))
+    planned = linked.run("plan", "--out", "plan.json")
+    assert planned.code == 0
+    # Without the API key no command can reach the channel: show reads the file only.
+    monkeypatch.delenv(KEY_ENV)
+    assert linked.run("plan").code == 1
+    shown = linked.run("show", "plan.json")
+    assert (shown.code, shown.out, shown.err) == (0, planned.out, "")
+    as_json = linked.run("show", "plan.json", "--format", "json")
+    assert json.loads(as_json.out) == json.loads((linked.root / "plan.json").read_text())
+    markdown = linked.run("show", "plan.json", "--format", "markdown")
+    assert markdown.out.startswith("<!-- wa-templates-plan:target_local -->\n")
 
 
 @pytest.mark.parametrize("content", ["{not json", '{"format_version": "0.1"}', "[]"])

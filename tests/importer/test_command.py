@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.importer.channel import ITEMS, body, item
+from tests.plan.channel import made_for
 from wa_templates.channel.remote import ChannelTemplate, parse_list
 from wa_templates.cli.commands import import_, plan
 from wa_templates.cli.main import main
@@ -51,8 +52,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def channel(monkeypatch: pytest.MonkeyPatch, items: list[dict[str, Any]]) -> None:
     fake = FakeChannel(items)
-    for module in (import_, plan):
-        monkeypatch.setattr(module, "open_provider", lambda *args, **kwargs: fake)
+    monkeypatch.setattr(import_, "open_provider", lambda *args, **kwargs: fake)
+    monkeypatch.setattr(plan, "open_channel", lambda *args, **kwargs: (fake, made_for("fake")))
 
 
 def test_sandbox_round_trip_of_the_shipped_examples(

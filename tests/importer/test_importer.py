@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from tests.importer.channel import ITEMS, body, item
+from tests.plan.channel import made_for
 from tests.wire import build, from_channel
 from wa_templates.channel import remote
 from wa_templates.files.diagnostics import Severity
@@ -32,7 +33,7 @@ def test_every_component_type_round_trips_to_a_plan_without_changes(tmp_path: Pa
     assert all(line.startswith("created") for line in import_all(tmp_path, ITEMS))
     report = check_paths([tmp_path])
     assert report.files == len({i["templateName"] for i in ITEMS})
-    plan = build(report.sources, ITEMS, "target test")
+    plan = build(report.sources, ITEMS, made_for("test"))
     assert plan.changes and {c.action for c in plan.changes} == {Action.NOOP}
     assert not plan.unmanaged
     assert len(plan.changes) == len(ITEMS)
@@ -214,7 +215,7 @@ def test_folded_versions_plan_without_changes(tmp_path: Path) -> None:
     importer.write(outcome)
     assert outcome.text is not None and "(order_note_v2)" in outcome.text.splitlines()[0]
     report = check_paths([tmp_path])
-    plan = build(report.sources, items, "t", PlanOptions(versioning="suffix"))
+    plan = build(report.sources, items, made_for("t"), PlanOptions(versioning="suffix"))
     assert {c.action for c in plan.changes} == {Action.NOOP}
     assert [c.name for c in plan.changes] == ["order_note_v2"]
     assert not plan.unmanaged

@@ -14,6 +14,7 @@ from typing import Any
 from wa_templates.channel.payload import to_payload
 from wa_templates.channel.remote import ListItem
 from wa_templates.files.load import Source, load_bytes
+from wa_templates.plan.model import ChannelBinding
 from wa_templates.sandbox.listing import list_item
 from wa_templates.sandbox.records import parse_moment
 from wa_templates.sandbox.state import Channel, Template
@@ -74,4 +75,16 @@ def simple(name: str, body: str = "Hello {{1}}, your order has shipped.", **extr
     return (
         f"name: {name}\ncategory: UTILITY\n{head}languages:\n  en_US:\n    body:\n"
         f'      text: "{body}"\n      examples: ["Ana"]\n'
+    )
+
+
+def made_for(target: str = "t") -> ChannelBinding:
+    """The channel a test plan is made for: the target `target` on CHANNEL."""
+    return ChannelBinding(
+        target=target,
+        sandbox=None,
+        base_url="https://chatapps.8x8.test",
+        account_id=CHANNEL.account_id,
+        channel_id=CHANNEL.channel_id,
+        subaccount_id="tests",
     )

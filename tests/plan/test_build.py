@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.plan.catalogue import CATALOGUE
-from tests.plan.channel import listed, simple, source
+from tests.plan.channel import listed, made_for, simple, source
 from tests.wire import build
 from wa_templates.channel.remote import ListItem, fingerprint, parse_list
 from wa_templates.cli.commands.plan import EXIT_BLOCKED, EXIT_CHANGES, plan_exit_code
@@ -32,7 +32,7 @@ languages:
 
 
 def plan_of(sources: list[Source], items: list[ListItem], **options: Any) -> Plan:
-    return build(sources, items, "test", PlanOptions(**options))
+    return build(sources, items, made_for("test"), PlanOptions(**options))
 
 
 def actions(plan: Plan) -> dict[str, str]:
@@ -120,10 +120,10 @@ def test_changed_never_approved_name_is_recreated_with_every_language(status: st
     }
     changed = by_address(plan, "template.order_update[en_US]")
     assert changed.reason == "changed_never_approved"
-    assert [c.path for c in changed.changes] == ["body.text"]
+    assert [c.path for c in changed.change.fields] == ["body.text"]
     assert "en_US, es_ES" in changed.detail and "not locked" in changed.detail
     same = by_address(plan, "template.order_update[es_ES]")
-    assert same.reason == "recreated_with_name" and same.changes == []
+    assert same.reason == "recreated_with_name" and same.change.fields == []
     assert plan.safety is not None and plan.safety.destructive_names == ["order_update"]
     assert set(plan.remote_state["order_update"]) == {"en_US", "es_ES"}
 
@@ -134,8 +134,8 @@ def test_category_change_of_a_rejected_template_is_part_of_the_recreate() -> Non
     plan = plan_of([new], listed(old, status="REJECTED", reason="INCORRECT_CATEGORY"))
     change = by_address(plan, "template.order_update[en_US]")
     assert change.action is Action.RECREATE
-    assert change.changes[0].path == "category"
-    assert (change.changes[0].before, change.changes[0].after) == ("UTILITY", "MARKETING")
+    [field, *_] = change.change.fields
+    assert (field.path, field.before, field.after) == ("category", "UTILITY", "MARKETING")
 
 
 @pytest.mark.parametrize("status", ["APPROVED", "PAUSED", "DISABLED", "FLAGGED", "IN_APPEAL"])
@@ -287,7 +287,7 @@ def test_versioned_change_of_an_approved_template_creates_the_next_version() -> 
     change = plan.changes[0]
     assert change.template == "order_update" and change.reason == "new_version"
     assert change.payload is not None and change.payload["name"] == "order_update_v2"
-    assert [c.path for c in change.changes] == ["body.text"]
+    assert [c.path for c in change.change.fields] == ["body.text"]
     assert "'order_update' stays until 'order_update_v2' is approved" in change.detail
     assert plan.applyable and plan.unmanaged == [] and plan.safety is not None
     assert plan.safety.destructive_names == []
@@ -420,8 +420,8 @@ def test_remote_state_is_kept_only_for_touched_names() -> None:
 def test_whole_plan_is_deterministic() -> None:
     sources = [source(textwrap.dedent(text)) for text in CATALOGUE.values()]
     items = [i for s in sources for i in listed(s, status="REJECTED")]
-    first = build(sources, items, "t")
-    second = build(list(reversed(sources)), list(reversed(items)), "t")
+    first = build(sources, items, made_for("t"))
+    second = build(list(reversed(sources)), list(reversed(items)), made_for("t"))
     assert first == second
 
 

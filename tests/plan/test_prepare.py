@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.plan.channel import simple
+from tests.plan.channel import made_for, simple
 from wa_templates.channel.remote import ChannelTemplate, ListItem, parse_list
 from wa_templates.config.project import Project
 from wa_templates.errors import WaError
@@ -87,7 +87,7 @@ def test_invalid_templates_stop_before_the_channel_is_read(tmp_path: Path) -> No
     (tmp_path / "templates" / "t.yaml").write_text("name: t\ncategory: NEWS\nlanguages: {}\n")
     channel = Listing()
     with pytest.raises(InvalidTemplates) as caught:
-        make_plan(proj, channel, PlanOptions())  # type: ignore[arg-type]
+        make_plan(proj, channel, made_for("listing"), PlanOptions())  # type: ignore[arg-type]
     assert caught.value.report.errors >= 1
     assert channel.lists == 0 and gc.isenabled()
 
@@ -96,9 +96,9 @@ def test_plan_is_made_with_the_collector_paused_and_it_comes_back(tmp_path: Path
     proj = project(tmp_path)
     (tmp_path / "templates" / "order_update.yaml").write_text(simple("order_update"))
     channel = Listing()
-    plan = make_plan(proj, channel, PlanOptions())  # type: ignore[arg-type]
+    plan = make_plan(proj, channel, made_for("listing"), PlanOptions())  # type: ignore[arg-type]
     assert [c.address for c in plan.changes] == ["template.order_update[en_US]"]
-    assert plan.target == "listing"
+    assert plan.target == "target listing"
     assert channel.lists == 1 and channel.collector_was_enabled is False
     assert gc.isenabled()
 
@@ -107,7 +107,7 @@ def test_collector_stays_off_if_it_was_off(tmp_path: Path) -> None:
     proj = project(tmp_path)
     gc.disable()
     try:
-        make_plan(proj, Listing(), PlanOptions())  # type: ignore[arg-type]
+        make_plan(proj, Listing(), made_for("listing"), PlanOptions())  # type: ignore[arg-type]
         assert not gc.isenabled()
     finally:
         gc.enable()
@@ -126,7 +126,7 @@ def test_prune_is_refused_while_any_file_under_the_templates_folder_did_not_load
     report = check_paths([proj.templates_dir], root=proj.root)
     channel = Listing([{"templateName": "broken", "language": "en_US", "status": "APPROVED"}])
     with pytest.raises(PruneRefused) as caught:
-        make_plan(proj, channel, PlanOptions(prune=True), report)  # type: ignore[arg-type]
+        make_plan(proj, channel, made_for("listing"), PlanOptions(prune=True), report)  # type: ignore[arg-type]
     message = str(caught.value)
     assert "\n" not in message
     assert message.startswith("--prune refused: 2 file(s) under the templates folder did not load")
@@ -134,8 +134,8 @@ def test_prune_is_refused_while_any_file_under_the_templates_folder_did_not_load
     assert "nothing on the channel was read" in message
     assert channel.lists == 0
     # It is --prune that is refused: without it, the same report makes a plan.
-    plan = make_plan(proj, channel, PlanOptions(), report)  # type: ignore[arg-type]
-    assert channel.lists == 1 and plan.target == "listing"
+    plan = make_plan(proj, channel, made_for("listing"), PlanOptions(), report)  # type: ignore[arg-type]
+    assert channel.lists == 1 and plan.target == "target listing"
 
 
 def test_prune_refusal_names_five_files_and_counts_the_rest(tmp_path: Path) -> None:

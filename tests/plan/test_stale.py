@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.plan.channel import listed, simple, source
+from tests.plan.channel import listed, made_for, simple, source
 from tests.wire import build, stale_changes
 from wa_templates.plan.model import Plan
 
@@ -14,7 +14,7 @@ BYSTANDER = source(simple("bystander"))
 
 def saved() -> tuple[Plan, list[dict[str, object]]]:
     items = listed(OLD, status="REJECTED") + listed(BYSTANDER)
-    return build([NEW, FRESH, BYSTANDER], items, "t"), items
+    return build([NEW, FRESH, BYSTANDER], items, made_for("t")), items
 
 
 def test_unchanged_channel_is_not_stale() -> None:

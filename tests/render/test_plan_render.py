@@ -3,10 +3,12 @@ import re
 from typing import Any
 
 from tests.helpers import source
+from tests.plan.channel import made_for
 from tests.wire import build
 from wa_templates.files.load import Source
 from wa_templates.plan.build import PlanOptions
-from wa_templates.plan.model import Plan, from_json, to_json
+from wa_templates.plan.model import FORMAT_VERSION, Plan
+from wa_templates.plan.saved import parse_plan
 from wa_templates.render import plan as render
 from wa_templates.render.plan import MARKDOWN_BUDGET, PLAN_MARKER, is_plan_comment, marker
 
@@ -54,7 +56,7 @@ def lines(text: str) -> list[str]:
 
 def test_create_is_listed_with_its_content_and_counted() -> None:
     # The CLI passes the provider's description ("target prod") as the plan's target.
-    out = render.text(build([order()], [], "target prod"), color=False)
+    out = render.text(build([order()], [], made_for("prod")), color=False)
     assert lines(out)[0].startswith("Plan for target prod (channel state sha256:")
     assert "  + template.order_update[en_US]  create  (not on the channel: create it)" in lines(out)
     assert '      + body.text: "Order {{1}} has shipped."' in lines(out)
@@ -63,7 +65,7 @@ def test_create_is_listed_with_its_content_and_counted() -> None:
 
 
 def test_no_change_is_counted_not_listed_unless_verbose() -> None:
-    plan = build([order()], [item()], "prod")
+    plan = build([order()], [item()], made_for("prod"))
     out = render.text(plan, color=False)
     assert "template.order_update" not in out
     assert "1 unchanged, not listed" in lines(out)
@@ -76,7 +78,7 @@ def test_no_change_is_counted_not_listed_unless_verbose() -> None:
 
 
 def test_recreate_of_a_never_approved_name_shows_the_field_diff() -> None:
-    plan = build([order("is on its way.")], [item(status="REJECTED")], "prod")
+    plan = build([order("is on its way.")], [item(status="REJECTED")], made_for("prod"))
     out = lines(render.text(plan, color=False))
     [line] = [x for x in out if x.startswith("-/+ ")]
     assert line.startswith("-/+ template.order_update[en_US]  recreate  (8x8 cannot edit: ")
@@ -85,7 +87,7 @@ def test_recreate_of_a_never_approved_name_shows_the_field_diff() -> None:
 
 
 def test_blocked_change_says_why_and_the_ways_out() -> None:
-    plan = build([order("is on its way.")], [item(status="APPROVED")], "prod")
+    plan = build([order("is on its way.")], [item(status="APPROVED")], made_for("prod"))
     out = lines(render.text(plan, color=False))
     [line] = [x for x in out if x.startswith("  ! ")]
     assert line.startswith("  ! template.order_update[en_US]  blocked  (8x8 cannot edit")
@@ -96,20 +98,24 @@ def test_blocked_change_says_why_and_the_ways_out() -> None:
 
 def test_delete_with_prune_and_unmanaged_without() -> None:
     items = [item(), item("legacy_promo", status="PAUSED", category="MARKETING")]
-    pruned = lines(render.text(build([order()], items, "prod", PlanOptions(prune=True)), False))
+    pruned = lines(
+        render.text(build([order()], items, made_for("prod"), PlanOptions(prune=True)), False)
+    )
     [line] = [x for x in pruned if x.startswith("  - ")]
     assert line == (
         "  - template.legacy_promo[en_US]  delete  (not in the repository and --prune is set: "
         "deleting 'legacy_promo' removes every language of it and locks the name for 30 days)"
     )
     assert pruned[-1] == "Plan: 0 to create, 0 to recreate, 1 to delete, 0 blocked."
-    kept = lines(render.text(build([order()], items, "prod"), color=False))
+    kept = lines(render.text(build([order()], items, made_for("prod")), color=False))
     assert "  ? legacy_promo (MARKETING): en_US PAUSED" in kept
     assert kept[-1] == "No changes. The channel matches the repository."
 
 
 def test_versioned_create_names_the_version_and_diffs_against_the_live_one() -> None:
-    plan = build([order("is on its way.", extra="versioning: suffix\n")], [item()], "prod")
+    plan = build(
+        [order("is on its way.", extra="versioning: suffix\n")], [item()], made_for("prod")
+    )
     out = lines(render.text(plan, color=False))
     assert "  # order_update_v2 (a version of order_update), UTILITY" in out
     [line] = [x for x in out if x.startswith("  + ")]
@@ -119,7 +125,7 @@ def test_versioned_create_names_the_version_and_diffs_against_the_live_one() -> 
 
 def test_findings_carry_their_next_step() -> None:
     paused = item(status="PAUSED", otherInfo={"title": "FIRST_PAUSE"})
-    out = lines(render.text(build([order()], [paused], "prod"), color=False))
+    out = lines(render.text(build([order()], [paused], made_for("prod")), color=False))
     assert (
         "  warning  template.order_update[en_US]  paused by Meta (FIRST_PAUSE): not sendable"
         " [Suspended]" in out
@@ -128,7 +134,7 @@ def test_findings_carry_their_next_step() -> None:
 
 
 def test_unconfirmable_fields_are_said_once() -> None:
-    out = render.text(build([order()], [], "prod"), color=False)
+    out = render.text(build([order()], [], made_for("prod")), color=False)
     assert out.count("allow_category_change") == 1
     assert "Not confirmable on the channel" in out
 
@@ -136,18 +142,18 @@ def test_unconfirmable_fields_are_said_once() -> None:
 def test_safety_threshold_exceeded_and_forced() -> None:
     items = [item(f"old_{i}", status="PENDING") for i in range(3)]
     options = PlanOptions(prune=True, max_names=2)
-    plan = build([], items, "prod", options)
+    plan = build([], items, made_for("prod"), options)
     out = lines(render.text(plan, color=False))
     assert (
         "Safety: 3 names deleted or recreated, over the limit of 2: rerun with --force" in out[-3]
     )
     assert out[-3].endswith("rerun with --force to allow it")
-    forced = build([], items, "prod", PlanOptions(prune=True, max_names=2, force=True))
+    forced = build([], items, made_for("prod"), PlanOptions(prune=True, max_names=2, force=True))
     assert "allowed by --force" in render.text(forced, color=False)
 
 
 def test_colour_only_when_asked() -> None:
-    plan = build([order("is on its way.")], [item(status="REJECTED")], "prod")
+    plan = build([order("is on its way.")], [item(status="REJECTED")], made_for("prod"))
     assert "\x1b[" not in render.text(plan, color=False)
     coloured = render.text(plan, color=True)
     assert "\x1b[33m-/+\x1b[0m template.order_update[en_US]" in coloured
@@ -155,7 +161,7 @@ def test_colour_only_when_asked() -> None:
 
 
 def test_control_and_bidi_characters_from_the_channel_cannot_drive_the_terminal() -> None:
-    plan = build([order()], [item(body="\x1b[2J\u202egone", status="REJECTED")], "prod")
+    plan = build([order()], [item(body="\x1b[2J\u202egone", status="REJECTED")], made_for("prod"))
     out = render.text(plan, color=False)
     assert "\x1b" not in out and "\u202e" not in out
     assert "\\u001b[2J\\u202egone" in out
@@ -186,11 +192,11 @@ def outside_fences(markdown: str) -> tuple[list[str], list[list[str]]]:
 
 
 def test_markdown_starts_with_the_target_marker_then_verdict_and_counts() -> None:
-    plan = build([order()], [], "prod")
+    plan = build([order()], [], made_for("prod"))
     out = render.markdown(plan)
-    assert out.splitlines()[0] == "<!-- wa-templates-plan:prod -->"
-    assert is_plan_comment(out) and is_plan_comment(out, "prod")
-    assert not is_plan_comment(out, "staging")
+    assert out.splitlines()[0] == "<!-- wa-templates-plan:target_prod -->"
+    assert is_plan_comment(out) and is_plan_comment(out, "target prod")
+    assert not is_plan_comment(out, "target staging")
     assert "📝 **1 change, applyable**" in out
     assert "**1** to create · **0** to recreate · **0** to delete · **0** blocked" in out
     assert "| ➕ create | order&#95;update | en&#95;US | UTILITY | — |" in out
@@ -206,14 +212,16 @@ def test_marker_is_safe_for_any_target_name() -> None:
 
 
 def test_markdown_verdicts() -> None:
-    nothing = render.markdown(build([order()], [item()], "prod"))
+    nothing = render.markdown(build([order()], [item()], made_for("prod")))
     assert "✅ **No changes.** The channel matches the repository." in nothing
     assert "<details>" not in nothing and "| Action |" not in nothing
-    blocked = render.markdown(build([order("is on its way.")], [item()], "prod"))
+    blocked = render.markdown(build([order("is on its way.")], [item()], made_for("prod")))
     assert "⛔ **Not applyable: 1 blocked change**" in blocked
     assert "> [!WARNING]\n> **1 blocked change: apply refuses to run**" in blocked
     items = [item(f"old_{i}", status="PENDING") for i in range(3)]
-    unsafe = render.markdown(build([], items, "prod", PlanOptions(prune=True, max_names=2)))
+    unsafe = render.markdown(
+        build([], items, made_for("prod"), PlanOptions(prune=True, max_names=2))
+    )
     assert "⛔ **Not applyable: safety threshold**" in unsafe
     assert "> [!CAUTION]\n> **Safety threshold**: 3 names deleted" in unsafe
     assert "> [!CAUTION]\n> **3 names deleted, with every language**" in unsafe
@@ -221,7 +229,7 @@ def test_markdown_verdicts() -> None:
 
 def test_warnings_come_before_the_table() -> None:
     items = [item("legacy", status="PENDING"), item()]
-    out = render.markdown(build([order("new")], items, "prod", PlanOptions(prune=True)))
+    out = render.markdown(build([order("new")], items, made_for("prod"), PlanOptions(prune=True)))
     assert out.index("> [!CAUTION]") < out.index("> [!WARNING]") < out.index("| Action |")
     assert out.index("| Action |") < out.index("<details>")
 
@@ -230,7 +238,9 @@ def test_markdown_escapes_values_and_fences_cannot_be_broken() -> None:
     nasty = "a | b <script>alert(1)</script> `x` ``` ```` *bold* _i_ [l](u) @octocat"
     remote = item(status="REJECTED", body="old")
     weird = item("x<b>|y", status="PENDING|<SCRIPT>`")
-    plan = build([order(json.dumps(nasty)[1:-1])], [remote, weird], "p", PlanOptions(prune=True))
+    plan = build(
+        [order(json.dumps(nasty)[1:-1])], [remote, weird], made_for("p"), PlanOptions(prune=True)
+    )
     out = render.markdown(plan)
     outside, blocks = outside_fences(out)
     text_outside = "\n".join(outside)
@@ -254,7 +264,7 @@ def test_markdown_escapes_values_and_fences_cannot_be_broken() -> None:
 
 def test_markdown_stays_under_budget_dropping_the_largest_sections_first() -> None:
     sources = [order("x" * (200 + i), name=f"t{i:03d}") for i in range(300)]
-    out = render.markdown(build(sources, [], "prod"))
+    out = render.markdown(build(sources, [], made_for("prod")))
     assert len(out) < MARKDOWN_BUDGET
     match = re.search(r"(\d+) of 300 sections shown; run `wa-templates plan` locally", out)
     assert match and 0 < int(match.group(1)) < 300
@@ -266,7 +276,7 @@ def test_markdown_stays_under_budget_dropping_the_largest_sections_first() -> No
 
 def test_markdown_cuts_the_table_when_even_that_is_too_long() -> None:
     sources = [order(name=f"template_with_a_long_name_{i:04d}") for i in range(1200)]
-    out = render.markdown(build(sources, [], "prod"))
+    out = render.markdown(build(sources, [], made_for("prod")))
     assert len(out) < MARKDOWN_BUDGET
     assert "0 of 1200 sections shown" in out
     match = re.search(r"(\d+) more rows not shown", out)
@@ -277,7 +287,7 @@ def test_markdown_findings_unmanaged_and_diagnostics_are_sections() -> None:
     plan = build(
         [order()],
         [item(status="PAUSED"), item("legacy")],
-        "prod",
+        made_for("prod"),
         diagnostics=[
             {
                 "file": "t.yaml",
@@ -303,27 +313,27 @@ def test_markdown_findings_unmanaged_and_diagnostics_are_sections() -> None:
 def test_json_round_trips_through_the_plan_model() -> None:
     sources = [order("is on its way."), order(name="fresh")]
     items = [item(status="REJECTED"), item("legacy")]
-    plan = build(sources, items, "prod", PlanOptions(prune=True))
+    plan = build(sources, items, made_for("prod"), PlanOptions(prune=True))
     document = json.loads(render.as_json(plan))
-    assert document == to_json(plan)
-    assert document["format_version"] == "1.0"
+    assert document == plan.document()
+    assert document["format_version"] == FORMAT_VERSION
     by_address = {c["address"]: c for c in document["resource_changes"]}
     assert by_address["template.order_update[en_US]"]["change"]["actions"] == ["delete", "create"]
     assert by_address["template.fresh[en_US]"]["change"]["actions"] == ["create"]
     assert by_address["template.legacy[en_US]"]["change"]["actions"] == ["delete"]
-    again: Plan = from_json(document)
-    assert to_json(again) == document
+    again: Plan = parse_plan(json.dumps(document))
+    assert again.document() == document
     assert render.text(again, color=False) == render.text(plan, color=False)
     assert render.markdown(again) == render.markdown(plan)
 
 
 def test_a_hand_edited_plan_with_odd_content_still_renders() -> None:
-    # Content is any object in a saved plan (from_json checks the document's shape, not what a
-    # template may say); entries of the wrong shape are refused by from_json, not rendered.
-    document = to_json(build([order()], [], "prod"))
+    # Content is any object in a saved plan (reading checks the document's shape, not what a
+    # template may say); entries of the wrong shape are refused when read, not rendered.
+    document = build([order()], [], made_for("prod")).document()
     document["resource_changes"][0]["change"]["after"] = {"body": "not a body"}
     document["unmanaged"] = [{"name": "x", "language": "", "status": "", "category": ""}]
-    plan = from_json(document)
+    plan = parse_plan(json.dumps(document))
     out = render.markdown(plan)
     assert "(no preview: not a template language" in out
     assert "- x (?):  ?" in out
@@ -333,25 +343,26 @@ def test_a_hand_edited_plan_with_odd_content_still_renders() -> None:
 
 def test_create_lists_buttons_whole_and_a_dropped_language_is_a_delete_line() -> None:
     two = ORDER.format(body="x") + "    buttons: [{type: QUICK_REPLY, text: Stop}]\n"
-    out = lines(render.text(build([source(two)], [], "prod"), color=False))
+    out = lines(render.text(build([source(two)], [], made_for("prod")), color=False))
     assert '      + buttons[0]: {"type": "QUICK_REPLY", "text": "Stop"}' in out
     items = [item(status="PENDING"), item(status="PENDING", language="es")]
-    out = lines(render.text(build([order()], items, "prod"), color=False))
+    out = lines(render.text(build([order()], items, made_for("prod")), color=False))
     assert any(x.startswith("  - template.order_update[es]  delete  (not in the file") for x in out)
     assert '      - (language): "es"' in out
 
 
 def test_long_warning_lists_are_capped() -> None:
     items = [item(f"old_{i:02d}", status="PENDING") for i in range(25)]
-    out = render.markdown(build([], items, "prod", PlanOptions(prune=True, force=True)))
+    out = render.markdown(build([], items, made_for("prod"), PlanOptions(prune=True, force=True)))
     assert "> - old&#95;19: " in out and "> - old&#95;20: " not in out
     assert "> - and 5 more" in out
     assert "📝 **25 changes, applyable**" in out
 
 
 def test_a_pathological_target_name_is_cut_rather_than_over_the_limit() -> None:
-    out = render.markdown(build([order()], [], "x" * 70_000))
+    out = render.markdown(build([order()], [], made_for("x" * 70_000)))
     assert len(out) <= MARKDOWN_BUDGET
-    assert is_plan_comment(out, "x" * 70_000) and not is_plan_comment(out, "x" * 69_999)
+    target = "target " + "x" * 70_000
+    assert is_plan_comment(out, target) and not is_plan_comment(out, target[:-1])
     assert len(out.splitlines()[0]) < 120
     assert out.endswith("(cut to fit GitHub's comment limit; run `wa-templates plan` locally)\n")

@@ -22,6 +22,7 @@ COMMANDS = {
     "validate": "wa_templates.cli.commands.validate",
     "plan": "wa_templates.cli.commands.plan",
     "apply": "wa_templates.cli.commands.apply",
+    "show": "wa_templates.cli.commands.show",
     "drift": "wa_templates.cli.commands.drift",
     "names": "wa_templates.cli.commands.names",
     "import": "wa_templates.cli.commands.import_",

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
+
+import click
 
 
 def use_color(stream: TextIO | None = None) -> bool:
@@ -31,3 +34,15 @@ def from_root(path: str, root: Path) -> str:
         return absolute.relative_to(root).as_posix()
     except ValueError:
         return str(absolute)
+
+
+def format_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`--format text|markdown|json`, passed as `fmt`: for what prints a plan or a report."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "markdown", "json"]),
+        default="text",
+        show_default=True,
+        help=help_text,
+    )

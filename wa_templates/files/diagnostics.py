@@ -9,10 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from typing_extensions import TypedDict  # pydantic reads typing's TypedDict only from 3.12
+
 
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+
+
+class DiagnosticDict(TypedDict):
+    """A diagnostic as JSON output and saved plans hold it."""
+
+    file: str
+    line: int
+    column: int
+    rule: str
+    severity: str
+    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +40,7 @@ class Diagnostic:
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line, self.column, self.rule)
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> DiagnosticDict:
         return {
             "file": self.file,
             "line": self.line,

@@ -9,35 +9,32 @@ delete is honest, and never calls a change anything it is not.
 
 from __future__ import annotations
 
-import fnmatch
 from dataclasses import dataclass, field
-from typing import Any
 
 from wa_templates.channel.normalise import UNCONFIRMABLE, Canonical, align_samples, canonical
 from wa_templates.channel.payload import to_payload
 from wa_templates.channel.remote import ChannelTemplate, by_name, fingerprint
-from wa_templates.channel.statuses import (
-    NEVER_APPROVED,
-    may_have_been_approved,
-    meta_recategorised,
-    status_findings,
-)
+from wa_templates.channel.statuses import meta_recategorised, status_findings
+from wa_templates.files.diagnostics import DiagnosticDict
 from wa_templates.files.load import Source
 from wa_templates.plan.diff import FieldChange, diff
-from wa_templates.plan.model import Action, Finding, Plan, ResourceChange, Safety
+from wa_templates.plan.lifecycle import is_ignored as is_ignored
+from wa_templates.plan.lifecycle import name_verdict, safety_on
+from wa_templates.plan.model import (
+    LANGUAGE_REMOVED,
+    Action,
+    Change,
+    ChannelBinding,
+    Finding,
+    Plan,
+    ResourceChange,
+    Unmanaged,
+)
+from wa_templates.plan.model import PlanOptions as PlanOptions
 from wa_templates.plan.versions import base_name, next_version, versions_on_channel
 
-
-@dataclass(frozen=True, slots=True)
-class PlanOptions:
-    prune: bool = False
-    force: bool = False
-    ignore: tuple[str, ...] = ()
-    """Names or fnmatch patterns neither managed nor reported as unmanaged."""
-    versioning: str | None = None
-    """Project-wide default for templates that do not set `versioning` themselves."""
-    max_names: int = 10
-    max_fraction: float = 0.3
+# The `x as x` imports above keep is_ignored and PlanOptions importable from here, where drift
+# and the tests found them before they moved to plan.lifecycle and plan.model.
 
 
 @dataclass(slots=True)
@@ -47,8 +44,6 @@ class _Builder:
     options: PlanOptions
     changes: list[ResourceChange] = field(default_factory=list)
     touched: set[str] = field(default_factory=set)
-    destructive: set[str] = field(default_factory=set)
-    deleted: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
     owned: set[str] = field(default_factory=set)
     superseded: set[str] = field(default_factory=set)
@@ -58,23 +53,19 @@ class _Builder:
 def build(
     sources: list[Source],
     listed: list[ChannelTemplate],
-    target: str,
+    channel: ChannelBinding,
     options: PlanOptions | None = None,
-    diagnostics: list[dict[str, Any]] | None = None,
+    diagnostics: list[DiagnosticDict] | None = None,
 ) -> Plan:
+    """The plan for `channel`, which lists `listed`; `diagnostics` are the files' warnings."""
     options = options or PlanOptions()
     remote = by_name(listed)
     managed_sources = [s for s in sources if not is_ignored(s.template.name, options)]
     builder = _Builder(managed_sources, remote, options)
     builder.owned = {s.template.name for s in managed_sources}
     managed: set[str] = set()
-    plan = Plan(
-        target=target,
-        fingerprint=fingerprint(listed),
-        remote_state={},
-        diagnostics=diagnostics or [],
-        unconfirmable=list(UNCONFIRMABLE),
-    )
+    unmanaged: list[Unmanaged] = []
+    findings: list[Finding] = []
     for source in sorted(managed_sources, key=lambda s: s.template.name):
         template = source.template
         versioning = template.versioning or options.versioning
@@ -92,7 +83,7 @@ def build(
                 builder, name, languages, "pruned", "not in the repository and --prune is set"
             )
         else:
-            plan.unmanaged.extend(
+            unmanaged.extend(
                 {"name": name, "language": r.language, "status": r.status, "category": r.category}
                 for r in sorted(languages.values(), key=lambda r: r.language)
             )
@@ -102,36 +93,28 @@ def build(
         for lang in sorted(remote[name]):
             r = remote[name][lang]
             owner = owners.get(name) or owners.get(base_name(name))
-            plan.findings.extend(
+            findings.extend(
                 Finding(name, lang, f.kind, f.severity, f.message, f.next_step, f.health)
                 for f in status_findings(
                     r, owner.template.category if owner else None, owner.path if owner else None
                 )
             )
-    plan.changes = builder.changes
-    plan.findings.extend(builder.findings)
-    plan.remote_state = {
-        name: {lang: r.fingerprint for lang, r in sorted(remote[name].items())}
+    remote_state = {
+        name: {lang: r.fingerprint for lang, r in sorted(remote.get(name, {}).items())}
         for name in sorted(builder.touched)
-        if name in remote
     }
-    for name in sorted(builder.touched - set(remote)):
-        plan.remote_state[name] = {}
-    plan.safety = Safety(
-        destructive_names=sorted(builder.destructive),
-        # Pruned names count as managed: they are what --prune took charge of.
-        managed_names=len((managed & set(remote)) | builder.destructive),
-        max_names=options.max_names,
-        max_fraction=options.max_fraction,
-        forced=options.force,
-        deleted_names=sorted(builder.deleted),
-        repository_names=len(managed_sources),
+    return Plan(
+        channel=channel,
+        options=options,
+        fingerprint=fingerprint(listed),
+        remote_state=remote_state,
+        changes=builder.changes,
+        findings=findings + builder.findings,
+        diagnostics=diagnostics or [],
+        unmanaged=unmanaged,
+        unconfirmable=list(UNCONFIRMABLE),
+        safety=safety_on(builder.changes, options, remote),
     )
-    return plan
-
-
-def is_ignored(name: str, options: PlanOptions) -> bool:
-    return any(fnmatch.fnmatchcase(name, pattern) for pattern in options.ignore)
 
 
 # --- one name ----------------------------------------------------------------------------
@@ -150,29 +133,16 @@ def _plan_name(b: _Builder, source: Source, name: str) -> None:
                     code, Action.NOOP, "unchanged", "the channel matches the repository", after, r
                 )
         return
-    unreadable = sorted(
-        f"{r.language}: {r.unreadable}" for r in n.remote.values() if r.content is None
-    )
-    if unreadable:
-        why = (
-            f"the channel's content could not be read ({'; '.join(unreadable)}), "
-            "so it is not touched"
-        )
-        n.block("unreadable", why)
-    elif not any(may_have_been_approved(r) for r in n.remote.values()):
+    verdict = name_verdict(n.remote.values())
+    if verdict.unreadable:
+        n.block("unreadable", f"{verdict.why_not(name)}, so it is not touched")
+    elif verdict.may_recreate:
         n.recreate()
     else:
-        live = sorted(
-            f"{r.language} {r.status}"
-            + (" after its review window" if r.status in NEVER_APPROVED else "")
-            for r in n.remote.values()
-            if may_have_been_approved(r)
-        )
         n.block(
             "changed_live",
-            f"8x8 cannot edit a template, and deleting '{name}' would drop every language of it "
-            f"({', '.join(live)}) and lock the name for 30 days. Ways out: give the new content "
-            "a new name, or set `versioning: suffix` to create it as the next version",
+            f"8x8 cannot edit a template, and {verdict.why_not(name)}. Ways out: give the new "
+            "content a new name, or set `versioning: suffix` to create it as the next version",
         )
 
 
@@ -210,7 +180,6 @@ class _NamePlan:
         """Delete the name (never approved, so not locked) and create every language again."""
         name = self.name
         every = ", ".join(sorted(set(self.compared) | set(self.remote)))
-        self.b.destructive.add(name)
         for code in sorted(self.compared):
             after, changes = self.compared[code]
             r = self.remote.get(code)
@@ -233,7 +202,7 @@ class _NamePlan:
             self.add(
                 code,
                 Action.DELETE,
-                "language_removed",
+                LANGUAGE_REMOVED,
                 detail,
                 None,
                 self.remote[code],
@@ -282,10 +251,7 @@ class _NamePlan:
 def _delete_name(
     b: _Builder, name: str, languages: dict[str, ChannelTemplate], reason: str, why: str
 ) -> None:
-    live = any(may_have_been_approved(r) for r in languages.values())
-    lock = " and locks the name for 30 days" if live else ""
-    b.destructive.add(name)
-    b.deleted.add(name)
+    lock = " and locks the name for 30 days" if name_verdict(languages.values()).live else ""
     for lang_code in sorted(languages):
         r = languages[lang_code]
         b.touched.add(name)
@@ -299,8 +265,7 @@ def _delete_name(
                 detail=f"{why}: deleting '{name}' removes every language of it{lock}",
                 category=r.category,
                 status=r.status,
-                before=r.content,
-                after=None,
+                change=Change(before=r.content),
             )
         )
 
@@ -334,9 +299,7 @@ def _add_change(
             detail=detail,
             category=template.category,
             status=r.status if r else None,
-            before=r.content if r else None,
-            after=after,
-            changes=changes or [],
+            change=Change(before=r.content if r else None, after=after, fields=changes or []),
             payload=payload,
             source=source.path,
         )

@@ -1,26 +1,59 @@
-"""What a plan is: resource changes per name + language, findings, and the safety verdict.
+"""What a plan is: one pydantic model that is also the saved plan and `plan --format json`.
 
-A plan is data. It is built by `plan.build`, rendered by `render`, saved as JSON (`--out`) and
-applied by `apply`. The JSON document is modelled on Terraform's plan JSON and versioned by
-FORMAT_VERSION; `to_json`/`from_json` round-trip it exactly.
+A plan is built by `plan.build`, rendered by `render`, saved by `plan --out` and read back by
+`apply PLANFILE` and `show PLANFILE` (`plan.saved`). The document is this model: written by
+`Plan.document()`, read strictly by `Plan.read`, described by `json_schema()` (published as
+schema/plan.schema.json). It is modelled on Terraform's plan JSON.
+
+What a plan records: the channel it was made for (`channel`: never the API key), the options
+that shaped it (`options`), the channel's state for the names it touches (`remote_state`), and
+per name and language the change with its reason. Values derived from those (each change's
+`address` and `change.actions`, `applyable`, `target`, `summary`, and `safety` but for the
+count of managed names the channel held) are computed, not read: a file's values for them are
+checked for their type, then replaced.
+
+Format version, MAJOR.MINOR (FORMAT_VERSION): a minor version only adds fields, each with a
+default. So a reader accepts every minor version of a major it reads: fields of a newer minor
+are ignored, fields an older minor lacks take their default. Any other change is a new major,
+and a reader refuses a major it does not read, naming it.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
-from typing import Annotated, Any, NotRequired
+from typing import Any, Literal
 
-from pydantic import ConfigDict, Strict, TypeAdapter, ValidationError, with_config
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    computed_field,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
 from wa_templates.channel.payload import PayloadError, from_payload
+from wa_templates.channel.remote import address
+from wa_templates.files.diagnostics import DiagnosticDict
 from wa_templates.plan.diff import FieldChange
+from wa_templates.rules.structure import language_problem, name_problem
 
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "2.0"
+"""The version this code writes; it reads every 2.x (see the module's docstring)."""
+READS_MAJOR = 2
+_VERSION = re.compile(r"^(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})$")
+NEWER_MINOR = "newer_minor"
+"""The reading context's key that lets a document of a newer minor version through."""
+MAY_HOLD_NUL = "may_hold_nul"
+"""The reading context's key that says whether the JSON text has a NUL (`\\u0000`) at all:
+if not, no payload is searched for one."""
 
 
 class Action(StrEnum):
@@ -34,40 +67,42 @@ class Action(StrEnum):
 
     @property
     def terraform(self) -> list[str]:
-        return {
-            Action.CREATE: ["create"],
-            Action.NOOP: ["no-op"],
-            Action.RECREATE: ["delete", "create"],
-            Action.DELETE: ["delete"],
-            Action.BLOCKED: ["blocked"],
-        }[self]
+        """Terraform's `change.actions`: a recreate is a delete, then a create."""
+        return ["delete", "create"] if self is Action.RECREATE else [self.value]
 
 
-@dataclass(slots=True)
-class ResourceChange:
-    name: str
-    """The registered name on the channel (for versioned templates, e.g. order_update_v2)."""
-    template: str
-    """The logical template: the file's name."""
-    language: str
-    action: Action
-    reason: str
-    """A stable code: not_on_channel, unchanged, changed_never_approved, changed_live, ..."""
-    detail: str
-    """One sentence for people: why this action."""
-    category: str | None = None
-    status: str | None = None
-    before: dict[str, Any] | None = None
-    after: dict[str, Any] | None = None
-    changes: list[FieldChange] = field(default_factory=list)
-    payload: dict[str, Any] | None = None
-    """The create payload apply sends (for create and recreate)."""
-    source: str | None = None
-    """The file the template came from, so media paths resolve relative to it."""
+PRUNE_REASONS = frozenset({"pruned", "superseded_version"})
+"""Why a whole name is deleted and not created again: only with --prune."""
+LANGUAGE_REMOVED = "language_removed"
+"""A language deleted with its name while the name's other languages are created again."""
 
-    @property
-    def address(self) -> str:
-        return f"template.{self.name}[{self.language}]"
+
+class _Part(BaseModel):
+    """Every part of the document: exact types (a plan is written by this model, so "10" for a
+    number is an edit, not a format), no unknown keys, document keys as aliases of the names.
+    The dataclasses and typed dicts inside the document are read with this configuration too."""
+
+    model_config = ConfigDict(
+        strict=True,
+        extra="forbid",
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        json_schema_serialization_defaults_required=True,
+        use_attribute_docstrings=True,
+    )
+
+
+def _problem(message: str) -> PydanticCustomError:
+    """A problem a validator finds, worded to follow the field's path (see plan.saved)."""
+    return PydanticCustomError("plan", "{problem}", {"problem": message})
+
+
+def _checked(value: str, problem_of: Callable[[str], str | None]) -> str:
+    problem = problem_of(value)
+    if problem:
+        raise _problem(problem)
+    return value
 
 
 @dataclass(slots=True)
@@ -85,28 +120,214 @@ class Finding:
     """Argo CD-like health: Healthy, Progressing, Suspended, Degraded, Missing, Unknown."""
 
 
-@dataclass(slots=True)
-class Safety:
-    destructive_names: list[str]
-    """Names deleted or recreated."""
-    managed_names: int
-    max_names: int
-    max_fraction: float
-    forced: bool
-    deleted_names: list[str] = field(default_factory=list)
-    """Names deleted and not created again (pruned, superseded versions)."""
-    repository_names: int | None = None
-    """Templates the repository manages (None in plans saved before this was recorded)."""
+class Unmanaged(TypedDict):
+    """A template on the channel the repository does not manage (without --prune)."""
+
+    name: str
+    language: str
+    status: str
+    category: str
+
+
+class ChannelBinding(_Part):
+    """The channel a plan was made for, which is the only one it may be applied to."""
+
+    target: str | None
+    """The `[targets.NAME]` it was made for; null for the sandbox."""
+    sandbox: str | None
+    """The embedded sandbox's state file, relative to the project root; null for a target."""
+    base_url: str
+    account_id: str
+    channel_id: str
+    subaccount_id: str | None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> ChannelBinding:
+        if (self.target is None) == (self.sandbox is None):
+            raise _field("", "must name either a target or the sandbox, not both or neither")
+        return self
 
     @property
-    def exceeded(self) -> bool:
-        """Like octoDNS: more deletes + recreates than `max_names`, or, once there are at least
-        `max_names` managed names on the channel (pruned ones included), more than
-        `max_fraction` of them. And never deleting every managed name at once: an empty templates
-        folder with --prune must not wipe a small channel either."""
-        return self._rule() is not None
+    def description(self) -> str:
+        """As output names it: 'target prod', 'sandbox (.wa-templates/sandbox.json)'."""
+        return f"target {self.target}" if self.target is not None else f"sandbox ({self.sandbox})"
 
-    def _rule(self) -> str | None:
+    def same_channel(self, other: ChannelBinding) -> bool:
+        return self.where() == other.where()
+
+    def where(self) -> str:
+        """The channel itself, for a message that names two of them."""
+        sub = f", subaccount {self.subaccount_id}" if self.subaccount_id else ""
+        return f"channel {self.channel_id} of account {self.account_id}{sub} at {self.base_url}"
+
+
+class PlanOptions(_Part):
+    """The options that shaped a plan (command line and configuration), recorded in it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    prune: bool = False
+    force: bool = False
+    ignore: tuple[str, ...] = ()
+    """Names or fnmatch patterns neither managed nor reported as unmanaged."""
+    versioning: Literal["suffix"] | None = None
+    """Project-wide default for templates that do not set `versioning` themselves."""
+    max_names: int = Field(10, ge=0)
+    max_fraction: float = Field(0.3, ge=0, le=1)
+
+
+class Change(_Part):
+    """Terraform's `change`: the channel's content (before), the repository's (after)."""
+
+    actions: list[str] = Field(default_factory=list)
+    """Derived from the resource change's action (set by it, whatever a file says)."""
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    fields: list[FieldChange] = Field(default_factory=list)
+
+
+class ResourceChange(_Part):
+    """What apply does to one registered name + language."""
+
+    stated_address: str | None = Field(None, alias="address", exclude=True)
+    name: str
+    """The registered name on the channel (for versioned templates, e.g. order_update_v2)."""
+    template: str
+    """The logical template: the file's name."""
+    language: str
+    category: str | None = None
+    status: str | None = None
+    change: Change = Field(default_factory=Change)
+    action: Action
+    reason: str = Field(alias="action_reason")
+    """A stable code: not_on_channel, unchanged, changed_never_approved, changed_live, ..."""
+    detail: str
+    """One sentence for people: why this action."""
+    payload: dict[str, Any] | None = None
+    """The create payload apply sends (for create and recreate)."""
+    source: str | None = None
+    """The file the template came from, so media paths resolve relative to it."""
+
+    # Names and languages as the rules check them in files (WA101, WA103). Only in a document
+    # read back: `plan` itself takes the channel's names as 8x8 lists them.
+    @field_validator("name", "template")
+    @classmethod
+    def _name(cls, value: str, info: ValidationInfo) -> str:
+        return _checked(value, name_problem) if info.mode == "json" else value
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str, info: ValidationInfo) -> str:
+        return _checked(value, language_problem) if info.mode == "json" else value
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> ResourceChange:
+        if self.stated_address is not None:
+            self.stated_address = None  # checked for its type, then computed
+        self.change.actions = self.action.terraform
+        if info.mode != "json":  # made by `plan.build`, from what it checked itself
+            return self
+        creates = self.action in (Action.CREATE, Action.RECREATE)
+        if not creates:
+            if self.payload is not None:
+                raise _field("payload", f"must be null for a {self.action.value}")
+            return self
+        if self.payload is None:
+            raise _field("payload", f"must be an object for a {self.action.value}")
+        try:
+            from_payload(self.payload)
+        except PayloadError as exc:
+            raise _field("payload", f"is not a create payload: {exc}") from None
+        for key in ("name", "language"):
+            if self.payload[key] != getattr(self, key):
+                wanted = json.dumps(getattr(self, key))
+                raise _field(f"payload.{key}", f"must be the change's {key}, {wanted}")
+        # No template holds a NUL, and a path with one (the source, a media sample) cannot be
+        # opened.
+        if self.source is not None and "\x00" in self.source:
+            raise _field("source", "must be a path (it holds a NUL character)")
+        if (info.context or {}).get(MAY_HOLD_NUL, True) and _holds_nul(self.payload):
+            raise _field("payload", "must not hold a NUL character")
+        return self
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def address(self) -> str:
+        return address(self.name, self.language)
+
+    @property
+    def deletes_name(self) -> bool:
+        """Whether applying it deletes its name (with every language) on the channel."""
+        return self.action in (Action.DELETE, Action.RECREATE)
+
+    @property
+    def prunes(self) -> bool:
+        """Whether it deletes a name that is not created again (only with --prune)."""
+        return self.action is Action.DELETE and self.reason in PRUNE_REASONS
+
+
+def _field(path: str, problem: str) -> PydanticCustomError:
+    return PydanticCustomError(
+        "plan_field", "{field} {problem}", {"field": path, "problem": problem}
+    )
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+class Safety(_Part):
+    """Like octoDNS: how much a plan destroys, against the thresholds its options set.
+
+    Everything but `managed_names` follows from the changes and the options (`Safety.of`); the
+    managed names are counted on the channel (`plan.lifecycle.managed_names`): when the plan
+    is made, and again when a saved plan is applied.
+    """
+
+    destructive_names: list[str] = Field(default_factory=list)
+    """Names deleted or recreated."""
+    managed_names: int = Field(0, ge=0)
+    """Names on the channel the repository manages (pruned ones included), when counted."""
+    max_names: int = 10
+    max_fraction: float = 0.3
+    forced: bool = False
+    deleted_names: list[str] = Field(default_factory=list)
+    """Names deleted and not created again (pruned, superseded versions)."""
+    repository_names: int = 0
+    """Templates the repository manages."""
+    stated_exceeded: bool | None = Field(None, alias="exceeded", exclude=True)
+
+    @classmethod
+    def of(cls, changes: list[ResourceChange], options: PlanOptions, managed_names: int) -> Safety:
+        destructive = {c.name for c in changes if c.deletes_name}
+        deleted = {c.name for c in changes if c.prunes}
+        return cls(
+            destructive_names=sorted(destructive),
+            managed_names=managed_names,
+            max_names=options.max_names,
+            max_fraction=options.max_fraction,
+            forced=options.force,
+            deleted_names=sorted(deleted),
+            repository_names=len({c.template for c in changes if not c.prunes}),
+        )
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def exceeded(self) -> bool:
+        """More deletes + recreates than `max_names`, or, once there are at least `max_names`
+        managed names on the channel, more than `max_fraction` of them. And never deleting
+        every managed name at once: an empty templates folder with --prune must not wipe a
+        small channel either."""
+        return self.rule() is not None
+
+    def rule(self) -> str | None:
+        """The threshold the plan is over, in words, or None."""
         count, managed = len(self.destructive_names), self.managed_names
         if count > self.max_names:
             return f"{count} names deleted or recreated, over the limit of {self.max_names}"
@@ -122,23 +343,108 @@ class Safety:
 
     @property
     def needs(self) -> str:
-        return f"{self._rule() or 'within the threshold'}: rerun with --force to allow it"
+        return f"{self.rule() or 'within the threshold'}: rerun with --force to allow it"
 
 
-@dataclass(slots=True)
-class Plan:
-    target: str
-    fingerprint: str
+class Plan(_Part):
+    """A wa-templates plan: what apply would do to make a channel match a repository.
+
+    Written by `wa-templates plan --out` and `plan --format json`. `format_version` is
+    MAJOR.MINOR: a minor version only adds fields, each with a default, so a reader accepts
+    every minor version of a major it reads (ignoring fields it does not know) and refuses a
+    major version it does not read."""
+
+    format_version: str = FORMAT_VERSION
+    """MAJOR.MINOR: the version of this document's format."""
+    stated_applyable: bool | None = Field(None, alias="applyable", exclude=True)
+    stated_target: str | None = Field(None, alias="target", exclude=True)
+    channel: ChannelBinding
+    options: PlanOptions
+    fingerprint: str = Field(alias="remote_fingerprint")
     remote_state: dict[str, dict[str, str]]
     """name -> language -> fingerprint of that template on the channel, for names the plan
     touches: a saved plan is stale if any of them changed."""
-    changes: list[ResourceChange] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    diagnostics: list[dict[str, Any]] = field(default_factory=list)
-    unmanaged: list[dict[str, str]] = field(default_factory=list)
-    unconfirmable: list[str] = field(default_factory=list)
-    safety: Safety | None = None
-    format_version: str = FORMAT_VERSION
+    changes: list[ResourceChange] = Field(default_factory=list, alias="resource_changes")
+    findings: list[Finding] = Field(default_factory=list)
+    diagnostics: list[DiagnosticDict] = Field(default_factory=list)
+    unmanaged: list[Unmanaged] = Field(default_factory=list)
+    unconfirmable: list[str] = Field(default_factory=list, alias="unconfirmable_fields")
+    safety: Safety
+    stated_summary: dict[str, int] | None = Field(None, alias="summary", exclude=True)
+
+    @field_validator("format_version")
+    @classmethod
+    def _version(cls, version: str, info: ValidationInfo) -> str:
+        match = _VERSION.match(version)
+        if match is None:
+            raise _field(
+                "", f"must be MAJOR.MINOR, like {FORMAT_VERSION} (found {_shown(version)})"
+            )
+        major, minor = int(match.group(1)), int(match.group(2))
+        if major != READS_MAJOR:
+            age = "an older" if major < READS_MAJOR else "a newer"
+            raise PydanticCustomError(
+                "plan_major",
+                "format_version {version} is a major version this wa-templates does not read "
+                "(it reads {reads}.x): the plan was made by {age} wa-templates; make it again "
+                "with `wa-templates plan --out`",
+                {"version": version, "reads": READS_MAJOR, "age": age},
+            )
+        newer = minor > int(FORMAT_VERSION.split(".")[1])
+        if newer and not (info.context or {}).get(NEWER_MINOR):
+            raise PydanticCustomError(NEWER_MINOR, "format_version {version} is newer", {})
+        return FORMAT_VERSION
+
+    @model_validator(mode="after")
+    def _derived(self, info: ValidationInfo) -> Plan:
+        if info.mode == "json":
+            if "format_version" not in self.model_fields_set:
+                raise _field("format_version", "is missing")
+            self._check_document()
+        # Checked for their type, then computed.
+        self.stated_applyable = self.stated_target = self.stated_summary = None
+        self.safety = Safety.of(self.changes, self.options, self.safety.managed_names)
+        return self
+
+    def _check_document(self) -> None:
+        """Each change once, each touched name in remote_state, names and languages valid."""
+        touched = set(self.remote_state)
+        seen: set[tuple[str, str]] = set()
+        for index, change in enumerate(self.changes):
+            key = (change.name, change.language)
+            if key in seen:
+                raise _field(f"resource_changes[{index}]", f"repeats {change.address}")
+            seen.add(key)
+            if change.action is not Action.NOOP and change.name not in touched:
+                raise _field(
+                    f"resource_changes[{index}]",
+                    f"changes '{change.name}', which remote_state does not record",
+                )
+        for name, languages in self.remote_state.items():
+            where = f"remote_state[{json.dumps(name)}]"
+            for problem in [name_problem(name), *map(language_problem, languages)]:
+                if problem:
+                    raise _field(where, f"is no template: {problem}")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def applyable(self) -> bool:
+        return not self.blocked and not self.safety_exceeded
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def target(self) -> str:
+        return self.channel.description
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = {a.value: 0 for a in Action}
+        for change in self.changes:
+            counts[change.action.value] += 1
+        counts["findings"] = len(self.findings)
+        counts["unmanaged"] = len(self.unmanaged)
+        return counts
 
     @property
     def blocked(self) -> list[ResourceChange]:
@@ -155,341 +461,21 @@ class Plan:
 
     @property
     def safety_exceeded(self) -> bool:
-        return self.safety is not None and self.safety.exceeded and not self.safety.forced
+        return self.safety.exceeded and not self.safety.forced
 
-    @property
-    def applyable(self) -> bool:
-        return not self.blocked and not self.safety_exceeded
-
-    def summary(self) -> dict[str, int]:
-        counts = {a.value: 0 for a in Action}
-        for change in self.changes:
-            counts[change.action.value] += 1
-        counts["findings"] = len(self.findings)
-        counts["unmanaged"] = len(self.unmanaged)
-        return counts
+    def document(self) -> dict[str, Any]:
+        """The plan as its JSON document (plain values)."""
+        return self.model_dump(mode="json")
 
 
-def to_json(plan: Plan) -> dict[str, Any]:
-    return {
-        "format_version": plan.format_version,
-        "applyable": plan.applyable,
-        "target": plan.target,
-        "remote_fingerprint": plan.fingerprint,
-        "remote_state": plan.remote_state,
-        "resource_changes": [
-            {
-                "address": c.address,
-                "name": c.name,
-                "template": c.template,
-                "language": c.language,
-                "category": c.category,
-                "status": c.status,
-                "change": {
-                    "actions": c.action.terraform,
-                    "before": c.before,
-                    "after": c.after,
-                    "fields": [f.as_dict() for f in c.changes],
-                },
-                "action": c.action.value,
-                "action_reason": c.reason,
-                "detail": c.detail,
-                "payload": c.payload,
-                "source": c.source,
-            }
-            for c in plan.changes
-        ],
-        "findings": [asdict(f) for f in plan.findings],
-        "diagnostics": plan.diagnostics,
-        "unmanaged": plan.unmanaged,
-        "unconfirmable_fields": plan.unconfirmable,
-        "safety": None
-        if plan.safety is None
-        else {
-            "destructive_names": plan.safety.destructive_names,
-            "managed_names": plan.safety.managed_names,
-            "max_names": plan.safety.max_names,
-            "max_fraction": plan.safety.max_fraction,
-            "forced": plan.safety.forced,
-            "deleted_names": plan.safety.deleted_names,
-            "repository_names": plan.safety.repository_names,
-            "exceeded": plan.safety.exceeded,
-        },
-        "summary": plan.summary(),
-    }
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the document `plan --out` and `plan --format json` write."""
+    schema = Plan.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "wa-templates plan"
+    schema["properties"]["format_version"]["pattern"] = rf"^{READS_MAJOR}\.(0|[1-9][0-9]*)$"
+    return schema
 
 
-class PlanFormatError(ValueError):
-    pass
-
-
-# --- the saved document's shape ---------------------------------------------------------------
-# What to_json writes, checked in full before anything is built from it: apply hands these values
-# to code (worker threads among it) that trusts their types, so a hand-edited or truncated plan
-# must fail here, in one line naming the field, not as a traceback later. Strict: a plan is
-# written by to_json, so "10" for a number or 1 for true is an edit, not a format.
-# Derived values (address, actions, applyable, exceeded, summary) are recomputed from the rest,
-# so they may be left out, but must have their type when present.
-
-_STRICT = ConfigDict(strict=True)
-
-
-@with_config(_STRICT)
-class _FieldDoc(TypedDict):
-    path: str
-    before: Any
-    after: Any
-
-
-@with_config(_STRICT)
-class _ChangeDoc(TypedDict):
-    actions: NotRequired[list[str]]
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    fields: list[_FieldDoc]
-
-
-@with_config(_STRICT)
-class _ResourceDoc(TypedDict):
-    address: NotRequired[str]
-    name: str
-    template: str
-    language: str
-    category: str | None
-    status: str | None
-    change: _ChangeDoc
-    action: Annotated[Action, Strict(False)]  # from its JSON value, "create"
-    action_reason: str
-    detail: str
-    payload: dict[str, Any] | None
-    source: str | None
-
-
-@with_config(_STRICT)
-class _FindingDoc(TypedDict):
-    name: str
-    language: str
-    kind: str
-    severity: str
-    message: str
-    next_step: str
-    health: str
-
-
-@with_config(_STRICT)
-class _DiagnosticDoc(TypedDict):
-    file: str
-    line: int
-    column: int
-    rule: str
-    severity: str
-    message: str
-
-
-@with_config(_STRICT)
-class _UnmanagedDoc(TypedDict):
-    name: str
-    language: str
-    status: str
-    category: str
-
-
-@with_config(_STRICT)
-class _SafetyDoc(TypedDict):
-    destructive_names: list[str]
-    managed_names: int
-    max_names: int
-    max_fraction: float
-    forced: bool
-    deleted_names: NotRequired[list[str]]
-    repository_names: NotRequired[int | None]
-    exceeded: NotRequired[bool]
-
-
-@with_config(_STRICT)
-class _PlanDoc(TypedDict):
-    format_version: str
-    applyable: NotRequired[bool]
-    target: str
-    remote_fingerprint: str
-    remote_state: dict[str, dict[str, str]]
-    resource_changes: list[_ResourceDoc]
-    findings: list[_FindingDoc]
-    diagnostics: list[_DiagnosticDoc]
-    unmanaged: list[_UnmanagedDoc]
-    unconfirmable_fields: list[str]
-    safety: _SafetyDoc | None
-    summary: NotRequired[dict[str, int]]
-
-
-@cache
-def _document() -> TypeAdapter[_PlanDoc]:
-    # Built on first use: only apply PLANFILE reads a plan, and the schema takes a moment.
-    return TypeAdapter(_PlanDoc)
-
-
-_MUST_BE = {
-    "dict_type": "an object",
-    "model_type": "an object",
-    "list_type": "a list",
-    "string_type": "a string",
-    "int_type": "a whole number",
-    "float_type": "a number",
-    "bool_type": "true or false",
-    "none_required": "null",
-}
-
-
-def from_json(data: Any) -> Plan:
-    """The plan a saved document holds; PlanFormatError, one line naming the field, if it is not
-    exactly what `to_json` writes."""
-    if not isinstance(data, dict) or data.get("format_version") != FORMAT_VERSION:
-        found = data.get("format_version") if isinstance(data, dict) else None
-        raise PlanFormatError(
-            f"not a wa-templates plan of format {FORMAT_VERSION} (found {found!r})"
-        )
-    try:
-        doc = _document().validate_python(data)
-    except ValidationError as exc:
-        raise PlanFormatError(_problem(exc)) from None
-    for index, change in enumerate(doc["resource_changes"]):
-        _check_create(change, f"resource_changes[{index}]")
-    safety = doc["safety"]
-    return Plan(
-        target=doc["target"],
-        fingerprint=doc["remote_fingerprint"],
-        remote_state=doc["remote_state"],
-        changes=[
-            ResourceChange(
-                name=c["name"],
-                template=c["template"],
-                language=c["language"],
-                action=c["action"],
-                reason=c["action_reason"],
-                detail=c["detail"],
-                category=c["category"],
-                status=c["status"],
-                before=c["change"]["before"],
-                after=c["change"]["after"],
-                changes=[
-                    FieldChange(f["path"], f["before"], f["after"]) for f in c["change"]["fields"]
-                ],
-                payload=c["payload"],
-                source=c["source"],
-            )
-            for c in doc["resource_changes"]
-        ],
-        findings=[Finding(**f) for f in doc["findings"]],
-        diagnostics=[dict(d) for d in doc["diagnostics"]],
-        unmanaged=[
-            {
-                "name": u["name"],
-                "language": u["language"],
-                "status": u["status"],
-                "category": u["category"],
-            }
-            for u in doc["unmanaged"]
-        ],
-        unconfirmable=doc["unconfirmable_fields"],
-        safety=None
-        if safety is None
-        else Safety(
-            destructive_names=safety["destructive_names"],
-            managed_names=safety["managed_names"],
-            max_names=safety["max_names"],
-            max_fraction=safety["max_fraction"],
-            forced=safety["forced"],
-            deleted_names=safety.get("deleted_names", []),
-            repository_names=safety.get("repository_names"),
-        ),
-    )
-
-
-def _check_create(change: _ResourceDoc, where: str) -> None:
-    """A create or recreate carries the payload apply sends, for the name and language it names."""
-    action = change["action"]
-    if action not in (Action.CREATE, Action.RECREATE):
-        return
-    payload = change["payload"]
-    if payload is None:
-        raise PlanFormatError(f"{where}.payload must be an object for a {action.value}")
-    try:
-        from_payload(payload)
-    except PayloadError as exc:
-        raise PlanFormatError(
-            f"{where}.payload is not a create payload: {_one_line(str(exc))}"
-        ) from None
-    for key in ("name", "language"):
-        if payload[key] != change[key]:
-            raise PlanFormatError(
-                f"{where}.payload.{key} must be the change's {key}, {json.dumps(change[key])}"
-            )
-    # No template holds a NUL, and a path with one (the source, a media sample) cannot be opened.
-    if _holds_nul(change["source"]):
-        raise PlanFormatError(f"{where}.source must be a path (it holds a NUL character)")
-    if _holds_nul(payload):
-        raise PlanFormatError(f"{where}.payload must not hold a NUL character")
-
-
-def _holds_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(item) for item in value)
-    return False
-
-
-def _problem(exc: ValidationError) -> str:
-    """The first problem as `path must be ...`, and how many more there are."""
-    errors = exc.errors(include_url=False)
-    error = errors[0]
-    path = _path(error["loc"])
-    kind = error["type"]
-    if kind == "missing":
-        line = f"{path} is missing"
-    elif kind == "enum":
-        line = f"{path} must be one of {error['ctx']['expected']}"
-    elif kind in _MUST_BE:
-        line = f"{path} must be {_MUST_BE[kind]}, not {_kind_of(error['input'])}"
-    else:  # pragma: no cover - every type the document uses is named above
-        line = f"{path}: {error['msg']}"
-    if len(errors) > 1:
-        line += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
-    return line
-
-
-def _path(loc: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif _KEY.fullmatch(part):
-            out += f".{part}" if out else part
-        else:  # a name from the file: quoted, so the line stays one line and says what it is
-            out += f"[{json.dumps(part)}]"
-    return out or "the plan"
-
-
-_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def _one_line(text: str) -> str:
-    """Text from the file as one line a terminal shows as it is."""
-    return _UNSAFE.sub(lambda m: json.dumps(m.group(0))[1:-1], text)
-
-
-def _kind_of(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return "a string"
-    return "a number" if isinstance(value, int | float) else type(value).__name__
+def _shown(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=True)[:60]

@@ -6,8 +6,8 @@ from typing import Any
 
 from wa_templates.config.project import Project
 from wa_templates.errors import WaError
-from wa_templates.plan.build import PlanOptions, build
-from wa_templates.plan.model import Plan
+from wa_templates.plan.build import build
+from wa_templates.plan.model import ChannelBinding, Plan, PlanOptions
 from wa_templates.provider.base import Provider
 from wa_templates.rules.check import Report, check_paths, collector_paused
 
@@ -80,18 +80,19 @@ def checked_templates(project: Project) -> Report:
 
 
 def make_plan(
-    project: Project, provider: Provider, options: PlanOptions, report: Report | None = None
+    project: Project,
+    provider: Provider,
+    channel: ChannelBinding,
+    options: PlanOptions,
+    report: Report | None = None,
 ) -> Plan:
-    """The plan; `report` is the already checked templates, if the caller checked them first."""
+    """The plan for `channel`, through `provider`; `report` is the already checked templates,
+    if the caller checked them first."""
     with collector_paused():
         report = report or checked_templates(project)
         if options.prune and report.unloaded:
             raise PruneRefused(report.unloaded)
         items = provider.list_templates()
         return build(
-            report.sources,
-            items,
-            provider.description,
-            options,
-            [d.as_dict() for d in report.diagnostics],
+            report.sources, items, channel, options, [d.as_dict() for d in report.diagnostics]
         )

@@ -1,14 +1,41 @@
-"""Is a saved plan still true? Compare the channel now with the state the plan was made from."""
+"""Is a saved plan still true? The channel now against the state the plan was made from, and
+against the lifecycle rules `plan` follows (`plan.lifecycle`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from wa_templates.channel.remote import ChannelTemplate, by_name
-from wa_templates.plan.model import Plan
+from wa_templates.plan.lifecycle import Channel, refused_changes, safety_on
+from wa_templates.plan.model import Plan, Safety
+
+
+@dataclass(frozen=True, slots=True)
+class Recheck:
+    stale: list[str]
+    """One line per template the plan touches that changed on the channel since it was made."""
+    refused: list[str]
+    """One line per change `plan` would not make on the channel as it is now."""
+    safety: Safety
+    """The safety verdict on the channel as it is now."""
+
+
+def recheck(plan: Plan, listed: list[ChannelTemplate]) -> Recheck:
+    """A saved plan against the channel that lists `listed` now."""
+    now = by_name(listed)
+    return Recheck(
+        stale=_stale(plan, now),
+        refused=refused_changes(plan, now),
+        safety=safety_on(plan.changes, plan.options, now),
+    )
 
 
 def stale_changes(plan: Plan, listed: list[ChannelTemplate]) -> list[str]:
     """One line per template the plan touches that changed on the channel since it was made."""
-    now = by_name(listed)
+    return _stale(plan, by_name(listed))
+
+
+def _stale(plan: Plan, now: Channel) -> list[str]:
     lines = []
     for name, saved in sorted(plan.remote_state.items()):
         current = now.get(name, {})

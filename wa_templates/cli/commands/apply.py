@@ -1,8 +1,13 @@
-"""`wa-templates apply [PLANFILE]`: make the channel match the repository, or a saved plan."""
+"""`wa-templates apply [PLANFILE]`: make the channel match the repository, or a saved plan.
+
+A saved plan is applied the way Terraform applies one: to the channel it was made for (its
+target comes from the plan), without asking again (saving it and applying it is the approval),
+and only if it is still true: the same channel (else exit 4), nothing it touches changed since
+(exit 4), and nothing in it that `plan` would refuse on the channel as it is now (exit 3).
+"""
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from pathlib import Path
@@ -13,12 +18,14 @@ from wa_templates.apply.execute import ApplyOptions, Report, Result, apply_plan
 from wa_templates.apply.wait import wait_for_review
 from wa_templates.cli.commands.plan import EXIT_BLOCKED, build_plan_or_exit, render
 from wa_templates.cli.options import use_color
-from wa_templates.cli.target import open_provider, target_options
+from wa_templates.cli.target import open_channel, open_provider, target_options
 from wa_templates.config.project import find_project
 from wa_templates.errors import UsageError, WaError
-from wa_templates.plan.model import Action, Plan, PlanFormatError, from_json
-from wa_templates.plan.stale import stale_changes
+from wa_templates.plan.model import Action, ChannelBinding, Plan
+from wa_templates.plan.saved import read_plan
+from wa_templates.plan.stale import recheck
 from wa_templates.provider.base import Provider
+from wa_templates.render.plan import safe
 
 EXIT_STALE = 4
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smh]?)$")
@@ -32,9 +39,14 @@ def parse_duration(value: str) -> float:
 
 
 @click.command("apply")
-@click.argument("planfile", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("planfile", required=False, type=click.Path(path_type=Path))
 @target_options
-@click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation (for CI).")
+@click.option(
+    "--auto-approve",
+    is_flag=True,
+    help="Do not ask for confirmation (for CI). A saved PLANFILE is never asked about: saving "
+    "and applying it is the approval.",
+)
 @click.option("--prune", is_flag=True, help="Delete templates not in the repository.")
 @click.option("--force", is_flag=True, help="Allow more destruction than the safety threshold.")
 @click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True)
@@ -64,7 +76,8 @@ def command(
     poll_interval: float,
     wait_for_rate_limit: bool,
 ) -> None:
-    """Apply the changes `plan` shows (or exactly those of a saved PLANFILE)."""
+    """Apply the changes `plan` shows, or exactly those of a saved PLANFILE (to the channel it
+    was made for, without asking again)."""
     timeout_s = parse_duration(timeout)
     if planfile is not None:
         for flag, given in (("--prune", prune), ("--force", force)):
@@ -76,22 +89,25 @@ def command(
     project = find_project()
     if planfile is None:
         plan = build_plan_or_exit(project, target, sandbox, prune, force)
+        provider = open_provider(project, target, sandbox)
     else:
-        plan = _saved_plan(planfile)
-    provider = open_provider(project, target, sandbox)
+        plan = read_plan(planfile)
+        made_for = plan.channel
+        _refuse_other_flags(made_for, planfile, target, sandbox)
+        provider, channel = open_channel(project, made_for.target, made_for.sandbox is not None)
     try:
         if planfile is not None:
-            _refuse_other_target(plan, planfile, provider)
+            _refuse_other_channel(made_for, planfile, channel)
         click.echo(render(plan, "text"), color=use_color())
-        if not plan.applyable:
+        # A saved plan's safety verdict is made again below, on the channel as it is now.
+        if plan.blocked or (planfile is None and not plan.applyable):
             raise click.exceptions.Exit(EXIT_BLOCKED)
         if not plan.pending:
             raise click.exceptions.Exit(0)
-        _confirm(auto_approve)
-        if planfile is not None:
-            # After the prompt, not before: the plan must still be true when apply starts, and
-            # someone may sit at the prompt for minutes.
-            _refuse_if_stale(plan, planfile, provider)
+        if planfile is None:
+            _confirm(auto_approve)
+        else:
+            _refuse_if_untrue(plan, planfile, provider)
         report = apply_plan(
             plan,
             provider,
@@ -115,30 +131,59 @@ def _creates(plan: Plan) -> int:
     return sum(1 for c in plan.pending if c.action in (Action.CREATE, Action.RECREATE))
 
 
-def _saved_plan(path: Path) -> Plan:
-    try:
-        return from_json(json.loads(path.read_text(encoding="utf-8")))
-    except OSError as exc:
-        raise WaError(f"{path}: cannot read plan: {exc.strerror}") from None
-    except (ValueError, PlanFormatError) as exc:
-        raise WaError(f"{path}: {exc}") from None
+def _refuse_other_flags(
+    made_for: ChannelBinding, path: Path, target: str | None, sandbox: bool
+) -> None:
+    """--target or --sandbox with a plan file may only repeat what the plan says."""
+    given = f"--target {target}" if target is not None else "--sandbox" if sandbox else None
+    agrees = (target is None or target == made_for.target) and (
+        not sandbox or made_for.sandbox is not None
+    )
+    if given is not None and not agrees:
+        raise UsageError(
+            f"{given}: {path} was made for {safe(made_for.description)}, and a saved plan is "
+            "applied to the channel it was made for: leave it out"
+        )
 
 
-def _refuse_other_target(plan: Plan, path: Path, provider: Provider) -> None:
-    if plan.target != provider.description:
-        raise WaError(f"{path} was made for {plan.target}, not {provider.description}")
+def _refuse_other_channel(made_for: ChannelBinding, path: Path, now: ChannelBinding) -> None:
+    if made_for.same_channel(now) and made_for.sandbox == now.sandbox:
+        return
+    raise OtherChannel(
+        f"{path} was made for {safe(made_for.description)}, {safe(made_for.where())}; "
+        f"{now.description} is now {safe(now.where())}. Make the plan again with "
+        "`wa-templates plan --out`"
+    )
 
 
-def _refuse_if_stale(plan: Plan, path: Path, provider: Provider) -> None:
-    changed = stale_changes(plan, provider.list_templates())
-    if changed:
+class OtherChannel(WaError):
+    """A saved plan for a channel the configuration no longer points at: as stale as can be."""
+
+    exit_code = EXIT_STALE
+
+
+def _refuse_if_untrue(plan: Plan, path: Path, provider: Provider) -> None:
+    """Exit 4 if what the plan touches changed since it was made, 3 if it asks for what `plan`
+    would refuse on the channel now; either way nothing is touched."""
+    found = recheck(plan, provider.list_templates())
+    if found.stale:
         click.echo(
             f"error: {path} is stale: the channel changed since the plan was made:", err=True
         )
-        for line in changed:
-            click.echo(f"  {line}", err=True)
+        for line in found.stale:
+            click.echo(f"  {safe(line)}", err=True)
         click.echo("Run `wa-templates plan` again and review the new plan.", err=True)
         raise click.exceptions.Exit(EXIT_STALE)
+    if found.refused:
+        click.echo(
+            f"error: {path} asks for what `wa-templates plan` would refuse on the channel as "
+            "it is now, with the options the plan records; nothing was applied:",
+            err=True,
+        )
+        for line in found.refused:
+            click.echo(f"  {safe(line)}", err=True)
+        raise click.exceptions.Exit(EXIT_BLOCKED)
+    plan.safety = found.safety
 
 
 def _confirm(auto_approve: bool) -> None:

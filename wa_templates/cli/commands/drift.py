@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from wa_templates.cli.invalid import stop_if_invalid
-from wa_templates.cli.options import from_root, use_color
+from wa_templates.cli.options import format_option, from_root, use_color
 from wa_templates.cli.target import open_provider, target_options
 from wa_templates.config.project import find_project
 from wa_templates.drift import report as drift
@@ -34,14 +34,7 @@ def _fail_on(ctx: click.Context, param: click.Parameter, value: str) -> drift.Fa
 
 @click.command("drift")
 @target_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "markdown", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, markdown for the body of a GitHub issue, json for tools.",
-)
+@format_option("text for people, markdown for the body of a GitHub issue, json for tools.")
 @click.option(
     "--fail-on",
     "fail_on",

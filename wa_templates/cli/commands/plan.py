@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from wa_templates.cli.invalid import stop_if_invalid
-from wa_templates.cli.options import from_root, use_color
-from wa_templates.cli.target import open_provider, target_options
+from wa_templates.cli.options import format_option, from_root, use_color
+from wa_templates.cli.target import open_channel, target_options
 from wa_templates.config.project import Project, find_project
 from wa_templates.errors import WaError
-from wa_templates.plan.model import Plan, to_json
+from wa_templates.plan.model import Plan
 from wa_templates.plan.prepare import checked_templates, make_plan, plan_options
 from wa_templates.rules.check import collector_paused
 
@@ -22,14 +21,7 @@ EXIT_BLOCKED = 3
 
 @click.command("plan")
 @target_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "markdown", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, markdown for a PR comment, json for tools.",
-)
+@format_option("text for people, markdown for a PR comment, json for tools.")
 @click.option(
     "--out",
     "out",
@@ -60,9 +52,7 @@ def command(
     plan = build_plan_or_exit(project, target, sandbox, prune, force)
     if out is not None:
         try:
-            out.write_text(
-                json.dumps(to_json(plan), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-            )
+            out.write_text(render(plan, "json") + "\n", encoding="utf-8")
         except OSError as exc:
             raise WaError(f"{out}: cannot save the plan: {exc.strerror or exc}") from None
     click.echo(render(plan, fmt), color=use_color() if fmt == "text" else False)
@@ -77,9 +67,9 @@ def build_plan_or_exit(
     # The files first: with errors in them, neither the target nor the channel matters yet.
     with stop_if_invalid(), collector_paused():
         report = checked_templates(project)
-    provider = open_provider(project, target, sandbox)
+    provider, channel = open_channel(project, target, sandbox)
     try:
-        plan = make_plan(project, provider, options, report)
+        plan = make_plan(project, provider, channel, options, report)
     finally:
         provider.close()
     rooted: dict[str, str] = {}

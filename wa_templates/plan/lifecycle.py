@@ -1,0 +1,150 @@
+"""The lifecycle rules of a plan on a channel, shared by `plan` and by `apply PLANFILE`.
+
+`plan.build` decides with these functions which names may be deleted and how many names the
+repository manages. `apply PLANFILE` checks a saved plan against the channel as it is when it
+is applied with the same functions (`refused_changes`), so a hand-edited plan can do nothing
+`plan` would refuse: delete or recreate a name the channel shows as ever approved, delete a
+name without a recorded --prune, touch an ignored name, go over the safety threshold without a
+recorded --force, or delete a language it does not name.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+
+from wa_templates.channel.remote import ChannelTemplate, address
+from wa_templates.channel.statuses import NEVER_APPROVED, may_have_been_approved
+from wa_templates.plan.model import (
+    LANGUAGE_REMOVED,
+    Action,
+    Plan,
+    PlanOptions,
+    ResourceChange,
+    Safety,
+)
+from wa_templates.plan.versions import versions_on_channel
+
+Channel = Mapping[str, Mapping[str, ChannelTemplate]]
+"""The channel's templates: name -> language -> template."""
+
+
+@dataclass(frozen=True, slots=True)
+class NameVerdict:
+    """Whether a name may be deleted (8x8 deletes a name with every language of it)."""
+
+    unreadable: list[str]
+    """'en_US: why', per language whose content could not be read: such a name is never
+    touched."""
+    live: list[str]
+    """'en_US APPROVED', ...: languages that may have been approved, so deleting the name
+    would lock it for 30 days."""
+
+    @property
+    def may_recreate(self) -> bool:
+        return not self.unreadable and not self.live
+
+    def why_not(self, name: str) -> str:
+        if self.unreadable:
+            return f"the channel's content could not be read ({'; '.join(self.unreadable)})"
+        return (
+            f"deleting '{name}' would drop every language of it ({', '.join(self.live)}) and "
+            "lock the name for 30 days"
+        )
+
+
+def name_verdict(languages: Iterable[ChannelTemplate]) -> NameVerdict:
+    listed = sorted(languages, key=lambda r: r.language)
+    return NameVerdict(
+        unreadable=[f"{r.language}: {r.unreadable}" for r in listed if r.content is None],
+        live=[
+            f"{r.language} {r.status}"
+            + (" after its review window" if r.status in NEVER_APPROVED else "")
+            for r in listed
+            if may_have_been_approved(r)
+        ],
+    )
+
+
+def is_ignored(name: str, options: PlanOptions) -> bool:
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in options.ignore)
+
+
+def managed_names(changes: list[ResourceChange], remote: Collection[str]) -> set[str]:
+    """The names on the channel that a plan's repository manages, pruned ones included.
+
+    Every name a change is about (no-ops too), and every version on the channel of a template
+    planned under a version name (`versioning: suffix`), less what the channel does not hold.
+    """
+    kept = [c for c in changes if not c.prunes]
+    owned = {c.template for c in kept}
+    names = {c.name for c in kept}
+    for template in {c.template for c in kept if c.name != c.template}:
+        names |= set(versions_on_channel(template, remote, owned).values())
+    return (names & set(remote)) | {c.name for c in changes if c.deletes_name}
+
+
+def safety_on(
+    changes: list[ResourceChange], options: PlanOptions, remote: Collection[str]
+) -> Safety:
+    """The safety verdict of these changes on a channel holding the names `remote`."""
+    return Safety.of(changes, options, len(managed_names(changes, remote)))
+
+
+def refused_changes(plan: Plan, remote: Channel) -> list[str]:
+    """One line per change of a saved plan that `plan` would not make on `remote` with the
+    options the plan records; empty when the plan may be applied."""
+    by_name: dict[str, list[ResourceChange]] = defaultdict(list)
+    for change in plan.pending:
+        by_name[change.name].append(change)
+    refused: dict[str, str] = {}
+    for name, changes in sorted(by_name.items()):
+        refused.update(_refused_for_name(name, changes, remote.get(name, {}), plan.options))
+    safety = safety_on(plan.changes, plan.options, remote)
+    lines = [f"{where}: {why}" for where, why in refused.items()]
+    if safety.exceeded and not safety.forced:
+        over = [c for c in plan.pending if c.deletes_name and c.address not in refused]
+        lines += [f"{c.address}: {c.action.value} refused: over the safety threshold" for c in over]
+        lines.append(f"safety: {safety.rule()}, and the plan was made without --force")
+    return lines
+
+
+def _refused_for_name(
+    name: str,
+    changes: list[ResourceChange],
+    languages: Mapping[str, ChannelTemplate],
+    options: PlanOptions,
+) -> dict[str, str]:
+    """Address -> why, for the changes of one name that plan would not make."""
+
+    def refuse(selected: Iterable[ResourceChange], why: str) -> dict[str, str]:
+        return {c.address: f"{c.action.value} refused: {why}" for c in selected}
+
+    if is_ignored(name, options):
+        return refuse(changes, "the plan's ignore patterns exclude this name, so plan leaves it")
+    deletes = [c for c in changes if c.deletes_name]
+    if not deletes:
+        there = [c for c in changes if c.language in languages]
+        return refuse(there, "already on the channel: a create would not replace it")
+    if any(c.prunes for c in deletes):
+        odd = [c for c in changes if not c.prunes]
+        if odd:
+            return refuse(changes, f"a pruned name is not also changed ({odd[0].address})")
+        if not options.prune:
+            return refuse(changes, "the plan was made without --prune")
+    else:
+        unknown = [c for c in deletes if c.action is Action.DELETE and c.reason != LANGUAGE_REMOVED]
+        if unknown:
+            return refuse(unknown, f"'{unknown[0].reason}' is not a reason plan deletes for")
+        if not any(c.action in (Action.CREATE, Action.RECREATE) for c in changes):
+            return refuse(deletes, "a removed language is deleted only when its name is recreated")
+        verdict = name_verdict(languages.values())
+        if not verdict.may_recreate:
+            return refuse(deletes, verdict.why_not(name))
+    deleted = {c.language for c in deletes}
+    return {
+        address(name, code): f"deleted with '{name}', but the plan does not say so"
+        for code in sorted(set(languages) - deleted)
+    }
