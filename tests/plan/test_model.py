@@ -11,7 +11,8 @@ import pytest
 from tests.plan.catalogue import CATALOGUE
 from tests.plan.channel import listed, made_for, simple, source
 from tests.wire import build
-from wa_templates.plan.model import FORMAT_VERSION, Action, Plan, PlanOptions, Safety
+from wa_templates.plan.model import FORMAT_VERSION, Action, Plan, PlanOptions
+from wa_templates.plan.safety import Safety
 from wa_templates.plan.saved import PlanFormatError, parse_plan
 
 

@@ -23,8 +23,8 @@ from wa_templates.plan.model import (
     Plan,
     PlanOptions,
     ResourceChange,
-    Safety,
 )
+from wa_templates.plan.safety import Safety
 from wa_templates.plan.versions import versions_on_channel
 
 Channel = Mapping[str, Mapping[str, ChannelTemplate]]

@@ -22,13 +22,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -43,6 +41,8 @@ from wa_templates.channel.payload import PayloadError, from_payload
 from wa_templates.channel.remote import address
 from wa_templates.files.diagnostics import DiagnosticDict
 from wa_templates.plan.diff import FieldChange
+from wa_templates.plan.part import Part, checked, field_problem
+from wa_templates.plan.safety import Safety
 from wa_templates.rules.structure import language_problem, name_problem
 
 FORMAT_VERSION = "2.0"
@@ -77,34 +77,6 @@ LANGUAGE_REMOVED = "language_removed"
 """A language deleted with its name while the name's other languages are created again."""
 
 
-class _Part(BaseModel):
-    """Every part of the document: exact types (a plan is written by this model, so "10" for a
-    number is an edit, not a format), no unknown keys, document keys as aliases of the names.
-    The dataclasses and typed dicts inside the document are read with this configuration too."""
-
-    model_config = ConfigDict(
-        strict=True,
-        extra="forbid",
-        validate_by_name=True,
-        validate_by_alias=True,
-        serialize_by_alias=True,
-        json_schema_serialization_defaults_required=True,
-        use_attribute_docstrings=True,
-    )
-
-
-def _problem(message: str) -> PydanticCustomError:
-    """A problem a validator finds, worded to follow the field's path (see plan.saved)."""
-    return PydanticCustomError("plan", "{problem}", {"problem": message})
-
-
-def _checked(value: str, problem_of: Callable[[str], str | None]) -> str:
-    problem = problem_of(value)
-    if problem:
-        raise _problem(problem)
-    return value
-
-
 @dataclass(slots=True)
 class Finding:
     """Something about a template on the channel that apply cannot and must not act on."""
@@ -129,7 +101,7 @@ class Unmanaged(TypedDict):
     category: str
 
 
-class ChannelBinding(_Part):
+class ChannelBinding(Part):
     """The channel a plan was made for, which is the only one it may be applied to."""
 
     target: str | None
@@ -144,7 +116,7 @@ class ChannelBinding(_Part):
     @model_validator(mode="after")
     def _one_kind(self) -> ChannelBinding:
         if (self.target is None) == (self.sandbox is None):
-            raise _field("", "must name either a target or the sandbox, not both or neither")
+            raise field_problem("", "must name either a target or the sandbox, not both or neither")
         return self
 
     @property
@@ -161,7 +133,7 @@ class ChannelBinding(_Part):
         return f"channel {self.channel_id} of account {self.account_id}{sub} at {self.base_url}"
 
 
-class PlanOptions(_Part):
+class PlanOptions(Part):
     """The options that shaped a plan (command line and configuration), recorded in it."""
 
     model_config = ConfigDict(frozen=True)
@@ -176,7 +148,7 @@ class PlanOptions(_Part):
     max_fraction: float = Field(0.3, ge=0, le=1)
 
 
-class Change(_Part):
+class Change(Part):
     """Terraform's `change`: the channel's content (before), the repository's (after)."""
 
     actions: list[str] = Field(default_factory=list)
@@ -186,7 +158,7 @@ class Change(_Part):
     fields: list[FieldChange] = Field(default_factory=list)
 
 
-class ResourceChange(_Part):
+class ResourceChange(Part):
     """What apply does to one registered name + language."""
 
     stated_address: str | None = Field(None, alias="address", exclude=True)
@@ -213,12 +185,12 @@ class ResourceChange(_Part):
     @field_validator("name", "template")
     @classmethod
     def _name(cls, value: str, info: ValidationInfo) -> str:
-        return _checked(value, name_problem) if info.mode == "json" else value
+        return checked(value, name_problem) if info.mode == "json" else value
 
     @field_validator("language")
     @classmethod
     def _language(cls, value: str, info: ValidationInfo) -> str:
-        return _checked(value, language_problem) if info.mode == "json" else value
+        return checked(value, language_problem) if info.mode == "json" else value
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> ResourceChange:
@@ -230,24 +202,24 @@ class ResourceChange(_Part):
         creates = self.action in (Action.CREATE, Action.RECREATE)
         if not creates:
             if self.payload is not None:
-                raise _field("payload", f"must be null for a {self.action.value}")
+                raise field_problem("payload", f"must be null for a {self.action.value}")
             return self
         if self.payload is None:
-            raise _field("payload", f"must be an object for a {self.action.value}")
+            raise field_problem("payload", f"must be an object for a {self.action.value}")
         try:
             from_payload(self.payload)
         except PayloadError as exc:
-            raise _field("payload", f"is not a create payload: {exc}") from None
+            raise field_problem("payload", f"is not a create payload: {exc}") from None
         for key in ("name", "language"):
             if self.payload[key] != getattr(self, key):
                 wanted = json.dumps(getattr(self, key))
-                raise _field(f"payload.{key}", f"must be the change's {key}, {wanted}")
+                raise field_problem(f"payload.{key}", f"must be the change's {key}, {wanted}")
         # No template holds a NUL, and a path with one (the source, a media sample) cannot be
         # opened.
         if self.source is not None and "\x00" in self.source:
-            raise _field("source", "must be a path (it holds a NUL character)")
+            raise field_problem("source", "must be a path (it holds a NUL character)")
         if (info.context or {}).get(MAY_HOLD_NUL, True) and _holds_nul(self.payload):
-            raise _field("payload", "must not hold a NUL character")
+            raise field_problem("payload", "must not hold a NUL character")
         return self
 
     @computed_field  # type: ignore[prop-decorator]
@@ -266,12 +238,6 @@ class ResourceChange(_Part):
         return self.action is Action.DELETE and self.reason in PRUNE_REASONS
 
 
-def _field(path: str, problem: str) -> PydanticCustomError:
-    return PydanticCustomError(
-        "plan_field", "{field} {problem}", {"field": path, "problem": problem}
-    )
-
-
 def _holds_nul(value: Any) -> bool:
     if isinstance(value, str):
         return "\x00" in value
@@ -282,71 +248,7 @@ def _holds_nul(value: Any) -> bool:
     return False
 
 
-class Safety(_Part):
-    """Like octoDNS: how much a plan destroys, against the thresholds its options set.
-
-    Everything but `managed_names` follows from the changes and the options (`Safety.of`); the
-    managed names are counted on the channel (`plan.lifecycle.managed_names`): when the plan
-    is made, and again when a saved plan is applied.
-    """
-
-    destructive_names: list[str] = Field(default_factory=list)
-    """Names deleted or recreated."""
-    managed_names: int = Field(0, ge=0)
-    """Names on the channel the repository manages (pruned ones included), when counted."""
-    max_names: int = 10
-    max_fraction: float = 0.3
-    forced: bool = False
-    deleted_names: list[str] = Field(default_factory=list)
-    """Names deleted and not created again (pruned, superseded versions)."""
-    repository_names: int = 0
-    """Templates the repository manages."""
-    stated_exceeded: bool | None = Field(None, alias="exceeded", exclude=True)
-
-    @classmethod
-    def of(cls, changes: list[ResourceChange], options: PlanOptions, managed_names: int) -> Safety:
-        destructive = {c.name for c in changes if c.deletes_name}
-        deleted = {c.name for c in changes if c.prunes}
-        return cls(
-            destructive_names=sorted(destructive),
-            managed_names=managed_names,
-            max_names=options.max_names,
-            max_fraction=options.max_fraction,
-            forced=options.force,
-            deleted_names=sorted(deleted),
-            repository_names=len({c.template for c in changes if not c.prunes}),
-        )
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def exceeded(self) -> bool:
-        """More deletes + recreates than `max_names`, or, once there are at least `max_names`
-        managed names on the channel, more than `max_fraction` of them. And never deleting
-        every managed name at once: an empty templates folder with --prune must not wipe a
-        small channel either."""
-        return self.rule() is not None
-
-    def rule(self) -> str | None:
-        """The threshold the plan is over, in words, or None."""
-        count, managed = len(self.destructive_names), self.managed_names
-        if count > self.max_names:
-            return f"{count} names deleted or recreated, over the limit of {self.max_names}"
-        if managed >= self.max_names and count > self.max_fraction * managed:
-            return (
-                f"{count} of {managed} managed names deleted or recreated, over "
-                f"{self.max_fraction:.0%}"
-            )
-        deleted = len(self.deleted_names)
-        if deleted and deleted >= managed and (deleted > 1 or self.repository_names == 0):
-            return f"it would delete every managed name on the channel ({deleted} of {managed})"
-        return None
-
-    @property
-    def needs(self) -> str:
-        return f"{self.rule() or 'within the threshold'}: rerun with --force to allow it"
-
-
-class Plan(_Part):
+class Plan(Part):
     """A wa-templates plan: what apply would do to make a channel match a repository.
 
     Written by `wa-templates plan --out` and `plan --format json`. `format_version` is
@@ -377,7 +279,7 @@ class Plan(_Part):
     def _version(cls, version: str, info: ValidationInfo) -> str:
         match = _VERSION.match(version)
         if match is None:
-            raise _field(
+            raise field_problem(
                 "", f"must be MAJOR.MINOR, like {FORMAT_VERSION} (found {_shown(version)})"
             )
         major, minor = int(match.group(1)), int(match.group(2))
@@ -399,7 +301,7 @@ class Plan(_Part):
     def _derived(self, info: ValidationInfo) -> Plan:
         if info.mode == "json":
             if "format_version" not in self.model_fields_set:
-                raise _field("format_version", "is missing")
+                raise field_problem("format_version", "is missing")
             self._check_document()
         # Checked for their type, then computed.
         self.stated_applyable = self.stated_target = self.stated_summary = None
@@ -413,10 +315,10 @@ class Plan(_Part):
         for index, change in enumerate(self.changes):
             key = (change.name, change.language)
             if key in seen:
-                raise _field(f"resource_changes[{index}]", f"repeats {change.address}")
+                raise field_problem(f"resource_changes[{index}]", f"repeats {change.address}")
             seen.add(key)
             if change.action is not Action.NOOP and change.name not in touched:
-                raise _field(
+                raise field_problem(
                     f"resource_changes[{index}]",
                     f"changes '{change.name}', which remote_state does not record",
                 )
@@ -424,7 +326,7 @@ class Plan(_Part):
             where = f"remote_state[{json.dumps(name)}]"
             for problem in [name_problem(name), *map(language_problem, languages)]:
                 if problem:
-                    raise _field(where, f"is no template: {problem}")
+                    raise field_problem(where, f"is no template: {problem}")
 
     @computed_field  # type: ignore[prop-decorator]
     @property

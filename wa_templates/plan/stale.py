@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from wa_templates.channel.remote import ChannelTemplate, by_name
 from wa_templates.plan.lifecycle import Channel, refused_changes, safety_on
-from wa_templates.plan.model import Plan, Safety
+from wa_templates.plan.model import Plan
+from wa_templates.plan.safety import Safety
 
 
 @dataclass(frozen=True, slots=True)
