@@ -1,9 +1,9 @@
 """What a plan is: one pydantic model that is also the saved plan and `plan --format json`.
 
 A plan is built by `plan.build`, rendered by `render`, saved by `plan --out` and read back by
-`apply PLANFILE` and `show PLANFILE` (`plan.saved`). The document is this model: written by
-`Plan.document()`, read strictly by `Plan.read`, described by `json_schema()` (published as
-schema/plan.schema.json). It is modelled on Terraform's plan JSON.
+`apply PLANFILE` and `show PLANFILE`. The document is this model: written by its serialiser
+(`render.plan.as_json`), read strictly by its validator (`plan.saved.parse_plan`), described by
+`json_schema()` (published as schema/plan.schema.json). It is modelled on Terraform's plan JSON.
 
 What a plan records: the channel it was made for (`channel`: never the API key), the options
 that shaped it (`options`), the channel's state for the names it touches (`remote_state`), and
