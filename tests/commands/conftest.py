@@ -7,10 +7,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.plan.channel import simple
 from wa_templates.cli.main import main
+from wa_templates.sandbox import embedded
+
+TEMPLATES = (
+    f"/api/v1/accounts/{embedded.SANDBOX_ACCOUNT_ID}/channels/{embedded.SANDBOX_CHANNEL_ID}"
+    "/templates"
+)
 
 
 @dataclass
@@ -35,6 +42,22 @@ class Repo:
         code = main(list(args))
         captured = self.capsys.readouterr()
         return Outcome(code, captured.out, captured.err)
+
+    def channel(self) -> httpx.Client:
+        """The embedded sandbox as someone else sees it: another client on the same state."""
+        return httpx.Client(
+            transport=embedded.open_transport(embedded.default_state_path(self.root)),
+            base_url=embedded.SANDBOX_BASE_URL,
+            headers={"Authorization": f"Bearer {embedded.SANDBOX_API_KEY}"},
+        )
+
+    def listing(self) -> list[dict[str, Any]]:
+        """Everything the sandbox channel lists, in name and language order."""
+        with self.channel() as client:
+            response = client.get(TEMPLATES)
+        assert response.status_code == 200, response.text
+        templates: list[dict[str, Any]] = response.json()["templates"]
+        return sorted(templates, key=lambda t: (t["templateName"], t["language"]))
 
     def saved_plan(self) -> dict[str, Any]:
         """A plan saved by `plan --out plan.json`, as its JSON."""

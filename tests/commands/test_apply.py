@@ -7,34 +7,16 @@ import io
 import json
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.commands.conftest import Repo
+from tests.commands.conftest import TEMPLATES, Repo
 from tests.plan.channel import simple
 from wa_templates.cli.commands import apply as apply_command
 from wa_templates.sandbox import embedded
 
-TEMPLATES = (
-    f"/api/v1/accounts/{embedded.SANDBOX_ACCOUNT_ID}/channels/{embedded.SANDBOX_CHANNEL_ID}"
-    "/templates"
-)
-
-
-def _channel(repo: Repo) -> httpx.Client:
-    """The embedded sandbox as someone else sees it: another client on the same state."""
-    return httpx.Client(
-        transport=embedded.open_transport(embedded.default_state_path(repo.root)),
-        base_url=embedded.SANDBOX_BASE_URL,
-        headers={"Authorization": f"Bearer {embedded.SANDBOX_API_KEY}"},
-    )
-
 
 def _names(repo: Repo) -> set[str]:
-    with _channel(repo) as client:
-        response = client.get(TEMPLATES)
-    assert response.status_code == 200, response.text
-    return {t["templateName"] for t in response.json()["templates"]}
+    return {t["templateName"] for t in repo.listing()}
 
 
 @pytest.mark.parametrize("flag", ["--prune", "--force"])
@@ -73,7 +55,7 @@ def test_a_delete_that_finds_the_name_gone_is_reported_as_already_gone(
     real = apply_command.apply_plan
 
     def deleted_meanwhile(*args: Any, **kwargs: Any) -> Any:
-        with _channel(repo) as client:
+        with repo.channel() as client:
             assert client.delete(f"{TEMPLATES}/order_update").status_code == 200
         return real(*args, **kwargs)
 
@@ -101,7 +83,7 @@ def test_a_saved_plan_is_applied_without_a_prompt_and_checked_right_before(
             raise AssertionError("apply PLANFILE asked for confirmation")
 
     monkeypatch.setattr("sys.stdin", Terminal())
-    with _channel(repo) as client:
+    with repo.channel() as client:
         payload = {
             "name": "order_update",
             "language": "en_US",

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.commands.conftest import Outcome, Repo
@@ -23,10 +22,6 @@ from wa_templates.files.load import load_bytes
 from wa_templates.plan.saved import MAX_PLAN_BYTES
 from wa_templates.sandbox import embedded
 
-TEMPLATES = (
-    f"/api/v1/accounts/{embedded.SANDBOX_ACCOUNT_ID}/channels/{embedded.SANDBOX_CHANNEL_ID}"
-    "/templates"
-)
 NAMES = ("alpha", "beta", "gamma")
 Document = dict[str, Any]
 
@@ -41,16 +36,7 @@ def _two(name: str, body: str | None = None) -> str:
 
 
 def _listing(repo: Repo) -> list[dict[str, Any]]:
-    """Everything the channel lists, as someone else sees it."""
-    with httpx.Client(
-        transport=embedded.open_transport(embedded.default_state_path(repo.root)),
-        base_url=embedded.SANDBOX_BASE_URL,
-        headers={"Authorization": f"Bearer {embedded.SANDBOX_API_KEY}"},
-    ) as client:
-        response = client.get(TEMPLATES)
-    assert response.status_code == 200, response.text
-    templates: list[dict[str, Any]] = response.json()["templates"]
-    return sorted(templates, key=lambda t: (t["templateName"], t["language"]))
+    return repo.listing()
 
 
 @pytest.fixture

@@ -7,28 +7,14 @@ may be deleted.
 
 from __future__ import annotations
 
-import httpx
-
 from tests.commands.conftest import Repo
 from tests.plan.channel import simple
-from wa_templates.sandbox import embedded
 
-TEMPLATES = (
-    f"/api/v1/accounts/{embedded.SANDBOX_ACCOUNT_ID}/channels/{embedded.SANDBOX_CHANNEL_ID}"
-    "/templates"
-)
 SECRET = "SECRET-CANARY-77c1"
 
 
 def names(repo: Repo) -> set[str]:
-    with httpx.Client(
-        transport=embedded.open_transport(embedded.default_state_path(repo.root)),
-        base_url=embedded.SANDBOX_BASE_URL,
-        headers={"Authorization": f"Bearer {embedded.SANDBOX_API_KEY}"},
-    ) as client:
-        response = client.get(TEMPLATES)
-    assert response.status_code == 200, response.text
-    return {t["templateName"] for t in response.json()["templates"]}
+    return {t["templateName"] for t in repo.listing()}
 
 
 def applied(repo: Repo) -> None:
