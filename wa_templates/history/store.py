@@ -1,0 +1,448 @@
+"""The history store: where events and observed statuses are written, in SQLite or PostgreSQL.
+
+SQLAlchemy Core 2 with Alembic was chosen over hand-written SQL for two dialects: one table
+definition and one migration history serve both, and its dialect-specific `INSERT ... ON
+CONFLICT DO NOTHING` is what makes storing an event idempotent by `eventId` in one statement on
+either database. `open_store` migrates to the latest schema on every open.
+
+SQLite runs in WAL mode with `synchronous=FULL`: a committed event (the receiver answers 2xx only
+after the commit) survives the process being killed and the machine losing power. Every write
+transaction starts with `BEGIN IMMEDIATE`, so two writers queue on the busy timeout instead of
+one failing when it upgrades a read lock.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from wa_templates.channel.statuses import remote_extras
+from wa_templates.errors import WaError
+from wa_templates.history import schema
+from wa_templates.history.events import Envelope, Event
+from wa_templates.provider import redact
+from wa_templates.provider.base import ListItem
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+SQLITE_BUSY_SECONDS = 30.0
+
+_LISTED = ("status", "category", "reason", "pause_title", "disable_date")
+"""What a listing records of a template; a row is added only when one of these changed."""
+
+
+class StoreError(WaError):
+    """The history store cannot be opened, migrated or written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """A notification to send: a row of the delivery log."""
+
+    id: int
+    event_id: str
+    destination: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+def database_url(value: str, root: Path | None = None) -> URL:
+    """A SQLAlchemy URL from `sqlite:///file`, `postgresql://...` or a plain file path.
+
+    A relative SQLite path is taken from `root` (the project, for a target's `history` key), else
+    from the working directory. No password ever appears in an error.
+    """
+    text = value.strip()
+    if not text:
+        raise StoreError(
+            "the history store is empty: give sqlite:///FILE, postgresql://... or FILE"
+        )
+    if "://" not in text:
+        return _sqlite(Path(text), root)
+    try:
+        url = make_url(text)
+    except (ArgumentError, ValueError):
+        raise StoreError(
+            "invalid history store URL: expected sqlite:///FILE or postgresql://..."
+        ) from None
+    if url.password:
+        redact.register(str(url.password))
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        if not url.database or url.database == ":memory:":
+            raise StoreError("a SQLite history store needs a file: sqlite:///path/to/history.db")
+        return _sqlite(Path(url.database), root)
+    if backend in ("postgresql", "postgres"):
+        return url.set(drivername="postgresql+psycopg")
+    raise StoreError(
+        f"unsupported history store '{url.drivername}': use sqlite:///FILE or postgresql://..."
+    )
+
+
+def _sqlite(path: Path, root: Path | None) -> URL:
+    if not path.is_absolute() and root is not None:
+        path = root / path
+    return URL.create("sqlite+pysqlite", database=str(path))
+
+
+def describe(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def open_store(value: str, root: Path | None = None) -> HistoryStore:
+    """The store at `value`, migrated to the latest schema."""
+    url = database_url(value, root)
+    where = describe(url)
+    if url.get_backend_name() == "sqlite" and url.database:
+        try:
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder of {where}: {exc.strerror}") from None
+    engine = _engine(url)
+    try:
+        with engine.connect() as connection:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS))
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            connection.commit()
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise StoreError(f"cannot open the history store {where}: {_reason(exc)}") from None
+    return HistoryStore(engine, where)
+
+
+def _engine(url: URL) -> Engine:
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        # pysqlite's own transaction handling is turned off: we begin them (IMMEDIATE) below.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    original = getattr(exc, "orig", None) or exc
+    return redact.scrub(" ".join(str(original).split()))[:300]
+
+
+class HistoryStore:
+    """Writes to the history; reads are in `queries`."""
+
+    def __init__(self, engine: Engine, description: str) -> None:
+        self.engine = engine
+        self.description = description
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as connection:
+                yield connection
+        except SQLAlchemyError as exc:
+            raise StoreError(f"history store {self.description}: {_reason(exc)}") from None
+
+    def _insert(self, connection: Connection, table: Table) -> postgresql.Insert | sqlite.Insert:
+        """An INSERT that can say ON CONFLICT DO NOTHING, which each dialect spells itself."""
+        if connection.dialect.name == "postgresql":
+            return postgresql.insert(table)
+        return sqlite.insert(table)
+
+    # --- events --------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        event_: Event,
+        target: str,
+        received_at: datetime,
+        notifications: Iterable[tuple[str, dict[str, Any]]] = (),
+    ) -> bool:
+        """Store an event with what it says and the notifications it causes, in one transaction.
+
+        False (and nothing written) when an event with this eventId is already stored.
+        """
+        with self.transaction() as connection:
+            if not self._add_event(
+                connection,
+                event_.envelope,
+                event_.raw,
+                target,
+                received_at,
+                parsed=event_.parsed,
+                template=event_.template,
+            ):
+                return False
+            for table, row in _facts(event_, target):
+                connection.execute(table.insert().values(**row))
+            for destination, payload in notifications:
+                connection.execute(
+                    schema.deliveries.insert().values(
+                        event_id=event_.event_id,
+                        destination=destination,
+                        payload=json.dumps(payload, ensure_ascii=False),
+                        state="pending",
+                        attempts=0,
+                        created_at=received_at,
+                        next_attempt_at=received_at,
+                    )
+                )
+        return True
+
+    def keep_flagged(
+        self, envelope: Envelope, raw: str, target: str, received_at: datetime, flag: str
+    ) -> bool:
+        """Keep an event raw without applying it (an unknown type); False if already kept."""
+        with self.transaction() as connection:
+            return self._add_event(connection, envelope, raw, target, received_at, flag=flag)
+
+    def _add_event(
+        self,
+        connection: Connection,
+        envelope: Envelope,
+        raw: str,
+        target: str,
+        received_at: datetime,
+        *,
+        parsed: dict[str, Any] | None = None,
+        template: Any = None,
+        flag: str | None = None,
+    ) -> bool:
+        statement = (
+            self._insert(connection, schema.events)
+            .values(
+                event_id=envelope.event_id,
+                event_type=envelope.event_type,
+                target=target,
+                account_id=envelope.account_id,
+                business_account_id=envelope.business_account_id,
+                occurred_at=envelope.timestamp,
+                received_at=received_at,
+                template_name=template.template_name if template else None,
+                template_language=template.template_language if template else None,
+                template_id=template.template_id if template else None,
+                flag=flag,
+                raw=raw,
+                parsed=json.dumps(parsed, ensure_ascii=False) if parsed is not None else None,
+            )
+            .on_conflict_do_nothing(index_elements=["event_id"])
+            .returning(schema.events.c.id)
+        )
+        # A row back means it was inserted; none means this eventId was already stored.
+        return connection.execute(statement).first() is not None
+
+    def has_event(self, event_id: str) -> bool:
+        with self.transaction() as connection:
+            found = connection.execute(
+                select(schema.events.c.id).where(schema.events.c.event_id == event_id)
+            ).first()
+        return found is not None
+
+    # --- what plan, apply and drift saw -----------------------------------------------------
+
+    def record_listing(
+        self, target: str, command_name: str, items: list[ListItem], at: datetime
+    ) -> int:
+        """Record a listing of the channel; returns how many templates' rows changed."""
+        o = schema.observations
+        with self.transaction() as connection:
+            latest_ids = (
+                select(func.max(o.c.id))
+                .where(o.c.target == target, o.c.source == "list")
+                .group_by(o.c.name, o.c.language)
+            )
+            before = {
+                (row.name, row.language): row
+                for row in connection.execute(select(o).where(o.c.id.in_(latest_ids)))
+            }
+            rows: list[dict[str, Any]] = []
+            seen: set[tuple[str, str]] = set()
+            for item in items:
+                key = (str(item.get("templateName", "")), str(item.get("language", "")))
+                if not all(key) or key in seen:
+                    continue
+                seen.add(key)
+                row = _listed(item)
+                old = before.get(key)
+                if (
+                    old is None
+                    or old.kind != "listed"
+                    or any(getattr(old, f) != row[f] for f in _LISTED)
+                ):
+                    rows.append({**row, "name": key[0], "language": key[1], "kind": "listed"})
+            for key, old in before.items():
+                if key not in seen and old.kind != "absent":
+                    rows.append({"name": key[0], "language": key[1], "kind": "absent"})
+            common = {"target": target, "at": at, "source": "list", "command": command_name}
+            if rows:
+                connection.execute(o.insert(), [{**common, **row} for row in rows])
+            connection.execute(
+                schema.runs.insert().values(
+                    target=target, command=command_name, at=at, templates=len(seen)
+                )
+            )
+        return len(rows)
+
+    # --- the delivery log -------------------------------------------------------------------
+
+    def due_deliveries(self, now: datetime, limit: int = 50) -> list[Delivery]:
+        d = schema.deliveries
+        with self.transaction() as connection:
+            rows = connection.execute(
+                select(d)
+                .where(d.c.state == "pending", d.c.next_attempt_at <= now)
+                .where((d.c.lease_until.is_(None)) | (d.c.lease_until < now))
+                .order_by(d.c.next_attempt_at, d.c.id)
+                .limit(limit)
+            ).all()
+        return [
+            Delivery(r.id, r.event_id, r.destination, json.loads(r.payload), r.attempts)
+            for r in rows
+        ]
+
+    def next_due(self) -> datetime | None:
+        d = schema.deliveries
+        with self.transaction() as connection:
+            value: datetime | None = connection.execute(
+                select(func.min(d.c.next_attempt_at)).where(d.c.state == "pending")
+            ).scalar()
+        return value
+
+    def claim(self, delivery_id: int, now: datetime, lease_until: datetime) -> bool:
+        """Take a delivery for one attempt; False when another worker holds it."""
+        d = schema.deliveries
+        with self.transaction() as connection:
+            result = connection.execute(
+                d.update()
+                .where(d.c.id == delivery_id, d.c.state == "pending")
+                .where((d.c.lease_until.is_(None)) | (d.c.lease_until < now))
+                .values(lease_until=lease_until)
+            )
+        return result.rowcount == 1
+
+    def attempted(
+        self,
+        delivery_id: int,
+        now: datetime,
+        *,
+        delivered: bool,
+        status: int | None,
+        error: str | None,
+        retry_at: datetime | None,
+    ) -> None:
+        """Record one attempt: delivered, to be retried at `retry_at`, or failed for good."""
+        d = schema.deliveries
+        state = "delivered" if delivered else ("pending" if retry_at is not None else "failed")
+        with self.transaction() as connection:
+            connection.execute(
+                d.update()
+                .where(d.c.id == delivery_id)
+                .values(
+                    state=state,
+                    attempts=d.c.attempts + 1,
+                    lease_until=None,
+                    last_status=status,
+                    last_error=error[:300] if error else None,
+                    delivered_at=now if delivered else None,
+                    next_attempt_at=retry_at if retry_at is not None else now,
+                )
+            )
+
+
+def _listed(item: ListItem) -> dict[str, Any]:
+    reason, title, disable_date = remote_extras(item)
+    other = item.get("otherInfo")
+    description = other.get("description") if isinstance(other, dict) else None
+    template_id = item.get("id")
+    return {
+        "template_id": str(template_id)[:64] if template_id is not None else None,
+        "status": _text(item.get("status"), upper=True),
+        "category": _text(item.get("category"), upper=True),
+        "reason": _text(reason),
+        "pause_title": _text(title),
+        "pause_description": str(description) if description else None,
+        "disable_date": _text(disable_date),
+    }
+
+
+def _text(value: Any, upper: bool = False) -> str | None:
+    if value is None or value == "":
+        return None
+    text = str(value)[: schema.SHORT]
+    return text.upper() if upper else text
+
+
+def _facts(event_: Event, target: str) -> list[tuple[Table, dict[str, Any]]]:
+    """The observation (or phone-number) rows an event adds to the history."""
+    envelope = event_.envelope
+    common = {"target": target, "at": envelope.timestamp, "event_id": envelope.event_id}
+    if event_.phone is not None:
+        phone = event_.phone.meta
+        row = {
+            **common,
+            "phone_number": event_.phone.display_phone_number,
+            "event": phone.event,
+            "current_limit": phone.current_limit,
+            "old_limit": phone.old_limit,
+            "max_daily": phone.max_daily,
+            "reason": phone.reason,
+        }
+        return [(schema.phone_numbers, row)]
+    template = event_.template
+    if template is None:
+        return []
+    meta = template.meta
+    kind = {
+        "template_status_update": "status",
+        "template_category_update": "category",
+        "template_quality_update": "quality",
+        "template_correct_category_detection": "category_detection",
+    }[envelope.event_type]
+    row = {
+        **common,
+        "source": "webhook",
+        "kind": kind,
+        "name": template.template_name,
+        "language": template.template_language,
+        "template_id": template.template_id,
+    }
+    if kind == "status":
+        row.update(
+            status=_text(meta.status, upper=True),
+            reason=_text(meta.reason),
+            pause_title=_text(meta.other_info.title if meta.other_info else None),
+            pause_description=meta.other_info.description if meta.other_info else None,
+            disable_date=_text(meta.disable_info.disable_date if meta.disable_info else None),
+        )
+    elif kind == "category":
+        row.update(category=meta.new_category, previous_category=meta.previous_category)
+    elif kind == "quality":
+        row.update(quality=meta.new_quality, previous_quality=meta.previous_quality)
+    else:
+        # Advisory only: the template keeps `category`; Meta says it should be the other one.
+        row.update(category=meta.correct_category, previous_category=meta.category)
+    return [(schema.observations, row)]
