@@ -7,7 +7,8 @@
 # installed with apt-get when missing. In CI (CI set) or with
 # WA_TEMPLATES_TEST_POSTGRES_REQUIRED=1 a PostgreSQL that cannot be had is an error; otherwise the
 # PostgreSQL variants of the tests are skipped. A WA_TEMPLATES_TEST_POSTGRES already set is used
-# as it is.
+# as it is. The cluster does not fsync: it is thrown away, and the tests kill receivers, never
+# the database server.
 
 _pg_bindir() {
   local dir
@@ -56,7 +57,8 @@ start_test_postgres() {
     return 1
   fi
   if ! "${PG_AS[@]}" "$PG_BINDIR/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-      -o "-k $PG_DIR -c listen_addresses= -c max_connections=200" start >/dev/null; then
+      -o "-k $PG_DIR -c listen_addresses= -c max_connections=200 -c fsync=off \
+          -c full_page_writes=off" start >/dev/null; then
     cat "$PG_DIR/server.log" >&2
     return 1
   fi
