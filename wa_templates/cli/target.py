@@ -5,23 +5,34 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
 from wa_templates.config.project import Project
-from wa_templates.config.targets import resolve_target
+from wa_templates.config.targets import resolve_target, select_target
 from wa_templates.provider.base import Provider
 from wa_templates.provider.client import Client
 
 if TYPE_CHECKING:
+    from wa_templates.history.store import HistoryStore
     from wa_templates.plan.model import ChannelBinding
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 SANDBOX_STATE = Path(".wa-templates") / "sandbox.json"
 """The embedded sandbox's state, under the project root (git-ignored); for help and output."""
+SANDBOX_TARGET = "sandbox"
+"""The target name the sandbox's history is recorded under."""
+_HISTORY = "wa_templates.history"
+"""Where `--history` is kept in the click context, for `open_provider`."""
+
+
+def _remember_history(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.meta[_HISTORY] = value
 
 
 def target_options(func: F) -> F:
@@ -33,11 +44,19 @@ def target_options(func: F) -> F:
             raise click.UsageError("--target and --sandbox cannot be used together")
         return func(*args, **kwargs)
 
+    with_history = click.option(
+        "--history",
+        metavar="DB",
+        expose_value=False,
+        callback=_remember_history,
+        help="Record the statuses this run sees in this history store (sqlite:///FILE, "
+        "postgresql://... or FILE) [default: the target's `history` key].",
+    )(checked)
     with_sandbox = click.option(
         "--sandbox",
         is_flag=True,
         help=f"Use the local sandbox ({SANDBOX_STATE}) instead of 8x8.",
-    )(checked)
+    )(with_history)
     return cast(
         F,
         click.option(
@@ -57,7 +76,50 @@ def open_provider(project: Project, target_name: str | None, sandbox: bool) -> P
 def open_channel(
     project: Project, target_name: str | None, sandbox: bool
 ) -> tuple[Provider, ChannelBinding]:
-    """The provider for a command, and the channel it reaches, as a plan records it."""
+    """The provider for a command, and the channel it reaches, as a plan records it.
+
+    The provider records every listing in the history store when one is given (`--history`) or
+    configured (the target's `history` key): the one place every command's listing passes.
+    """
+    opened = open_client(project, target_name, sandbox)
+    binding = _binding(opened.client, opened.target, opened.sandbox_state)
+    try:
+        store = _history_store(project, opened.history)
+    except BaseException:
+        opened.client.close()
+        raise
+    if store is None:
+        return opened.client, binding
+    from wa_templates.history.recording import RecordingProvider
+
+    ctx = click.get_current_context(silent=True)
+    command = ctx.info_name if ctx is not None and ctx.info_name else "run"
+    recording = RecordingProvider(
+        opened.client, store, opened.name, command, warn=lambda text: click.echo(text, err=True)
+    )
+    return recording, binding
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """A client for the 8x8 API (or the embedded sandbox) and what the target says of it."""
+
+    client: Client
+    target: str | None
+    """The target's name; None for the sandbox."""
+    sandbox_state: str | None
+    """The sandbox's state file, relative to the project; None for a target."""
+    history: str | None
+    """The target's `history` key."""
+
+    @property
+    def name(self) -> str:
+        """The name the history records this channel under."""
+        return self.target if self.target is not None else SANDBOX_TARGET
+
+
+def open_client(project: Project, target_name: str | None, sandbox: bool) -> Opened:
+    """The 8x8 client for a target (its key from the environment), or the embedded sandbox's."""
     if sandbox:
         # Imported here: commands against 8x8 need not load the sandbox app at all.
         from wa_templates.sandbox import embedded
@@ -72,7 +134,7 @@ def open_channel(
             transport=embedded.open_transport(project.root / state),
             description=f"sandbox ({state})",
         )
-        return client, _binding(client, None, state)
+        return Opened(client, None, state, None)
     target = resolve_target(project, target_name)
     client = Client(
         base_url=target.base_url,
@@ -82,7 +144,7 @@ def open_channel(
         api_key=target.api_key,
         description=f"target {target.name}",
     )
-    return client, _binding(client, target.name, None)
+    return Opened(client, target.name, None, target.history)
 
 
 def _binding(client: Client, target: str | None, sandbox: str | None) -> ChannelBinding:
@@ -97,3 +159,27 @@ def _binding(client: Client, target: str | None, sandbox: str | None) -> Channel
         channel_id=client.channel_id,
         subaccount_id=client.subaccount_id,
     )
+
+
+def history_of(
+    project: Project, target_name: str | None, sandbox: bool
+) -> tuple[str, HistoryStore | None]:
+    """The target's name and its history store (`--history`, else its `history` key), without
+    reading its API key: reading the history does not talk to 8x8."""
+    if sandbox:
+        return SANDBOX_TARGET, _history_store(project, None)
+    name, settings = select_target(project, target_name)
+    return name, _history_store(project, settings.history)
+
+
+def _history_store(project: Project, configured: str | None) -> HistoryStore | None:
+    ctx = click.get_current_context(silent=True)
+    given = ctx.meta.get(_HISTORY) if ctx is not None else None
+    if given is None and configured is None:
+        return None
+    from wa_templates.history.store import open_store
+
+    # A target's `history` is relative to the project; `--history` to where you are.
+    if given is not None:
+        return open_store(given)
+    return open_store(str(configured), project.root)

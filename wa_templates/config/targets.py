@@ -7,6 +7,8 @@
     region = "eu"                   # apac, us, eu, id; or base_url = "https://..."
     api_key_env = "WA_PROD_API_KEY" # the environment variable holding the API key
     default = true                  # picked when --target is not given
+    history = "sqlite:///.wa-templates/history.db"  # or postgresql://...: the status history
+    waba_id = "950523421983857"     # the WABA: webhook events for another one are refused
 
 The key itself never lives in a file: only the name of the variable that holds it. Every problem
 is reported at once, naming the table and key, and never echoing a value that might be a key.
@@ -32,6 +34,8 @@ ACCOUNT_ID = re.compile(r"^[0-9A-Fa-f]{8}[-]?(?:[0-9A-Fa-f]{4}[-]?){3}[0-9A-Fa-f
 SUBACCOUNT_ID = re.compile(r"^[A-Za-z0-9\-._&]{3,50}$")
 """The subAccountId path parameter's pattern of the file upload endpoint."""
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+HISTORY_SCHEMES = ("sqlite:///", "postgresql://", "postgres://", "postgresql+psycopg://")
+WABA_ID = re.compile(r"^[0-9]{1,30}$")
 
 
 class TargetSettings(BaseModel):
@@ -46,6 +50,23 @@ class TargetSettings(BaseModel):
     base_url: str | None = None
     api_key_env: str
     default: bool = False
+    history: str | None = None
+    waba_id: str | None = None
+
+    @field_validator("history")
+    @classmethod
+    def _history(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(HISTORY_SCHEMES):
+            # Not quoted: a database URL may carry a password.
+            raise ValueError("must be a sqlite:///FILE or postgresql://... URL")
+        return value
+
+    @field_validator("waba_id")
+    @classmethod
+    def _waba(cls, value: str | None) -> str | None:
+        if value is not None and not WABA_ID.match(value):
+            raise ValueError(f"'{value}' is not a WhatsApp Business Account id (digits)")
+        return value
 
     @field_validator("account_id")
     @classmethod
@@ -107,6 +128,8 @@ class Target:
     base_url: str
     api_key_env: str
     api_key: str = field(repr=False)
+    history: str | None = None
+    """The history store's URL (`history` key), if the target has one."""
 
 
 def load_targets(project: Project) -> dict[str, TargetSettings]:
@@ -142,20 +165,7 @@ def resolve_target(
     project: Project, name: str | None, environ: Mapping[str, str] | None = None
 ) -> Target:
     """The target `--target NAME` names, or the default one; its key read from the environment."""
-    targets = load_targets(project)
-    if not targets:
-        raise WaError(
-            f"no targets configured: add a [targets.NAME] table with account_id, channel_id, "
-            f"region and api_key_env to {CONFIG_FILE} (or use --sandbox)"
-        )
-    known = ", ".join(targets)
-    if name is None:
-        name = _default(targets)
-    elif name not in targets:
-        guess = difflib.get_close_matches(name, list(targets), n=1)
-        hint = f"did you mean '{guess[0]}'? " if guess else ""
-        raise WaError(f"unknown target '{name}' ({hint}known targets: {known})")
-    settings = targets[name]
+    name, settings = select_target(project, name)
     env = os.environ if environ is None else environ
     key = env.get(settings.api_key_env)
     if key is None or not key.strip():
@@ -172,7 +182,26 @@ def resolve_target(
         base_url=settings.url,
         api_key_env=settings.api_key_env,
         api_key=key.strip(),
+        history=settings.history,
     )
+
+
+def select_target(project: Project, name: str | None) -> tuple[str, TargetSettings]:
+    """The target `--target NAME` names, or the default one, without reading its key."""
+    targets = load_targets(project)
+    if not targets:
+        raise WaError(
+            f"no targets configured: add a [targets.NAME] table with account_id, channel_id, "
+            f"region and api_key_env to {CONFIG_FILE} (or use --sandbox)"
+        )
+    known = ", ".join(targets)
+    if name is None:
+        name = _default(targets)
+    elif name not in targets:
+        guess = difflib.get_close_matches(name, list(targets), n=1)
+        hint = f"did you mean '{guess[0]}'? " if guess else ""
+        raise WaError(f"unknown target '{name}' ({hint}known targets: {known})")
+    return name, targets[name]
 
 
 def _default(targets: dict[str, TargetSettings]) -> str:
