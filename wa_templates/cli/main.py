@@ -30,6 +30,7 @@ COMMANDS = {
     "rules": "wa_templates.cli.commands.rules",
     "schema": "wa_templates.cli.commands.schema",
     "sandbox": "wa_templates.cli.commands.sandbox",
+    "webhook": "wa_templates.cli.commands.webhook",
 }
 """Command name -> module defining `command`, imported only when that command runs: validate
 must not pay for httpx, deepdiff (and its numpy), jinja2 and starlette at every start."""

@@ -66,6 +66,14 @@ class Envelope(_Strict):
         # 8x8's samples show the WABA id unquoted: a number is the same id.
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
+    @field_validator("timestamp", mode="before")
+    @classmethod
+    def _iso(cls, value: Any) -> Any:
+        # ISO 8601 text only: pydantic would also take a number as Unix time.
+        if not isinstance(value, str):
+            raise ValueError("expected an ISO 8601 timestamp")
+        return value
+
     @field_validator("timestamp")
     @classmethod
     def _utc(cls, value: datetime) -> datetime:

@@ -23,7 +23,17 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    case,
+    create_engine,
+    event,
+    func,
+    select,
+    type_coerce,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -325,10 +335,16 @@ class HistoryStore:
         ]
 
     def next_due(self) -> datetime | None:
+        """When the next pending delivery may be attempted (its lease, if any, expired)."""
         d = schema.deliveries
+        free_at = case(
+            (d.c.lease_until > d.c.next_attempt_at, d.c.lease_until), else_=d.c.next_attempt_at
+        )
+        # type_coerce: min() over a CASE has no type of its own, and SQLite would hand back text.
+        earliest = type_coerce(func.min(free_at), schema.UtcDateTime())
         with self.transaction() as connection:
             value: datetime | None = connection.execute(
-                select(func.min(d.c.next_attempt_at)).where(d.c.state == "pending")
+                select(earliest).where(d.c.state == "pending")
             ).scalar()
         return value
 

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import uvicorn
 
@@ -124,12 +124,28 @@ def serve(
 ) -> None:
     """Serve until interrupted (Ctrl-C or SIGTERM); `announce` gets the URL once bound."""
     sandbox = make_server(state_path, api_key=api_key, host=host, port=port, settings=settings)
+    run_until_stopped(sandbox, host, port, announce)
+
+
+class Runnable(Protocol):
+    """A uvicorn server with whatever runs beside it: the sandbox, or the webhook receiver."""
+
+    @property
+    def server(self) -> uvicorn.Server: ...
+
+    def run(self, sock: socket.socket) -> None: ...
+
+
+def run_until_stopped(
+    runnable: Runnable, host: str, port: int, announce: Callable[[str], None] | None
+) -> None:
+    """Serve in this thread until Ctrl-C or SIGTERM; `announce` gets the URL once bound."""
     sock = bind(host, port)
     if announce is not None:
         announce(url_of(host, sock.getsockname()[1]))
     # uvicorn shuts down cleanly on Ctrl-C, then re-raises it; stopping is the normal end.
     with sock, contextlib.suppress(KeyboardInterrupt):
-        sandbox.run(sock)
+        runnable.run(sock)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,11 +183,16 @@ def start_in_thread(
         quiet=True,
         deliver=deliver,
     )
-    server = sandbox.server
+    return run_in_thread(sandbox, host, port, timeout, "sandbox")
+
+
+def run_in_thread(runnable: Runnable, host: str, port: int, timeout: float, what: str) -> Running:
+    """Serve in a daemon thread until the returned `stop` is called."""
+    server = runnable.server
     sock = bind(host, port)
     bound_port = sock.getsockname()[1]
     thread = threading.Thread(
-        target=sandbox.run, args=(sock,), name="wa-templates-sandbox", daemon=True
+        target=runnable.run, args=(sock,), name=f"wa-templates-{what}", daemon=True
     )
     thread.start()
     deadline = time.monotonic() + timeout
@@ -179,7 +200,7 @@ def start_in_thread(
         if not thread.is_alive() or time.monotonic() > deadline:
             server.should_exit = True
             sock.close()
-            raise WaError(f"the sandbox server did not start on {host}:{bound_port}")
+            raise WaError(f"the {what} server did not start on {host}:{bound_port}")
         time.sleep(0.01)
 
     def stop() -> None:

@@ -1,0 +1,103 @@
+"""What Meta's other signals mean: category changes, quality scores, the phone number's state.
+
+`statuses` words what a template's status means; this module words the rest of what 8x8's
+Business Management webhooks report, in the same form (a `Finding`: message and next step), so
+the receiver's notifications and drift say the same thing. A category change Meta makes from
+UTILITY to MARKETING is worded by `statuses` itself, as drift has always worded it.
+"""
+
+from __future__ import annotations
+
+from wa_templates.channel.statuses import status_findings
+from wa_templates.plan.model import Finding
+
+QUALITY_SCORES = ("GREEN", "YELLOW", "RED", "UNKNOWN")
+PHONE_ALARMS = frozenset({"FLAGGED", "DOWNGRADE"})
+"""Phone-number events someone must hear about at once."""
+
+
+def category_finding(
+    name: str, language: str, previous: str | None, new: str, source: str | None = None
+) -> Finding:
+    """A category change reported by Meta (template_category_update)."""
+    for finding in status_findings({}, name, language, "APPROVED", new, previous, source):
+        if finding.kind == "category_changed":
+            return finding
+    where = f" in {source}" if source else ""
+    return Finding(
+        name,
+        language,
+        "category_changed",
+        "warning",
+        f"Meta changed its category from {previous or 'unknown'} to {new}",
+        f"set `category: {new}`{where} so the repository says what is live; its price and "
+        "rules follow the new category",
+    )
+
+
+def quality_finding(name: str, language: str, previous: str | None, new: str) -> Finding:
+    """A quality score (template_quality_update); RED is a warning, the rest information."""
+    was = f" (was {previous})" if previous else ""
+    if new == "RED":
+        return Finding(
+            name,
+            language,
+            "quality_red",
+            "warning",
+            f"quality turned RED{was}: recipients block or report it",
+            "Meta pauses a template whose quality stays low (3 h, then 6 h, then it disables it): "
+            "fix what recipients object to, or stop sending it",
+            "Degraded",
+        )
+    return Finding(
+        name,
+        language,
+        "quality",
+        "info",
+        f"quality {new}{was}",
+        "nothing to do" if new in ("GREEN", "UNKNOWN") else "watch it: RED leads to pauses",
+    )
+
+
+def phone_finding(
+    phone_number: str | None,
+    event: str,
+    limit: str | None,
+    old_limit: str | None,
+    reason: str | None = None,
+) -> Finding:
+    """A phone_number_quality_update: FLAGGED and DOWNGRADE are warnings."""
+    number = f"phone number {phone_number}" if phone_number else "the phone number"
+    tier = f" to {limit}" if limit else ""
+    was = f" (was {old_limit})" if old_limit else ""
+    why = f" ({reason})" if reason else ""
+    if event == "FLAGGED":
+        return Finding(
+            number,
+            "",
+            "phone_flagged",
+            "warning",
+            f"{number} flagged for low quality{why}",
+            "its messaging limit is lowered if feedback stays negative: find the templates with "
+            "low quality (drift) and stop or fix them",
+            "Degraded",
+        )
+    if event == "DOWNGRADE":
+        return Finding(
+            number,
+            "",
+            "phone_downgraded",
+            "warning",
+            f"{number} messaging limit lowered{tier}{was}",
+            "fewer unique recipients per 24 h from now: improve message quality; Meta raises "
+            "the limit again as quality recovers",
+            "Degraded",
+        )
+    return Finding(
+        number,
+        "",
+        "phone_" + event.lower(),
+        "info",
+        f"{number}: {event.replace('_', ' ').lower()}{tier}{was}{why}",
+        "nothing to do",
+    )
