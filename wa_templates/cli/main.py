@@ -31,6 +31,7 @@ COMMANDS = {
     "schema": "wa_templates.cli.commands.schema",
     "sandbox": "wa_templates.cli.commands.sandbox",
     "webhook": "wa_templates.cli.commands.webhook",
+    "history": "wa_templates.cli.commands.history",
 }
 """Command name -> module defining `command`, imported only when that command runs: validate
 must not pay for httpx, deepdiff (and its numpy), jinja2 and starlette at every start."""

@@ -107,7 +107,8 @@ def _sqlite(path: Path, root: Path | None) -> URL:
 
 
 def describe(url: URL) -> str:
-    return url.render_as_string(hide_password=True)
+    """The URL as a user writes it (no driver name), never with its password."""
+    return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
 
 
 def open_store(value: str, root: Path | None = None) -> HistoryStore:
