@@ -29,22 +29,35 @@ def free_port() -> int:
 def serving(state_path: Path, api_key: str, timeout: float = 30.0) -> Iterator[str]:
     """The base URL of a sandbox serving `state_path` until the block ends."""
     port = free_port()
+    args = [sys.executable, "-c", SERVE, str(state_path), api_key, str(port)]
+    with server_process(args, port, "/_sandbox/health", timeout) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def server_process(
+    args: list[str],
+    port: int,
+    health: str,
+    timeout: float = 30.0,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Iterator[str]:
+    """Run a server as `args` until the block ends; its URL once `health` answers 200."""
     child = subprocess.Popen(
-        [sys.executable, "-c", SERVE, str(state_path), api_key, str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                if httpx.get(f"{url}/_sandbox/health", timeout=1).status_code == 200:
+                if httpx.get(f"{url}{health}", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
             if child.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"the sandbox did not start on port {port}")
+                raise SystemExit(f"the server did not start on port {port}")
             time.sleep(0.05)
         yield url
     finally:

@@ -24,13 +24,11 @@ import contextlib
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -39,7 +37,7 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from sandbox_process import free_port
+from sandbox_process import free_port, server_process
 
 ACCOUNT = "8a0e7f4c-2b6d-4c1e-9f3a-5d7b1e2c4a60"
 WABA = "950523421983857"
@@ -113,33 +111,6 @@ class Slack:
             return self.arrived[name]
 
 
-@contextlib.contextmanager
-def process(args: list[str], port: int, env: dict[str, str], cwd: Path) -> Iterator[str]:
-    child = subprocess.Popen(
-        args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if child.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"{args[2:5]} did not start on port {port}")
-            time.sleep(0.05)
-        yield url
-    finally:
-        child.terminate()
-        try:
-            child.wait(10)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
-
-
 def receiver(db: str, slack: Slack, root: Path) -> contextlib.AbstractContextManager[str]:
     port = free_port()
     env = {
@@ -148,7 +119,7 @@ def receiver(db: str, slack: Slack, root: Path) -> contextlib.AbstractContextMan
         "WA_TEMPLATES_SLACK_WEBHOOK_URL": slack.url,
     }
     args = [sys.executable, "-m", "wa_templates", "webhook", "serve", "--port", str(port)]
-    return process([*args, "--db", db], port, env, root)
+    return server_process([*args, "--db", db], port, "/health", 60, env, root)
 
 
 def load(url: str, count: int, clients: int, run: str) -> tuple[float, list[float]]:
@@ -221,7 +192,7 @@ def main() -> int:
         )
         port = free_port()
         floor_args = [sys.executable, "-c", FLOOR, str(port)]
-        with process(floor_args, port, dict(os.environ), root) as url:
+        with server_process(floor_args, port, "/health", 60) as url:
             rate, latencies = load(url, args.events, args.clients, "floor")
             rows.append(("floor: bare Starlette 200", rate, latencies))
         stores = [("SQLite", f"sqlite:///{root / 'history.db'}")]

@@ -79,5 +79,18 @@ def account_update() -> dict[str, Any]:
     return envelope("account_update", details)
 
 
+def target_table(name: str = "prod", **keys: str) -> str:
+    """A `[targets.NAME]` table for this account (TOML), with `keys` added or replaced."""
+    settings = {
+        "account_id": ACCOUNT,
+        "channel_id": "c",
+        "region": "eu",
+        "api_key_env": "WA_TEST_UNUSED_KEY",
+        **keys,
+    }
+    lines = "".join(f'{key} = "{value}"\n' for key, value in settings.items())
+    return f"[targets.{name}]\n{lines}"
+
+
 def body(event: dict[str, Any]) -> bytes:
     return json.dumps(event).encode()

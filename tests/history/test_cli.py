@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,16 +35,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "order_update.yaml").write_text(simple("order_update"))
     (tmp_path / "wa-templates.toml").write_text(
-        textwrap.dedent(
-            f"""\
-            [targets.prod]
-            account_id = "{cabm.ACCOUNT}"
-            channel_id = "c"
-            region = "eu"
-            api_key_env = "WA_HISTORY_TEST_KEY"
-            history = "sqlite:///.wa-templates/history.db"
-            """
-        )
+        cabm.target_table(history="sqlite:///.wa-templates/history.db")
     )
     return tmp_path
 

@@ -13,7 +13,6 @@ import re
 import signal
 import subprocess
 import sys
-import textwrap
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -33,22 +32,6 @@ KILL_AFTER = 25
 SERVE = [sys.executable, "-m", "wa_templates", "webhook", "serve", "--port", "0"]
 SERVE += ["--notify-timeout", "1"]  # a notification the killed one was sending: again in 2.5 s
 _LISTENING = re.compile(r"receiving at (http://\S+)/webhooks/8x8")
-
-
-def project(root: Path) -> Path:
-    (root / "wa-templates.toml").write_text(
-        textwrap.dedent(
-            f"""\
-            [targets.prod]
-            account_id = "{cabm.ACCOUNT}"
-            channel_id = "c"
-            waba_id = "{cabm.WABA}"
-            region = "eu"
-            api_key_env = "WA_KILL_TEST_KEY"
-            """
-        )
-    )
-    return root
 
 
 def start(root: Path, db: str, chat_url: str) -> tuple[subprocess.Popen[str], str]:
@@ -91,7 +74,7 @@ def test_sigkill_mid_burst_loses_no_acknowledged_event(
 ) -> None:
     root = tmp_path / "project"
     root.mkdir()
-    project(root)
+    (root / "wa-templates.toml").write_text(cabm.target_table(waba_id=cabm.WABA))
     events = [cabm.paused(name=f"t{i}") for i in range(BURST)]
     acknowledged: set[str] = set()
     lock = threading.Lock()

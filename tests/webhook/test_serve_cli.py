@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -23,26 +22,15 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("WA_TEMPLATES_WEBHOOK_SECRET", SECRET)
     monkeypatch.delenv("WA_TEMPLATES_NOTIFY_URL", raising=False)
     monkeypatch.delenv("WA_TEMPLATES_SLACK_WEBHOOK_URL", raising=False)
-    (tmp_path / "wa-templates.toml").write_text(
-        textwrap.dedent(
-            f"""\
-            [targets.prod]
-            account_id = "{cabm.ACCOUNT.upper()}"
-            channel_id = "c"
-            region = "eu"
-            api_key_env = "K"
-            waba_id = "{cabm.WABA}"
-            history = "sqlite:///.wa-templates/history.db"
-
-            [targets.staging]
-            account_id = "0f8e7f4c-2b6d-4c1e-9f3a-5d7b1e2c4a61"
-            subaccount_id = "acme_staging"
-            channel_id = "c"
-            region = "eu"
-            api_key_env = "K"
-            """
-        )
+    prod = cabm.target_table(
+        account_id=cabm.ACCOUNT.upper(),
+        waba_id=cabm.WABA,
+        history="sqlite:///.wa-templates/history.db",
     )
+    staging = cabm.target_table(
+        "staging", account_id="0f8e7f4c-2b6d-4c1e-9f3a-5d7b1e2c4a61", subaccount_id="acme_staging"
+    )
+    (tmp_path / "wa-templates.toml").write_text(f"{prod}\n{staging}")
     return tmp_path
 
 
