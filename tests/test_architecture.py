@@ -204,8 +204,15 @@ LIST_KEYS = frozenset(
     }
 )
 """Keys only 8x8's list items hold (the create payload's keys are `channel.payload`'s)."""
-LIST_READERS = ("wa_templates.provider", "wa_templates.channel.remote", "wa_templates.sandbox")
-"""The provider and `channel.remote` parse the list; the sandbox is 8x8's side, writing it."""
+LIST_READERS = (
+    "wa_templates.provider",
+    "wa_templates.channel.remote",
+    "wa_templates.sandbox",
+    "wa_templates.history.events",
+)
+"""The provider and `channel.remote` parse the list; the sandbox is 8x8's side, writing it.
+`history.events` parses 8x8's CABM webhook events, the other boundary, whose `eventDetails`
+happen to use some of the same names (`templateName`, `otherInfo`, `disableInfo`)."""
 
 
 def list_keys_in(path: Path) -> list[str]:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests import cabm
+from wa_templates.channel.remote import parse
 from wa_templates.history.events import parse_event
 from wa_templates.history.queries import CategoryChange, History
 from wa_templates.history.store import HistoryStore
@@ -27,7 +28,7 @@ def webhook(store: HistoryStore, event: dict[str, Any], hours: float, target: st
 
 
 def listing(store: HistoryStore, hours: float, *items: dict[str, Any]) -> None:
-    store.record_listing("prod", "plan", list(items), at(hours))
+    store.record_listing("prod", "plan", [parse(item) for item in items], at(hours))
 
 
 def item(status: str, category: str = "UTILITY", language: str = "en_US") -> dict[str, Any]:

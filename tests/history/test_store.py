@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 
 from tests import cabm
+from wa_templates.channel.remote import ChannelTemplate, parse
 from wa_templates.history import schema
 from wa_templates.history.events import parse_envelope, parse_event
 from wa_templates.history.store import HistoryStore, StoreError, database_url, open_store
@@ -93,14 +94,16 @@ def test_an_unknown_event_is_kept_raw_and_flagged_once(store: HistoryStore) -> N
     assert count(store, schema.observations) == 0
 
 
-def listed(status: str, category: str = "UTILITY", **extra: object) -> dict[str, object]:
-    return {
+def listed(status: str, category: str = "UTILITY", **extra: object) -> ChannelTemplate:
+    """A template as 8x8's list gives it, parsed as the provider parses it."""
+    item = {
         "templateName": "order_update",
         "language": "en_US",
         "status": status,
         "category": category,
         **extra,
     }
+    return parse(item)
 
 
 def test_a_listing_records_changes_only_and_what_disappeared(store: HistoryStore) -> None:
@@ -131,14 +134,10 @@ def test_a_listing_keeps_what_the_list_carries(store: HistoryStore) -> None:
         reason="NONE",
         otherInfo={"title": "FIRST_PAUSE", "description": "low quality"},
     )
-    store.record_listing("prod", "drift", [item, item, {"templateName": ""}], T0)
+    store.record_listing("prod", "drift", [item, item], T0)
     with store.transaction() as connection:
         row = connection.execute(select(schema.observations)).one()
-    assert (row.template_id, row.pause_title, row.pause_description) == (
-        "42",
-        "FIRST_PAUSE",
-        "low quality",
-    )
+    assert (row.status, row.reason, row.pause_title) == ("PAUSED", "NONE", "FIRST_PAUSE")
 
 
 def test_deliveries_are_due_claimed_retried_and_finished(store: HistoryStore) -> None:

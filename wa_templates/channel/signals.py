@@ -1,15 +1,15 @@
 """What Meta's other signals mean: category changes, quality scores, the phone number's state.
 
 `statuses` words what a template's status means; this module words the rest of what 8x8's
-Business Management webhooks report, in the same form (a `Finding`: message and next step), so
-the receiver's notifications and drift say the same thing. A category change Meta makes from
-UTILITY to MARKETING is worded by `statuses` itself, as drift has always worded it.
+Business Management webhooks report, in the same form (a `StatusFinding`: message and next
+step), so the receiver's notifications and drift say the same thing. A category change Meta
+makes from UTILITY to MARKETING is worded by `statuses` itself, as drift has always worded it.
 """
 
 from __future__ import annotations
 
-from wa_templates.channel.statuses import status_findings
-from wa_templates.plan.model import Finding
+from wa_templates.channel.remote import ChannelTemplate
+from wa_templates.channel.statuses import StatusFinding, status_findings
 
 QUALITY_SCORES = ("GREEN", "YELLOW", "RED", "UNKNOWN")
 PHONE_ALARMS = frozenset({"FLAGGED", "DOWNGRADE"})
@@ -18,30 +18,28 @@ PHONE_ALARMS = frozenset({"FLAGGED", "DOWNGRADE"})
 
 def category_finding(
     name: str, language: str, previous: str | None, new: str, source: str | None = None
-) -> Finding:
+) -> StatusFinding:
     """A category change reported by Meta (template_category_update)."""
-    for finding in status_findings({}, name, language, "APPROVED", new, previous, source):
+    live = ChannelTemplate(name, language, new, "APPROVED", None)
+    for finding in status_findings(live, previous, source):
         if finding.kind == "category_changed":
             return finding
     where = f" in {source}" if source else ""
-    return Finding(
-        name,
-        language,
+    return StatusFinding(
         "category_changed",
         "warning",
         f"Meta changed its category from {previous or 'unknown'} to {new}",
         f"set `category: {new}`{where} so the repository says what is live; its price and "
         "rules follow the new category",
+        "Healthy",
     )
 
 
-def quality_finding(name: str, language: str, previous: str | None, new: str) -> Finding:
+def quality_finding(previous: str | None, new: str) -> StatusFinding:
     """A quality score (template_quality_update); RED is a warning, the rest information."""
     was = f" (was {previous})" if previous else ""
     if new == "RED":
-        return Finding(
-            name,
-            language,
+        return StatusFinding(
             "quality_red",
             "warning",
             f"quality turned RED{was}: recipients block or report it",
@@ -49,13 +47,12 @@ def quality_finding(name: str, language: str, previous: str | None, new: str) ->
             "fix what recipients object to, or stop sending it",
             "Degraded",
         )
-    return Finding(
-        name,
-        language,
+    return StatusFinding(
         "quality",
         "info",
         f"quality {new}{was}",
         "nothing to do" if new in ("GREEN", "UNKNOWN") else "watch it: RED leads to pauses",
+        "Healthy",
     )
 
 
@@ -65,16 +62,14 @@ def phone_finding(
     limit: str | None,
     old_limit: str | None,
     reason: str | None = None,
-) -> Finding:
+) -> StatusFinding:
     """A phone_number_quality_update: FLAGGED and DOWNGRADE are warnings."""
     number = f"phone number {phone_number}" if phone_number else "the phone number"
     tier = f" to {limit}" if limit else ""
     was = f" (was {old_limit})" if old_limit else ""
     why = f" ({reason})" if reason else ""
     if event == "FLAGGED":
-        return Finding(
-            number,
-            "",
+        return StatusFinding(
             "phone_flagged",
             "warning",
             f"{number} flagged for low quality{why}",
@@ -83,9 +78,7 @@ def phone_finding(
             "Degraded",
         )
     if event == "DOWNGRADE":
-        return Finding(
-            number,
-            "",
+        return StatusFinding(
             "phone_downgraded",
             "warning",
             f"{number} messaging limit lowered{tier}{was}",
@@ -93,11 +86,10 @@ def phone_finding(
             "the limit again as quality recovers",
             "Degraded",
         )
-    return Finding(
-        number,
-        "",
+    return StatusFinding(
         "phone_" + event.lower(),
         "info",
         f"{number}: {event.replace('_', ' ').lower()}{tier}{was}{why}",
         "nothing to do",
+        "Healthy",
     )

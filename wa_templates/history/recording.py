@@ -12,8 +12,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from wa_templates.channel.remote import ChannelTemplate
 from wa_templates.history.store import HistoryStore, StoreError
-from wa_templates.provider.base import CreatePayload, ListItem, Provider
+from wa_templates.provider.base import CreatePayload, Provider
 
 
 def utc_now() -> datetime:
@@ -44,7 +45,7 @@ class RecordingProvider:
         self._warn: Callable[[str], None] | None = warn
         self._clock = clock
 
-    def list_templates(self) -> list[ListItem]:
+    def list_templates(self) -> list[ChannelTemplate]:
         items = self.inner.list_templates()
         try:
             self.store.record_listing(self.target, self.command, items, self._clock())

@@ -40,12 +40,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from wa_templates.channel.statuses import remote_extras
+from wa_templates.channel.remote import ChannelTemplate
 from wa_templates.errors import WaError
 from wa_templates.history import schema
 from wa_templates.history.events import Envelope, Event
 from wa_templates.provider import redact
-from wa_templates.provider.base import ListItem
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_SECONDS = 30.0
@@ -281,7 +280,7 @@ class HistoryStore:
     # --- what plan, apply and drift saw -----------------------------------------------------
 
     def record_listing(
-        self, target: str, command_name: str, items: list[ListItem], at: datetime
+        self, target: str, command_name: str, templates: list[ChannelTemplate], at: datetime
     ) -> int:
         """Record a listing of the channel; returns how many templates' rows changed."""
         o = schema.observations
@@ -297,12 +296,12 @@ class HistoryStore:
             }
             rows: list[dict[str, Any]] = []
             seen: set[tuple[str, str]] = set()
-            for item in items:
-                key = (str(item.get("templateName", "")), str(item.get("language", "")))
-                if not all(key) or key in seen:
+            for template in templates:
+                key = (template.name, template.language)
+                if key in seen:
                     continue
                 seen.add(key)
-                row = _listed(item)
+                row = _listed(template)
                 old = before.get(key)
                 if (
                     old is None
@@ -395,19 +394,15 @@ class HistoryStore:
             )
 
 
-def _listed(item: ListItem) -> dict[str, Any]:
-    reason, title, disable_date = remote_extras(item)
-    other = item.get("otherInfo")
-    description = other.get("description") if isinstance(other, dict) else None
-    template_id = item.get("id")
+def _listed(template: ChannelTemplate) -> dict[str, Any]:
+    """What a listing says of a template: 8x8's list carries status and category; the reason,
+    pause title and disable date only where a channel lists them (the sandbox can)."""
     return {
-        "template_id": str(template_id)[:64] if template_id is not None else None,
-        "status": _text(item.get("status"), upper=True),
-        "category": _text(item.get("category"), upper=True),
-        "reason": _text(reason),
-        "pause_title": _text(title),
-        "pause_description": str(description) if description else None,
-        "disable_date": _text(disable_date),
+        "status": _text(template.status),
+        "category": _text(template.category),
+        "reason": _text(template.reason),
+        "pause_title": _text(template.pause_title),
+        "disable_date": _text(template.disable_date),
     }
 
 

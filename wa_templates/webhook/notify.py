@@ -17,16 +17,16 @@ from typing import Any
 
 import httpx
 
+from wa_templates.channel.remote import ChannelTemplate
 from wa_templates.channel.signals import (
     PHONE_ALARMS,
     category_finding,
     phone_finding,
     quality_finding,
 )
-from wa_templates.channel.statuses import status_findings
+from wa_templates.channel.statuses import StatusFinding, status_findings
 from wa_templates.errors import WaError
 from wa_templates.history.events import Event
-from wa_templates.plan.model import Finding
 from wa_templates.provider import redact
 from wa_templates.provider.endpoints import is_loopback
 
@@ -61,7 +61,7 @@ def destinations_from(environ: Mapping[str, str]) -> dict[str, str]:
     return found
 
 
-def finding_for(event: Event) -> Finding | None:
+def finding_for(event: Event) -> StatusFinding | None:
     """What to tell about this event, or None when it needs no one's attention now."""
     template, phone = event.template, event.phone
     if template is not None:
@@ -70,13 +70,23 @@ def finding_for(event: Event) -> Finding | None:
             status = (meta.status or "").upper()
             if status not in ALARMING_STATUSES:
                 return None
-            item = event.parsed.get("meta", {})
-            findings = status_findings(item, name, language, status, "", None)
+            # The template as the event reports it: what drift's words are written for.
+            reported = ChannelTemplate(
+                name,
+                language,
+                "",
+                status,
+                None,
+                reason=meta.reason,
+                pause_title=meta.other_info.title if meta.other_info else None,
+                disable_date=meta.disable_info.disable_date if meta.disable_info else None,
+            )
+            findings = status_findings(reported, None)
             return findings[0] if findings else None
         if event.event_type == "template_category_update" and meta.new_category:
             return category_finding(name, language, meta.previous_category, meta.new_category)
         if event.event_type == "template_quality_update" and meta.new_quality == "RED":
-            return quality_finding(name, language, meta.previous_quality, meta.new_quality)
+            return quality_finding(meta.previous_quality, meta.new_quality)
         return None
     if phone is not None and phone.meta.event.upper() in PHONE_ALARMS:
         m = phone.meta
@@ -101,12 +111,17 @@ def notifications(
     return [(name, builders[name](event, target, finding)) for name in destinations]
 
 
-def headline(event: Event, target: str, finding: Finding) -> str:
-    subject = f"template {finding.name} [{finding.language}]" if event.template else finding.name
-    return f"{target}: {subject}: {finding.message}"
+def headline(event: Event, target: str, finding: StatusFinding) -> str:
+    if event.template is not None:
+        template = event.template
+        return (
+            f"{target}: template {template.template_name} [{template.template_language}]: "
+            f"{finding.message}"
+        )
+    return f"{target}: {finding.message}"
 
 
-def generic_payload(event: Event, target: str, finding: Finding) -> dict[str, Any]:
+def generic_payload(event: Event, target: str, finding: StatusFinding) -> dict[str, Any]:
     """The JSON document POSTed to WA_TEMPLATES_NOTIFY_URL."""
     subject: dict[str, Any]
     if event.template is not None:
@@ -133,7 +148,7 @@ def generic_payload(event: Event, target: str, finding: Finding) -> dict[str, An
     }
 
 
-def slack_payload(event: Event, target: str, finding: Finding) -> dict[str, Any]:
+def slack_payload(event: Event, target: str, finding: StatusFinding) -> dict[str, Any]:
     """A Slack incoming-webhook message (plain `text`, escaped as Slack asks)."""
     icon = {"error": ":red_circle:", "warning": ":warning:"}.get(
         finding.severity, ":information_source:"
