@@ -28,7 +28,6 @@ from alembic.config import Config
 from sqlalchemy import (
     Connection,
     Engine,
-    Table,
     case,
     create_engine,
     event,
@@ -44,13 +43,11 @@ from wa_templates.channel.remote import ChannelTemplate
 from wa_templates.errors import WaError
 from wa_templates.history import schema
 from wa_templates.history.events import Envelope, Event
+from wa_templates.history.rows import LISTED, facts, listed
 from wa_templates.provider import redact
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_SECONDS = 30.0
-
-_LISTED = ("status", "category", "reason", "pause_title", "disable_date")
-"""What a listing records of a template; a row is added only when one of these changed."""
 
 
 class StoreError(WaError):
@@ -216,7 +213,7 @@ class HistoryStore:
                 template=event_.template,
             ):
                 return False
-            for table, row in _facts(event_, target):
+            for table, row in facts(event_, target):
                 connection.execute(table.insert(), row)
             for destination, payload in notifications:
                 connection.execute(
@@ -301,12 +298,12 @@ class HistoryStore:
                 if key in seen:
                     continue
                 seen.add(key)
-                row = _listed(template)
+                row = listed(template)
                 old = before.get(key)
                 if (
                     old is None
                     or old.kind != "listed"
-                    or any(getattr(old, f) != row[f] for f in _LISTED)
+                    or any(getattr(old, f) != row[f] for f in LISTED)
                 ):
                     rows.append({**row, "name": key[0], "language": key[1], "kind": "listed"})
             for key, old in before.items():
@@ -392,74 +389,3 @@ class HistoryStore:
                     next_attempt_at=retry_at if retry_at is not None else now,
                 )
             )
-
-
-def _listed(template: ChannelTemplate) -> dict[str, Any]:
-    """What a listing says of a template: 8x8's list carries status and category; the reason,
-    pause title and disable date only where a channel lists them (the sandbox can)."""
-    return {
-        "status": _text(template.status),
-        "category": _text(template.category),
-        "reason": _text(template.reason),
-        "pause_title": _text(template.pause_title),
-        "disable_date": _text(template.disable_date),
-    }
-
-
-def _text(value: Any, upper: bool = False) -> str | None:
-    if value is None or value == "":
-        return None
-    text = str(value)[: schema.SHORT]
-    return text.upper() if upper else text
-
-
-def _facts(event_: Event, target: str) -> list[tuple[Table, dict[str, Any]]]:
-    """The observation (or phone-number) rows an event adds to the history."""
-    envelope = event_.envelope
-    common = {"target": target, "at": envelope.timestamp, "event_id": envelope.event_id}
-    if event_.phone is not None:
-        phone = event_.phone.meta
-        row = {
-            **common,
-            "phone_number": event_.phone.display_phone_number,
-            "event": phone.event,
-            "current_limit": phone.current_limit,
-            "old_limit": phone.old_limit,
-            "max_daily": phone.max_daily,
-            "reason": phone.reason,
-        }
-        return [(schema.phone_numbers, row)]
-    template = event_.template
-    if template is None:
-        return []
-    meta = template.meta
-    kind = {
-        "template_status_update": "status",
-        "template_category_update": "category",
-        "template_quality_update": "quality",
-        "template_correct_category_detection": "category_detection",
-    }[envelope.event_type]
-    row = {
-        **common,
-        "source": "webhook",
-        "kind": kind,
-        "name": template.template_name,
-        "language": template.template_language,
-        "template_id": template.template_id,
-    }
-    if kind == "status":
-        row.update(
-            status=_text(meta.status, upper=True),
-            reason=_text(meta.reason),
-            pause_title=_text(meta.other_info.title if meta.other_info else None),
-            pause_description=meta.other_info.description if meta.other_info else None,
-            disable_date=_text(meta.disable_info.disable_date if meta.disable_info else None),
-        )
-    elif kind == "category":
-        row.update(category=meta.new_category, previous_category=meta.previous_category)
-    elif kind == "quality":
-        row.update(quality=meta.new_quality, previous_quality=meta.previous_quality)
-    else:
-        # Advisory only: the template keeps `category`; Meta says it should be the other one.
-        row.update(category=meta.correct_category, previous_category=meta.category)
-    return [(schema.observations, row)]
