@@ -42,6 +42,7 @@ class RecordingProvider:
         self.target = target
         self.command = command
         self.description = inner.description
+        self.identity = inner.identity
         self._warn: Callable[[str], None] | None = warn
         self._clock = clock
 
@@ -63,6 +64,9 @@ class RecordingProvider:
 
     def upload_file(self, path: Path) -> str:
         return self.inner.upload_file(path)
+
+    def file_served(self, url: str) -> bool:
+        return self.inner.file_served(url)
 
     def close(self) -> None:
         try:
