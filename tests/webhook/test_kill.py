@@ -23,7 +23,8 @@ import httpx
 from sqlalchemy import select
 
 from tests import cabm
-from tests.webhook.conftest import AUTH, SECRET, Chat
+from tests.conftest import Chat
+from tests.webhook.conftest import AUTH, SECRET
 from wa_templates.history import schema
 from wa_templates.history.store import open_store
 

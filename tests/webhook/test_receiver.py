@@ -8,7 +8,8 @@ import threading
 import pytest
 
 from tests import cabm
-from tests.webhook.conftest import AUTH, SECRET, Chat, Start
+from tests.conftest import Chat
+from tests.webhook.conftest import AUTH, SECRET, Start
 from wa_templates import __version__
 from wa_templates.history import schema
 from wa_templates.history.store import StoreError
