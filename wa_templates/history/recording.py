@@ -14,7 +14,7 @@ from pathlib import Path
 
 from wa_templates.channel.remote import ChannelTemplate
 from wa_templates.history.store import HistoryStore, StoreError
-from wa_templates.provider.base import CreatePayload, Provider
+from wa_templates.provider.base import CreatePayload, Deleted, Provider
 
 
 def utc_now() -> datetime:
@@ -59,8 +59,8 @@ class RecordingProvider:
     def create_template(self, payload: CreatePayload) -> None:
         self.inner.create_template(payload)
 
-    def delete_template(self, name: str) -> None:
-        self.inner.delete_template(name)
+    def delete_template(self, name: str) -> Deleted:
+        return self.inner.delete_template(name)
 
     def upload_file(self, path: Path) -> str:
         return self.inner.upload_file(path)

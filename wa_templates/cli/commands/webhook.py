@@ -181,7 +181,8 @@ def register_command(
     url = check_receiver_url(url)
     wanted = None if remove else wanted_webhook(url, authorization_from_env(), subaccount)
     project = find_project()
-    client, name, _history = open_client(project, target, sandbox)
+    opened = open_client(project, target, sandbox)
+    client, name = opened.client, opened.name
     with client:
         api = WebhookApi(client)
         change = plan_registration(api.list(), wanted, subaccount, force)
