@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import copy
+import pickle
 import textwrap
 
 import pytest
@@ -190,29 +192,93 @@ def test_a_nested_duplicate_key_is_reported_at_the_second_one() -> None:
     assert "first defined at line 2" in exc.message
 
 
-def test_plain_scalars_resolve_as_yaml_1_1_but_dates_stay_text() -> None:
+def test_scalars_yaml_1_1_would_type_come_out_as_the_text_written_with_their_reading() -> None:
     d = doc("""\
         n: 12
-        f: 1.5
+        f: 1.50
         b: yes
         z: ~
+        empty:
         s: !!str 123
+        q: "0x1F"
         i: !!int "7"
         day: 2024-05-01
         stamp: 2024-05-01 10:00:00
         explicit: !!timestamp 2024-05-01
         """)
     assert d.data == {
-        "n": 12,
-        "f": 1.5,
-        "b": True,
-        "z": None,
+        "n": "12",
+        "f": "1.50",
+        "b": "yes",
+        "z": "~",
+        "empty": None,
         "s": "123",
-        "i": 7,
+        "q": "0x1F",
+        "i": "7",
         "day": "2024-05-01",
         "stamp": "2024-05-01 10:00:00",
         "explicit": "2024-05-01",
     }
+    readings = {
+        key: (value.tag, value.value)
+        for key, value in d.data.items()
+        if isinstance(value, yamlsafe.Scalar)
+    }
+    assert readings == {
+        "n": ("int", 12),
+        "f": ("float", 1.5),
+        "b": ("bool", True),
+        "z": ("null", None),
+        "i": ("int", 7),
+        # Dates are read as their text: no field of the format is a date.
+        "day": ("timestamp", "2024-05-01"),
+        "stamp": ("timestamp", "2024-05-01 10:00:00"),
+        "explicit": ("timestamp", "2024-05-01"),
+    }
+    # Quoted and !!str scalars are plain text, with no YAML 1.1 reading to consult.
+    assert type(d.data["s"]) is str and type(d.data["q"]) is str
+
+
+EVERYDAY_SAMPLES = """\
+    zip: 02134
+    time: 12:30
+    hex: 0x1F
+    thousands: 1_000
+    price: 1.50
+    order: 000123
+    octal_looking: 0777
+    exponent: 1e3
+    negative: -0
+    infinity: .inf
+    word_on: on
+    word_off: off
+    word_yes: yes
+    word_no: no
+    word_y: y
+    word_n: n
+    word_True: True
+    word_null: null
+    tilde: ~
+    date: 2024-05-01
+    """
+
+
+def test_typed_gives_what_yaml_1_1_readers_see_and_text_is_kept_beside_it() -> None:
+    # The loader's data is the text written; `typed` is PyYAML's safe_load reading of the same
+    # file (dates aside), which a writer must agree with.
+    text = textwrap.dedent(EVERYDAY_SAMPLES)
+    d = parse(text)
+    assert d.data == {line.split(": ")[0]: line.split(": ")[1] for line in text.splitlines()}
+    expected = {str(k): v for k, v in yaml.safe_load(text).items()}
+    expected["date"] = "2024-05-01"  # a date is read as its text
+    assert yamlsafe.typed(d.data) == expected
+
+
+def test_a_scalar_survives_copy_and_pickle_with_its_reading() -> None:
+    value = parse("a: 0x1F\n").data["a"]
+    for clone in (copy.deepcopy(value), pickle.loads(pickle.dumps(value))):
+        assert isinstance(clone, yamlsafe.Scalar)
+        assert (str(clone), clone.tag, clone.value) == ("0x1F", "int", 31)
 
 
 def test_an_alias_to_a_scalar_is_its_value() -> None:

@@ -8,12 +8,12 @@ from hypothesis import strategies as st
 
 from wa_templates.files import write as yamlwrite
 from wa_templates.files.write import WIDTH, WriteError, dump
-from wa_templates.files.yamlsafe import parse
+from wa_templates.files.yamlsafe import parse, typed
 
 
 def reads_back(text: str) -> dict[str, Any]:
-    data = parse(text).data
-    # PyYAML's own safe loader must agree with the project's loader.
+    # The loader keeps the text written; as YAML 1.1 types it, PyYAML's safe_load must agree.
+    data: dict[str, Any] = typed(parse(text).data)
     assert yaml.safe_load(text) == data
     return data
 
@@ -257,4 +257,4 @@ text_values = st.text(
     )
 )
 def test_any_data_reads_back_exactly(data: dict[str, Any]) -> None:
-    assert parse(dump(data)).data == data
+    assert typed(parse(dump(data)).data) == data

@@ -21,7 +21,15 @@ from wa_templates.files.diagnostics import Diagnostic, Severity
 from wa_templates.files.model import TemplateFile
 from wa_templates.files.paths import TEMPLATE_SUFFIXES, Containment, is_template_name
 from wa_templates.files.regular import NotRegular, read_regular
-from wa_templates.files.yamlsafe import MAX_BYTES, Document, YamlError, check_size, decode, parse
+from wa_templates.files.yamlsafe import (
+    MAX_BYTES,
+    Document,
+    Scalar,
+    YamlError,
+    check_size,
+    decode,
+    parse,
+)
 
 
 @dataclass(slots=True)
@@ -296,6 +304,8 @@ def _type_message(error: Any, path: tuple[str | int, ...], value: Any) -> str:
     got = _kind_of(value)
     if kind == "literal_error":
         return f"{name} must be {error['ctx']['expected']}, not {_shown_value(value)}"
+    if kind in ("written_number", "written_boolean"):  # model.py's words, with the fix
+        return f"{name} {error['msg']}"
     expected = _EXPECTED.get(kind)
     if len(loc) > len(path) and path and path[-1] == "examples":
         expected = "a list of strings, or a mapping of names to strings"
@@ -303,16 +313,11 @@ def _type_message(error: Any, path: tuple[str | int, ...], value: Any) -> str:
         expected = None  # an error deep inside a union branch: pydantic's words are better
     if not expected:
         return f"{name}: {error['msg'][:1].lower()}{error['msg'][1:]}"
-    message = f"{name} must be {expected}, not {got}"
-    if isinstance(value, bool) and expected == "a string":
-        message += (
-            " (YAML reads unquoted yes, no, on, off as true or false; put the text in quotes)"
-        )
-    return message
+    return f"{name} must be {expected}, not {got}"
 
 
 def _shown_value(value: Any) -> str:
-    return f"'{value}'" if isinstance(value, str) else _kind_of(value)
+    return f"'{value}'" if type(value) is str else _kind_of(value)
 
 
 def _data_path(loc: tuple[str | int, ...], data: Any) -> tuple[str | int, ...]:
@@ -346,6 +351,8 @@ def _value_at(data: Any, path: tuple[str | int, ...]) -> Any:
 def _kind_of(value: Any) -> str:
     if value is None:
         return "an empty value"
+    if isinstance(value, Scalar):
+        return value.described()
     if isinstance(value, bool):
         return f"{str(value).lower()}"
     if isinstance(value, dict):

@@ -6,13 +6,29 @@ array so that a diff reads like the message. The models accept anything structur
 leave judgement (lengths, categories, placeholders) to the rules, which can say far more precisely
 what is wrong than a type error can. Types and formats are upper-cased on the way in because 8x8
 compares them case-insensitively.
+
+What a file says is what Meta gets: YAML 1.1 would read an unquoted `02134` as 1116, so the loader
+hands over every unquoted number, boolean, null or date as the text written (`yamlsafe.Scalar`),
+and each field decides here what that text may mean:
+- text fields (every `str`: texts, samples, urls, phone numbers, names, types) keep the characters
+  written, `on`, `no`, `12:30`, `0x1F`, `null` and `~` included;
+- whole-number fields accept plain decimal digits only (`-1`, `0`, `3600`): a leading zero,
+  `_`, hexadecimal, base 60 (`1:00:00`), a fraction or quotes is WA004 with the number to write;
+- boolean fields accept `true` and `false` only (also `True`, `TRUE`...: YAML 1.2's booleans);
+  `yes`, `no`, `on`, `off` are booleans only in YAML 1.1, so they are WA004, as is a quoted word;
+- where a mapping, a list or an option belongs, `null` and `~` mean the key is absent, as an empty
+  value does everywhere.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
+from pydantic_core import PydanticCustomError
+
+from wa_templates.files.yamlsafe import Scalar
 
 CATEGORIES = ("AUTHENTICATION", "MARKETING", "UTILITY")
 HEADER_FORMATS = ("TEXT", "IMAGE", "VIDEO", "DOCUMENT", "LOCATION", "GIF")
@@ -37,13 +53,91 @@ def _upper(value: Any) -> Any:
 Upper = Annotated[str, BeforeValidator(_upper)]
 
 
+def _absent_if_null(value: Any) -> Any:
+    return None if isinstance(value, Scalar) and value.tag == "null" else value
+
+
+_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_DIGITS = re.compile(r"[-+]?[0-9]+")
+_OTHER_BASES = (
+    (re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+"), "in base 60"),
+    (re.compile(r"[-+]?0x[0-9a-fA-F_]+"), "in hexadecimal"),
+    (re.compile(r"[-+]?0b[01_]+"), "in binary"),
+    (re.compile(r"[-+]?0[0-7_]+"), "in octal"),
+)
+_TRUE_FALSE = frozenset(("true", "True", "TRUE", "false", "False", "FALSE"))
+
+
+def _whole_number(value: Any) -> Any:
+    if isinstance(value, Scalar):
+        if value.tag == "null":
+            return None
+        if value.tag == "int" and _DECIMAL.fullmatch(value):
+            return value.value
+        raise PydanticCustomError("written_number", "{message}", {"message": _number_hint(value)})
+    if isinstance(value, str):
+        message = f"must be a whole number, not the text '{value}'"
+        if _DIGITS.fullmatch(value):  # `"3600"` in quotes, or `09`, which YAML 1.1 leaves text
+            message += f"; write {int(value)}, without quotes or leading zeros"
+        raise PydanticCustomError("written_number", "{message}", {"message": message})
+    return value
+
+
+def _number_hint(value: Scalar) -> str:
+    if value.tag != "int":
+        message = f"must be a whole number, not {value.described()}"
+        if value.tag == "float" and float(value.value).is_integer():
+            message += f"; write {int(value.value)}"
+        return message
+    message = f"must be a whole number in plain decimal digits, not '{value}'"
+    form = next((name for pattern, name in _OTHER_BASES if pattern.fullmatch(value)), "")
+    if form == "in octal" and "_" not in value:
+        sign = "-" if value.startswith("-") else ""
+        digits = value.lstrip("+-").lstrip("0")
+        return (
+            f"{message}: YAML 1.1 reads a leading zero as octal ({value.value}), other readers "
+            f"as {sign}{digits}; write the number without the zero"
+        )
+    reading = f"{value.value} {form}".rstrip()
+    return f"{message}, which YAML 1.1 reads as {reading}; write {value.value}"
+
+
+def _true_or_false(value: Any) -> Any:
+    if isinstance(value, Scalar):
+        if value.tag == "null":
+            return None
+        if value.tag == "bool" and value in _TRUE_FALSE:
+            return value.value
+        message = f"must be true or false, not {value.described()}"
+        if value.tag == "bool":
+            reading = "true" if value.value else "false"
+            message += f", which only YAML 1.1 reads as {reading}; write {reading}"
+        raise PydanticCustomError("written_boolean", "{message}", {"message": message})
+    if isinstance(value, str):
+        hint = "; remove the quotes" if value in _TRUE_FALSE else ""
+        message = f"must be true or false, not the text '{value}'{hint}"
+        raise PydanticCustomError("written_boolean", "{message}", {"message": message})
+    return value
+
+
+# The validators wrap the whole union: inside it, `null` would be refused by both members.
+WholeNumber = Annotated[StrictInt | None, BeforeValidator(_whole_number)]
+"""A whole number written in plain decimal digits, or absent."""
+TrueFalse = Annotated[StrictBool, BeforeValidator(_true_or_false)]
+"""A boolean written `true` or `false`."""
+MaybeTrueFalse = Annotated[StrictBool | None, BeforeValidator(_true_or_false)]
+"""A boolean written `true` or `false`, or absent."""
+Absent = BeforeValidator(_absent_if_null)
+"""Put on a mapping, list or option field: `null` and `~` there mean the key is absent."""
+
+
 def _enum(*values: str) -> dict[str, Any]:
     # The field stays a str so rules can explain a bad value; editors still get the choices.
     return {"enum": list(values)}
 
 
 class _Strict(BaseModel):
-    # Samples written as bare numbers (`examples: [12345]`) are meant as text.
+    # YAML's numbers arrive as text (see above); a number from the channel's JSON is text too.
     model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
 
@@ -62,14 +156,14 @@ class Body(_Strict):
         default_factory=list,
         description="Samples: a list for {{1}}.. placeholders, a mapping for named ones.",
     )
-    add_security_recommendation: bool | None = Field(
+    add_security_recommendation: MaybeTrueFalse = Field(
         None, description="AUTHENTICATION only: Meta appends its security sentence."
     )
 
 
 class Footer(_Strict):
     text: str | None = None
-    code_expiration_minutes: StrictInt | None = Field(
+    code_expiration_minutes: WholeNumber = Field(
         None, description="AUTHENTICATION only: Meta's footer 'This code expires in N minutes.'"
     )
 
@@ -88,29 +182,31 @@ class Button(_Strict):
     examples: list[str] = Field(default_factory=list)
     otp_type: Upper | None = Field(None, json_schema_extra=_enum(*OTP_TYPES))
     autofill_text: str | None = None
-    supported_apps: list[SupportedApp] | None = None
-    zero_tap_terms_accepted: bool | None = None
+    supported_apps: Annotated[list[SupportedApp] | None, Absent] = None
+    zero_tap_terms_accepted: MaybeTrueFalse = None
     flow_id: str | None = None
     flow_action: str | None = Field(None, json_schema_extra=_enum("navigate", "data_exchange"))
     navigate_screen: str | None = None
-    ttl_minutes: StrictInt | None = None
+    ttl_minutes: WholeNumber = None
 
 
 class Card(_Strict):
-    header: Header | None = None
-    body: Body | None = None
+    header: Annotated[Header | None, Absent] = None
+    body: Annotated[Body | None, Absent] = None
     buttons: list[Button] = Field(default_factory=list)
 
 
 class Language(_Strict):
     """One language of a template: what 8x8 calls a template (name + language)."""
 
-    header: Header | None = None
-    body: Body | None = None
-    footer: Footer | None = None
+    header: Annotated[Header | None, Absent] = None
+    body: Annotated[Body | None, Absent] = None
+    footer: Annotated[Footer | None, Absent] = None
     buttons: list[Button] = Field(default_factory=list)
-    carousel: list[Card] | None = Field(None, description="MARKETING only: 1 to 10 cards.")
-    call_permission_request: bool = Field(
+    carousel: Annotated[list[Card] | None, Absent] = Field(
+        None, description="MARKETING only: 1 to 10 cards."
+    )
+    call_permission_request: TrueFalse = Field(
         False, description="Adds a CALL_PERMISSION_REQUEST component."
     )
 
@@ -120,14 +216,14 @@ class TemplateFile(_Strict):
 
     name: str = Field(description="Lower-case letters, digits and underscores.")
     category: Upper = Field(json_schema_extra=_enum(*CATEGORIES))
-    allow_category_change: bool | None = Field(
+    allow_category_change: MaybeTrueFalse = Field(
         None, description="Let Meta recategorise instead of rejecting (8x8 default: true)."
     )
-    message_send_ttl_seconds: StrictInt | None = None
+    message_send_ttl_seconds: WholeNumber = None
     ignore: dict[str, str] = Field(
         default_factory=dict, description="Rule ids to suppress for this template, with a reason."
     )
-    versioning: Literal["suffix"] | None = Field(
+    versioning: Annotated[Literal["suffix"] | None, Absent] = Field(
         None,
         description="suffix: a changed approved template is created as name_v2, name_v3, ...",
     )

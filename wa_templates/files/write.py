@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from wa_templates.files.yamlsafe import YamlError, parse
+from wa_templates.files.yamlsafe import YamlError, parse, typed
 
 WIDTH = 80
 """Columns a line should stay within where YAML allows a choice (folded text, flow lists)."""
@@ -86,7 +86,9 @@ def _comment(line: str) -> str:
 
 def _reads_back(text: str, data: Mapping[str, Any]) -> bool:
     try:
-        return parse(text).data == data
+        # As YAML 1.1 reads it: the file must mean the same to every reader, not only to ours.
+        read: Any = typed(parse(text).data)
+        return bool(read == data)
     except YamlError:
         return False
 

@@ -4,11 +4,17 @@ Like octoDNS's loader, every mapping key and sequence item keeps its line and co
 problem found much later (a rule on a button text) can still point at the file. Unlike a plain
 `yaml.safe_load`, it refuses duplicate keys, list or mapping keys, tags beyond plain data,
 oversized files, deep nesting, recursive anchors and alias expansion bombs, and reports each as
-one `YamlError` with a position and a one-line message instead of a traceback. Scalar keys such as
-`1:` or `yes:` are kept as the text written, and dates as text: no field of the format is either.
+one `YamlError` with a position and a one-line message instead of a traceback.
 
-The C parser (libyaml) builds the node graph; this module walks it once, resolving scalars with
-PyYAML's safe constructor, so parsing costs barely more than `yaml.load(..., CSafeLoader)`.
+A file's text must reach Meta exactly as written, but YAML 1.1 reads an unquoted `02134` as 1116,
+`12:30` as 750 and `on` as true. So no scalar is converted here: quoted and plain text comes out
+as `str`, and an unquoted scalar that YAML 1.1 would type comes out as a `Scalar`, a `str` holding
+the characters written, tagged with what YAML 1.1 makes of it. The model decides per field
+(files/model.py): text fields keep the characters, number and boolean fields accept only the
+forms every YAML version reads alike. Keys are always the text written.
+
+The C parser (libyaml) builds the node graph; this module walks it once, so parsing costs barely
+more than `yaml.load(..., CSafeLoader)`.
 """
 
 from __future__ import annotations
@@ -50,6 +56,45 @@ _NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 _TIMESTAMP = yaml.constructor.SafeConstructor.timestamp_regexp
 _ALIAS = re.compile(r"\*([^\s,\[\]{}]+)")
 _ANCHOR = re.compile(r"&([^\s,\[\]{}]+)")
+
+
+class Scalar(str):
+    """An unquoted scalar that YAML 1.1 reads as a number, boolean, null or date: the text as
+    written, with `tag` (`int`, `float`, `bool`, `null` or `timestamp`) and `value`, what YAML 1.1
+    reads (PyYAML's safe_load; a date stays its text, since no field of the format is a date).
+
+    Being a `str`, it is text wherever the model expects text, with nothing to convert.
+    """
+
+    tag: str
+    value: Any
+
+    def __new__(cls, text: str, tag: str, value: Any) -> Scalar:
+        self = super().__new__(cls, text)
+        self.tag = tag
+        self.value = value
+        return self
+
+    def described(self) -> str:
+        """How a message names it: `the number 0x1F`, `yes`, `null`, `the date 2024-05-01`."""
+        kind = {"int": "the number ", "float": "the number ", "timestamp": "the date "}
+        return kind.get(self.tag, "") + self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # copy and pickle would otherwise rebuild it from the text alone, and fail.
+        return Scalar, (str(self), self.tag, self.value)
+
+
+def typed(data: Any) -> Any:
+    """`data` with every `Scalar` replaced by its YAML 1.1 `value`: what other YAML 1.1 readers
+    (PyYAML's safe_load) see, dates aside, for checking that a written file reads back the same."""
+    if isinstance(data, Scalar):
+        return data.value
+    if isinstance(data, dict):
+        return {key: typed(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [typed(item) for item in data]
+    return data
 
 
 class YamlError(Exception):
@@ -313,18 +358,22 @@ class _Walker:
             self.open.discard(id(node))
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
+        """A scalar YAML 1.1 types: a `Scalar` of the text written, None for an empty value."""
         if node.tag not in _SCALAR_TAGS:
             raise YamlError("WA001", _unsupported(node.tag, node), *_pos(node))
-        if node.tag == _CORE + "timestamp" and _TIMESTAMP.match(node.value):
-            # No field of the format is a date: `examples: [2024-05-01]` means the text.
-            return node.value
+        tag = node.tag.removeprefix(_CORE)
+        if tag == "timestamp" and _TIMESTAMP.match(node.value):
+            # Not constructed: `2024-02-30` is a fine sample but no date.
+            return Scalar(node.value, tag, node.value)
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except Exception:  # PyYAML raises ValueError, KeyError... for `!!int abc`
-            kind = node.tag.removeprefix(_CORE)
             raise YamlError(
-                "WA001", f"invalid YAML: '{_clip(node.value)}' is not a valid !!{kind}", *_pos(node)
+                "WA001", f"invalid YAML: '{_clip(node.value)}' is not a valid !!{tag}", *_pos(node)
             ) from None
+        if value is None and not node.value:
+            return None  # nothing written: the key is there without a value
+        return Scalar(node.value, tag, value)
 
     def _mapping(
         self, node: yaml.MappingNode, path: Path, depth: int, blame: tuple[int, int], first: bool
@@ -342,10 +391,10 @@ class _Walker:
                 raise YamlError(
                     "WA004", "a key must be a plain string, not a list or mapping", *where
                 )
-            key = key_node.value if key_node.tag == _STR else self._scalar(key_node)
-            if not isinstance(key, str):
-                # Unquoted `1:` or `yes:` keys; in this format every key is a string.
-                key = str(key_node.value)
+            if key_node.tag != _STR:
+                self._scalar(key_node)  # refuses `!!python/name:x:` and `!!int abc:` keys
+            # Every key of the format is text: unquoted `1:` or `yes:` too.
+            key: str = key_node.value
             child_path = (*path, key)
             if key in result:
                 line = self.positions[child_path][0]
