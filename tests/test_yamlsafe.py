@@ -156,6 +156,70 @@ def test_the_size_limit_is_inclusive_and_named_in_the_message() -> None:
         decode(b"#" * (MAX_BYTES + 1))
 
 
+# --- U+0085, U+2028, U+2029: characters, not line breaks (YAML 1.2) ------------------------
+
+ODD_BREAKS = [
+    pytest.param("\x85", id="next-line-U+0085"),
+    pytest.param("\u2028", id="line-separator-U+2028"),
+    pytest.param("\u2029", id="paragraph-separator-U+2029"),
+]
+
+
+@pytest.mark.parametrize("char", ODD_BREAKS)
+def test_a_separator_in_a_comment_is_part_of_the_comment(char: str) -> None:
+    d = parse(f"# note{char}oops: 1\nname: t{char}  # trailing{char}x: 2\nbody:\n  text: hi\n")
+    assert d.data == {"name": "t" + char, "body": {"text": "hi"}}
+    assert d.positions[("body", "text")] == (4, 3)
+
+
+@pytest.mark.parametrize("char", ODD_BREAKS)
+def test_a_separator_in_a_value_is_kept_and_lines_after_it_count_newlines_only(char: str) -> None:
+    d = parse(
+        f"plain: one{char}two{char}three\n"
+        f'double: "a{char}b"\n'
+        f"single: 'a{char}b'\n"
+        f"literal: |\n  a{char}b\n  c\n"
+        f"{char}key{char}: [x{char}y, {{k: v{char}}}]\n"
+        "last: here\n"
+    )
+    assert d.data == {
+        "plain": f"one{char}two{char}three",
+        "double": f"a{char}b",
+        "single": f"a{char}b",
+        "literal": f"a{char}b\nc\n",
+        f"{char}key{char}": [f"x{char}y", {"k": f"v{char}"}],
+        "last": "here",
+    }
+    assert d.positions[("last",)] == (8, 1)
+    assert d.positions[(f"{char}key{char}", 1, "k")] == (7, 15)
+
+
+@pytest.mark.parametrize("char", ODD_BREAKS)
+def test_a_syntax_error_after_a_separator_is_reported_at_the_line_editors_show(char: str) -> None:
+    exc = error(f"# a{char}b{char}c\nname: t{char}u\nbody:\n  text: [a, b\n")
+    assert where(exc) == ("WA001", 4, 9)
+    exc = error(f"name: x{char}y\nbody:\n\tb: 1\n")
+    assert where(exc) == ("WA001", 3, 1)
+    assert "tab" in exc.message
+
+
+def test_characters_like_the_stand_ins_survive_raw_and_as_escapes() -> None:
+    # The separators are swapped for private-use characters while libyaml reads the text; one
+    # the file already holds, raw or written as an escape, must come out as itself.
+    text = 'a: "\\ue000\\uE001 \ue002"\nb: x\u2028y\ue003\nc: "\\U0000e004"\n'
+    assert parse(text).data == {"a": "\ue000\ue001 \ue002", "b": "x\u2028y\ue003", "c": "\ue004"}
+
+
+def test_a_file_whose_only_content_follows_a_separator_in_a_comment_is_empty() -> None:
+    exc = error("# nothing here\u2028name: t\n")
+    assert where(exc) == ("WA007", 1, 1)
+
+
+def test_a_single_value_with_a_separator_is_named_with_it() -> None:
+    exc = error("just a\u2028value\n")
+    assert exc.code == "WA008" and "just a\u2028value" in exc.message
+
+
 # --- keys and scalars ---------------------------------------------------------------------
 
 

@@ -54,6 +54,10 @@ _BOMS = (
 )
 _NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 _TIMESTAMP = yaml.constructor.SafeConstructor.timestamp_regexp
+_ODD_BREAK_CHARS = "\x85\u2028\u2029"
+_ODD_BREAKS = re.compile(f"[{_ODD_BREAK_CHARS}]")
+_BREAK = re.compile(r"\r\n?|\n")
+"""A line break as YAML 1.2 and editors count them (Python's splitlines also splits at U+2028)."""
 _ALIAS = re.compile(r"\*([^\s,\[\]{}]+)")
 _ANCHOR = re.compile(r"&([^\s,\[\]{}]+)")
 
@@ -171,7 +175,7 @@ def decode(raw: bytes) -> str:
 
 def parse(text: str) -> Document:
     """Parse one YAML document whose root must be a mapping."""
-    if all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+    if all(not ln.strip() or ln.lstrip().startswith("#") for ln in _lines(text)):
         raise YamlError(
             "WA007", "file is empty: expected a template mapping with name and category"
         )
@@ -184,14 +188,15 @@ def parse(text: str) -> Document:
             line,
             column,
         )
+    parsed, restore = _shield_breaks(text)
     try:
         # libyaml's composer recurses in C and crashes the interpreter (SIGSEGV) on some tens of
         # thousands of nested brackets. Block mappings cannot nest past ~1,450 levels in 1 MiB of
         # indentation; only `[`, `{`, `- ` and `? ` can go deeper. Counting them costs almost
         # nothing, and only a file with many pays for measuring the depth on the event stream.
         if sum(text.count(c) for c in "[{-?") > _COMPOSE_SAFE:
-            _check_nesting(text)
-        loader = _Loader(text)
+            _check_nesting(parsed)
+        loader = _Loader(parsed)
         try:
             node = loader.get_single_node()
         finally:
@@ -216,7 +221,7 @@ def parse(text: str) -> Document:
         kind = (
             "a list"
             if isinstance(node, yaml.SequenceNode)
-            else f"a single value ('{_clip(str(node.value))}')"
+            else f"a single value ('{_clip(str(node.value).translate(restore or {}))}')"
         )
         raise YamlError(
             "WA008",
@@ -224,10 +229,33 @@ def parse(text: str) -> Document:
             node.start_mark.line + 1,
             node.start_mark.column + 1,
         )
-    walker = _Walker(loader)
+    walker = _Walker(loader, restore)
     walker.positions[()] = _pos(node)
     data = walker.walk(node, (), 0, _pos(node))
     return Document(data, walker.positions)
+
+
+def _shield_breaks(text: str) -> tuple[str, dict[int, str] | None]:
+    """`text` with U+0085, U+2028 and U+2029 swapped for private-use stand-ins, and the table that
+    swaps them back, or `text` itself and None when it has none.
+
+    YAML 1.1 (so PyYAML and libyaml) counts these as line breaks, YAML 1.2, editors and GitHub do
+    not: a comment would end at one and its rest be read as data, a plain value would break in
+    two, and every line number after one would be off. Each is swapped one for one, so columns
+    stay right, for a character the file does not contain, not even as a `\\uXXXX` escape, which
+    could otherwise produce the stand-in inside a quoted string.
+    """
+    if _ODD_BREAKS.search(text) is None:
+        return text, None
+    lowered = text.lower()
+    stand_ins = (
+        code
+        for code in range(0xE000, 0xF900)
+        if chr(code) not in text and f"{code:04x}" not in lowered
+    )
+    restore = {next(stand_ins): char for char in _ODD_BREAK_CHARS}
+    shield = {ord(char): chr(code) for code, char in restore.items()}
+    return text.translate(shield), restore
 
 
 def _check_nesting(text: str) -> None:
@@ -278,11 +306,11 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
     elif problem.startswith("mapping values are not allowed"):
         message = "unexpected ': ' in a value; put a value that contains ': ' in quotes"
     elif problem == "found undefined alias":
-        found = _ALIAS.match(text.splitlines()[line], column) if char == "*" else None
+        found = _ALIAS.match(_lines(text)[line], column) if char == "*" else None
         name = found.group(1) if found else "?"
         message = f"alias '*{name}' refers to no anchor '&{name}' defined before it"
     elif problem == "second occurrence" and start is not None:
-        found = _ANCHOR.match(text.splitlines()[line], column) if char == "&" else None
+        found = _ANCHOR.match(_lines(text)[line], column) if char == "&" else None
         name = f" '&{found.group(1)}'" if found else ""
         message = f"anchor{name} is defined twice (first at line {start.line + 1})"
     elif problem == "but found another document":
@@ -303,8 +331,10 @@ class _Walker:
     nearest key or item written in the text: where an alias bomb or recursive anchor is reported.
     """
 
-    def __init__(self, loader: Any) -> None:
+    def __init__(self, loader: Any, restore: dict[int, str] | None = None) -> None:
         self.loader = loader
+        self.restore = restore
+        """Swaps the stand-ins of `_shield_breaks` back, if the text had any."""
         self.positions: dict[Path, tuple[int, int]] = {}
         self.visited = 0
         self.seen: set[int] = set()
@@ -321,8 +351,8 @@ class _Walker:
                 *blame,
             )
         if isinstance(node, yaml.ScalarNode):
-            if node.tag == _STR:
-                return node.value  # the common case, without the constructor's bookkeeping
+            if node.tag == _STR:  # the common case, without the constructor's bookkeeping
+                return node.value if self.restore is None else node.value.translate(self.restore)
             return self._scalar(node)
         if id(node) in self.open:
             raise YamlError(
@@ -395,6 +425,8 @@ class _Walker:
                 self._scalar(key_node)  # refuses `!!python/name:x:` and `!!int abc:` keys
             # Every key of the format is text: unquoted `1:` or `yes:` too.
             key: str = key_node.value
+            if self.restore is not None:
+                key = key.translate(self.restore)
             child_path = (*path, key)
             if key in result:
                 line = self.positions[child_path][0]
@@ -422,8 +454,12 @@ def _clip(value: str, limit: int = 40) -> str:
     return value if len(value) <= limit else value[: limit - 3] + "..."
 
 
+def _lines(text: str) -> list[str]:
+    return _BREAK.split(text)
+
+
 def _char_at(text: str, line: int, column: int) -> str:
-    lines = text.splitlines()
+    lines = _lines(text)
     if line < len(lines) and column < len(lines[line]):
         return lines[line][column]
     return ""
