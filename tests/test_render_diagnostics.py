@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from wa_templates.files.diagnostics import Diagnostic, Severity
 from wa_templates.render import diagnostics as render
+from wa_templates.untrusted import shown
 
 ERROR = Diagnostic("templates/a.yaml", 6, 7, "WA202", Severity.ERROR, "body is 1025 characters")
 WARNING = Diagnostic("templates/b.yaml", 9, 9, "WA204", Severity.WARNING, "button text is long")
@@ -77,7 +78,7 @@ def test_text_escapes_newlines_and_terminal_codes_quoted_from_a_template() -> No
         assert len(out.splitlines()) == 2
         assert "\x1b[2J" not in out
     line = render.text([quoted], 1, color=False).splitlines()[0]
-    assert line.endswith("text 'a\\nb\\u001b[2J\\tc\\u2028'")
+    assert line.endswith("text 'a\\nb\\x1b[2J\\tc\\u2028'")
 
 
 @settings(max_examples=100, deadline=None, derandomize=True)
@@ -179,12 +180,12 @@ def test_github_annotations_decode_to_what_was_reported(file: str, rule: str, me
     assert command == "warning"
     # Line breaks survive (GitHub shows them); other control characters arrive escaped.
     assert properties == {
-        "file": render.printable(file, keep="\r\n"),
+        "file": shown(file, keep="\r\n"),
         "line": "4",
         "col": "2",
-        "title": render.printable(rule, keep="\r\n"),
+        "title": shown(rule, keep="\r\n"),
     }
-    assert data == render.printable(message, keep="\r\n")
+    assert data == shown(message, keep="\r\n")
 
 
 def test_github_shows_ten_per_type_then_one_notice_with_the_count() -> None:

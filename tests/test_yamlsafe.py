@@ -217,7 +217,7 @@ def test_a_file_whose_only_content_follows_a_separator_in_a_comment_is_empty() -
 
 def test_a_single_value_with_a_separator_is_named_with_it() -> None:
     exc = error("just a\u2028value\n")
-    assert exc.code == "WA008" and "just a\u2028value" in exc.message
+    assert exc.code == "WA008" and "'just a\\u2028value'" in exc.message
 
 
 # --- keys and scalars ---------------------------------------------------------------------

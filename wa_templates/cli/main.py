@@ -13,6 +13,7 @@ import click
 from wa_templates import __version__
 from wa_templates.errors import WaError
 from wa_templates.provider import redact
+from wa_templates.untrusted import shown
 
 EXIT_USAGE = 64
 """click's default of 2 is reserved for "changes present" in plan."""
@@ -102,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except WaError as exc:
         # Masked here too: an error may quote a URL with an upload token, or a key echoed back.
-        click.echo(f"error: {redact.scrub(str(exc))}", err=True)
+        click.echo(f"error: {shown(redact.scrub(str(exc)))}", err=True)
         return exc.exit_code
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
@@ -115,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "--debug" in args[:command_at]:
             raise
         click.echo(
-            f"internal error: {type(exc).__name__}: {redact.scrub(str(exc))} "
+            f"internal error: {type(exc).__name__}: {shown(redact.scrub(str(exc)))} "
             "(rerun as `wa-templates --debug COMMAND ...` for the traceback)",
             err=True,
         )

@@ -26,6 +26,8 @@ from typing import Any
 
 import yaml
 
+from wa_templates.untrusted import clip
+
 try:  # libyaml is the fast path; the pure-Python parser gives identical results, slower.
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -221,7 +223,7 @@ def parse(text: str) -> Document:
         kind = (
             "a list"
             if isinstance(node, yaml.SequenceNode)
-            else f"a single value ('{_clip(str(node.value).translate(restore or {}))}')"
+            else f"a single value ('{clip(str(node.value).translate(restore or {}))}')"
         )
         raise YamlError(
             "WA008",
@@ -399,7 +401,7 @@ class _Walker:
             value = self.loader.construct_object(node, deep=True)
         except Exception:  # PyYAML raises ValueError, KeyError... for `!!int abc`
             raise YamlError(
-                "WA001", f"invalid YAML: '{_clip(node.value)}' is not a valid !!{tag}", *_pos(node)
+                "WA001", f"invalid YAML: '{clip(node.value)}' is not a valid !!{tag}", *_pos(node)
             ) from None
         if value is None and not node.value:
             return None  # nothing written: the key is there without a value
@@ -448,10 +450,6 @@ def _unsupported(tag: str, node: yaml.Node) -> str:
 
 def _pos(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
-
-
-def _clip(value: str, limit: int = 40) -> str:
-    return value if len(value) <= limit else value[: limit - 3] + "..."
 
 
 def _lines(text: str) -> list[str]:

@@ -21,6 +21,7 @@ from pydantic_core import ErrorDetails
 from wa_templates.errors import WaError
 from wa_templates.files.regular import NotRegular, read_regular
 from wa_templates.plan.model import FORMAT_VERSION, MAY_HOLD_NUL, NEWER_MINOR, Plan
+from wa_templates.untrusted import shown
 
 MAX_PLAN_BYTES = 256 * 1024 * 1024
 """Measured by bench/plan_size.py, a plan for 6,000 templates x 2 languages is 30 MB when every
@@ -100,7 +101,7 @@ def problem(exc: ValidationError) -> str:
     line = _line(errors[0])
     if len(errors) > 1:
         line += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
-    return _one_line(line)
+    return shown(line)
 
 
 def _line(error: ErrorDetails) -> str:
@@ -146,12 +147,6 @@ def _path(loc: tuple[str | int, ...]) -> str:
 
 
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200d\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def _one_line(text: str) -> str:
-    """Text from the file as one line a terminal shows as it is."""
-    return _UNSAFE.sub(lambda m: json.dumps(m.group(0))[1:-1], text)
 
 
 def _kind_of(value: Any) -> str:

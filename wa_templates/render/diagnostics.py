@@ -2,35 +2,32 @@
 
 from __future__ import annotations
 
-import json
-import re
 from collections import Counter
 from collections.abc import Iterable
 
 import click
 
 from wa_templates.files.diagnostics import Diagnostic, Severity
+from wa_templates.untrusted import shown, to_json
 
 GITHUB_CAP = 10
 """GitHub shows at most 10 annotations of each type per step; the rest become one notice."""
 
-# Messages quote template text, which may hold newlines or terminal escapes (YAML's "\e").
-# Shown raw they would split a diagnostic over two lines, breaking editors' problem matchers,
-# or let a file restyle the terminal; shown escaped, the reader still sees what is there.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Messages quote template text, which may hold newlines, terminal escapes (YAML's "\e") or
+# invisible characters. Shown raw they would split a diagnostic over two lines, breaking editors'
+# problem matchers, restyle the terminal, or hide what is there; `shown` spells them out.
 
 
 def text(diagnostics: list[Diagnostic], files: int, color: bool) -> str:
     lines = []
     for d in diagnostics:
-        where = f"{printable(d.file)}:{d.line}:{d.column}:"
-        rule = printable(d.rule)
+        where = f"{shown(d.file)}:{d.line}:{d.column}:"
+        rule = shown(d.rule)
         if color:
             where = click.style(where, bold=True)
             fg = "red" if d.severity is Severity.ERROR else "yellow"
             rule = click.style(rule, fg=fg, bold=True)
-        lines.append(f"{where} {rule} [{d.severity}] {printable(d.message)}")
+        lines.append(f"{where} {rule} [{d.severity}] {shown(d.message)}")
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors
     summary = (
@@ -42,25 +39,12 @@ def text(diagnostics: list[Diagnostic], files: int, color: bool) -> str:
     return "\n".join(lines)
 
 
-def printable(value: str, keep: str = "") -> str:
-    """`value` on one line without terminal control: control characters (except those in
-    `keep`) written as escapes."""
-
-    def escape(match: re.Match[str]) -> str:
-        char = match.group(0)
-        if char in keep:
-            return char
-        return _NAMED_ESCAPES.get(char) or f"\\u{ord(char):04x}"
-
-    return _CONTROL.sub(escape, value)
-
-
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def as_json(diagnostics: list[Diagnostic]) -> str:
-    return json.dumps([d.as_dict() for d in diagnostics], indent=2, ensure_ascii=False)
+    return to_json([d.as_dict() for d in diagnostics], indent=2)
 
 
 def github(diagnostics: Iterable[Diagnostic]) -> str:
@@ -87,7 +71,7 @@ def github(diagnostics: Iterable[Diagnostic]) -> str:
 
 def _data(value: str) -> str:
     # GitHub turns %0A back into a line break inside the annotation; other controls are escaped.
-    value = printable(value, keep="\r\n")
+    value = shown(value, keep="\r\n")
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -23,9 +23,10 @@ from wa_templates.render.plan import (
     environment,
     marker,
     md,
-    safe,
     short_fingerprint,
 )
+from wa_templates.untrusted import json_text
+from wa_templates.untrusted import shown as safe
 
 DRIFT_MARKER_PREFIX = "<!-- wa-templates-drift"
 
@@ -110,7 +111,7 @@ def _verdict(report: DriftReport) -> str:
 
 
 def as_json(report: DriftReport) -> str:
-    return json.dumps(to_json(report), indent=2, ensure_ascii=False)
+    return json_text(json.dumps(to_json(report), indent=2, ensure_ascii=False))
 
 
 # --- text ---------------------------------------------------------------------------------

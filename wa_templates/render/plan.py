@@ -25,6 +25,8 @@ from wa_templates.plan.diff import FieldChange
 from wa_templates.plan.model import Action, Plan, ResourceChange, Unmanaged
 from wa_templates.render.difflines import Row, markdown_diff, signed, text_line
 from wa_templates.render.preview import PreviewError, message_text
+from wa_templates.untrusted import json_text
+from wa_templates.untrusted import shown as safe
 
 MARKER_PREFIX = "<!-- wa-templates-plan"
 PLAN_MARKER = f"{MARKER_PREFIX} -->"
@@ -69,7 +71,6 @@ _EMOJI = {
     Action.BLOCKED: "⛔",
     Action.NOOP: "",
 }
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 # --- shared -------------------------------------------------------------------------------
@@ -167,20 +168,10 @@ def environment() -> jinja2.Environment:
 def as_json(plan: Plan) -> str:
     """The plan's document (`plan.model`): what `plan --out` saves. Serialised by pydantic-core,
     not `json.dumps`: a plan of 12,000 changes takes a tenth of the time."""
-    return plan.model_dump_json(indent=2)
+    return json_text(plan.model_dump_json(indent=2))
 
 
 # --- text ---------------------------------------------------------------------------------
-
-
-def safe(value: Any) -> str:
-    """One line a terminal shows as it is: control and bidi characters spelled out."""
-    return _UNSAFE.sub(lambda m: _escape_char(m.group(0)), str(value))
-
-
-def _escape_char(char: str) -> str:
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def text(plan: Plan, color: bool, verbose: bool = False) -> str:
@@ -316,9 +307,10 @@ def md(value: Any) -> str:
     """A value as literal text anywhere in markdown or inline HTML, on one line.
 
     HTML entities rather than backslashes, because they mean the same inside a table, an HTML
-    tag and plain text; an @ gets a zero-width space so a template cannot mention anyone.
+    tag and plain text; an @ gets a zero-width space so a template cannot mention anyone (the
+    only invisible character left: those from the value are spelled out first).
     """
-    escaped = _MD_SPECIAL.sub(lambda m: _MD_ENTITIES[m.group(0)], str(value))
+    escaped = _MD_SPECIAL.sub(lambda m: _MD_ENTITIES[m.group(0)], safe(value, keep="\r\n"))
     escaped = escaped.replace("@", "@\u200b")
     return " ".join(_lines(escaped))
 
@@ -333,7 +325,9 @@ def _lines(value: str) -> list[str]:
 
 
 def fence(content: str, info: str = "") -> str:
-    """A fenced block its content cannot close: the fence outruns every backtick run in it."""
+    """A fenced block its content cannot close: the fence outruns every backtick run in it.
+    Its lines are kept, and anything else a reader could not see or trust is spelled out."""
+    content = safe(content, keep="\n")
     longest = max((len(run) for run in _BACKTICKS.findall(content)), default=0)
     ticks = "`" * max(3, longest + 1)
     return f"{ticks}{info}\n{content}\n{ticks}"

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from wa_templates.channel.payload import AUTH_BODY, AUTH_FOOTER, AUTH_SECURITY
 from wa_templates.files.model import MEDIA_FORMATS, Body, Button, Card, Footer, Header, Language
 from wa_templates.files.placeholders import fill
+from wa_templates.untrusted import shown
 
 SAMPLE_CODE = "123456"
 """The code shown in an AUTHENTICATION preview when the file gives no sample for it."""
@@ -171,17 +172,16 @@ _MONO = re.compile(r"```(.+?)```", re.DOTALL)
 # WhatsApp formats a span when the marker hugs non-space text and stands outside a word.
 _INLINE = re.compile(r"(?<![\w*_~])([*_~])(?=\S)([^\n]*?\S)\1(?![\w*_~])")
 _SGR = {"*": (1, 22), "_": (3, 23), "~": (9, 29), "```": (7, 27)}
-# Control characters a template could carry (from the channel, too) must not drive the terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def terminal(text: str, color: bool) -> str:
     """WhatsApp formatting as ANSI (bold, italic, strikethrough, inverse for mono).
 
     Without colour the markers stay as written, which is how WhatsApp's own plain-text
-    fallbacks show them. Control characters are made visible either way.
+    fallbacks show them. Control and invisible characters a template could carry (from the
+    channel, too) are spelled out either way: they must not drive the terminal or hide.
     """
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+    text = shown(text, keep="\t\n")
     if not color:
         return text
     out: list[str] = []

@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 from wa_templates.files.model import MEDIA_FORMATS, Body, Button, Card, Footer, Header, Language
 from wa_templates.files.placeholders import fill
 from wa_templates.render.preview import message_text
+from wa_templates.untrusted import UNSAFE, shown
 
 # WhatsApp's formatting, as `preview.terminal` reads it: ```mono``` first (nothing inside it is
 # formatted), then *bold*, _italic_ and ~strike~ when the marker hugs text outside a word.
@@ -29,7 +30,6 @@ _MONO = re.compile(r"```(.+?)```", re.DOTALL)
 _INLINE = re.compile(r"(?<![\w*_~])([*_~])(?=\S)([^\n]*?\S)\1(?![\w*_~])")
 _TAGS = {"*": "strong", "_": "em", "~": "del"}
 # Control characters cannot be shown; they appear as \xNN, as in the terminal preview.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # Button type -> the icon WhatsApp draws beside its label (inline SVGs in the page template).
 _ICONS = {
@@ -127,7 +127,7 @@ def _inline(text: str) -> str:
 
 
 def _visible(text: str) -> str:
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+    return shown(text, keep="\t\n")
 
 
 def _text(lang: Language, category: str) -> str:
@@ -190,12 +190,12 @@ def _card(card: Card) -> CardView:
 
 def _is_https(value: str) -> bool:
     parts = urlsplit(value)
-    return parts.scheme == "https" and bool(parts.netloc) and not _CONTROL.search(value)
+    return parts.scheme == "https" and bool(parts.netloc) and not UNSAFE.search(value)
 
 
 def _is_web(value: str) -> bool:
     parts = urlsplit(value)
-    return parts.scheme in ("https", "http") and bool(parts.netloc) and not _CONTROL.search(value)
+    return parts.scheme in ("https", "http") and bool(parts.netloc) and not UNSAFE.search(value)
 
 
 def _file_name(sample: str) -> str:

@@ -14,6 +14,7 @@ from wa_templates.files.diagnostics import Severity
 from wa_templates.files.model import BUTTON_TYPES, Button, Language
 from wa_templates.files.placeholders import find
 from wa_templates.rules.registry import Finding, LanguageContext, Path, rule
+from wa_templates.untrusted import clip
 
 MAX_BUTTONS = 10
 PER_TYPE = {"QUICK_REPLY": 10, "URL": 2, "PHONE_NUMBER": 1, "COPY_CODE": 1, "FLOW": 1}
@@ -74,11 +75,6 @@ def _card_label(card: int, index: int) -> str:
     return f"card {card + 1} button {index + 1}"
 
 
-def _clip(value: str, width: int = 40) -> str:
-    value = value.replace("\n", "\\n")
-    return value if len(value) <= width else value[: width - 3] + "..."
-
-
 def _blank(value: str | None) -> bool:
     return value is None or not value.strip()
 
@@ -110,7 +106,7 @@ def button_types(ctx: LanguageContext) -> Iterator[Finding]:
         if kind not in _KNOWN:
             yield Finding(
                 ("buttons", index, "type"),
-                f"button {index + 1} has unknown type '{_clip(kind)}'; use one of "
+                f"button {index + 1} has unknown type '{clip(kind)}'; use one of "
                 f"{', '.join(BUTTON_TYPES)}",
             )
             continue
@@ -224,7 +220,7 @@ def otp_placement(ctx: LanguageContext) -> Iterator[Finding]:
         more = f" (and {len(others) - 1} more)" if len(others) > 1 else ""
         yield Finding(
             ("buttons", first, "type"),
-            f"button {first + 1} ({_clip(buttons[first].type)}){more} sits beside the OTP "
+            f"button {first + 1} ({clip(buttons[first].type)}){more} sits beside the OTP "
             "button; the OTP button must be the only button",
         )
 
@@ -252,7 +248,7 @@ def offer_code(ctx: LanguageContext) -> Iterator[Finding]:
         if not OFFER_CODE_MIN <= len(code) <= OFFER_CODE_MAX:
             yield Finding(
                 (*path, "examples", 0),
-                f"offer code sample '{_clip(code)}' is {len(code)} characters; it must be "
+                f"offer code sample '{clip(code)}' is {len(code)} characters; it must be "
                 f"{OFFER_CODE_MIN}-{OFFER_CODE_MAX}",
             )
 
@@ -292,26 +288,26 @@ def phone_number(ctx: LanguageContext) -> Iterator[Finding]:
         if not any(char.isdigit() for char in number):
             yield Finding(
                 (*path, "phone_number"),
-                f"{label} phone number '{_clip(number)}' has no digits",
+                f"{label} phone number '{clip(number)}' has no digits",
             )
             continue
         if len(number) > PHONE_MAX:
             yield Finding(
                 (*path, "phone_number"),
-                f"{label} phone number '{_clip(number)}' is {len(number)} characters; the limit "
+                f"{label} phone number '{clip(number)}' is {len(number)} characters; the limit "
                 f"is {PHONE_MAX}",
             )
         country = button.country
         if country is not None and country.strip().upper() not in COUNTRIES:
             yield Finding(
                 (*path, "country"),
-                f"{label} country '{_clip(country)}' is not an ISO 3166-1 alpha-2 code "
+                f"{label} country '{clip(country)}' is not an ISO 3166-1 alpha-2 code "
                 "(like US, GB, SG)",
             )
         elif country is None and not number.startswith("+"):
             yield Finding(
                 (*path, "phone_number"),
-                f"{label} phone number '{_clip(number)}' is in national format (no leading +); "
+                f"{label} phone number '{clip(number)}' is in national format (no leading +); "
                 "set country to its ISO 3166-1 alpha-2 code, or write it as +<country code>...",
             )
 
@@ -335,7 +331,7 @@ def url_form(ctx: LanguageContext) -> Iterator[Finding]:
         if _WHITESPACE.search(url.strip()):
             yield Finding(
                 upath,
-                f"{label} url '{_clip(url)}' contains whitespace; encode it (%20) or remove it",
+                f"{label} url '{clip(url)}' contains whitespace; encode it (%20) or remove it",
             )
             continue
         match = _ABSOLUTE.match(url.strip())
@@ -343,7 +339,7 @@ def url_form(ctx: LanguageContext) -> Iterator[Finding]:
         if scheme not in ("http", "https"):
             yield Finding(
                 upath,
-                f"{label} url '{_clip(url)}' is not an absolute web address; "
+                f"{label} url '{clip(url)}' is not an absolute web address; "
                 "write it as https://host/path",
             )
             continue
@@ -352,7 +348,7 @@ def url_form(ctx: LanguageContext) -> Iterator[Finding]:
         if scheme == "http":
             yield Finding(
                 upath,
-                f"{label} url '{_clip(url)}' uses http; use https (Meta's "
+                f"{label} url '{clip(url)}' uses http; use https (Meta's "
                 "reviewers and users distrust plain http)",
                 severity=Severity.WARNING,
             )
@@ -372,7 +368,7 @@ def url_sample(ctx: LanguageContext) -> Iterator[Finding]:
             continue
         if not any(sample.strip() for sample in button.examples):
             placeholders = find(button.url)
-            shown = f"{{{{{_clip(placeholders[0].raw)}}}}}" if placeholders else "a variable"
+            shown = f"{{{{{clip(placeholders[0].raw)}}}}}" if placeholders else "a variable"
             yield Finding(
                 (*path, "examples") if button.examples else (*path, "url"),
                 f"{label} url has {shown} but no sample; add examples: [<value for the end of "
@@ -394,6 +390,6 @@ def flow_button(ctx: LanguageContext) -> Iterator[Finding]:
         if action is not None and action not in FLOW_ACTIONS:
             yield Finding(
                 ("buttons", index, "flow_action"),
-                f"button {index + 1} flow_action '{_clip(action)}' must be navigate or "
+                f"button {index + 1} flow_action '{clip(action)}' must be navigate or "
                 "data_exchange",
             )

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from wa_templates.files.diagnostics import Severity
 from wa_templates.files.model import Card
 from wa_templates.files.placeholders import find
-from wa_templates.rules.media import clip
 from wa_templates.rules.registry import Finding, LanguageContext, rule
+from wa_templates.untrusted import clip
 
 MAX_CARDS = 10
 MIN_CARDS = 2

@@ -13,9 +13,10 @@ from collections.abc import Iterator
 
 from wa_templates.channel.payload import AUTH_BODY, AUTH_SECURITY
 from wa_templates.files.model import OTP_TYPES
-from wa_templates.rules.media import clip, ttl_in_category
+from wa_templates.rules.media import ttl_in_category
 from wa_templates.rules.registry import Finding, LanguageContext, TemplateContext, rule
 from wa_templates.rules.text import EMOJI
+from wa_templates.untrusted import clip
 
 AUTH = ("AUTHENTICATION",)
 CODE_EXPIRATION = (1, 90)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wa_templates.rules.category_utility import describe, matcher, spans, texts
-from wa_templates.rules.media import clip, ttl_in_category
+from wa_templates.rules.media import ttl_in_category
 from wa_templates.rules.registry import Finding, LanguageContext, TemplateContext, rule
+from wa_templates.untrusted import clip
 
 MARKETING = ("MARKETING",)
 TTL_RANGE = (43_200, 2_592_000)

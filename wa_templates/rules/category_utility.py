@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from wa_templates.files.model import Language
-from wa_templates.rules.media import clip, ttl_in_category
+from wa_templates.rules.media import ttl_in_category
 from wa_templates.rules.registry import Finding, LanguageContext, TemplateContext, rule
+from wa_templates.untrusted import clip
 
 UTILITY = ("UTILITY",)
 TTL_RANGE = (30, 43_200)

@@ -26,7 +26,8 @@ from wa_templates.files.model import TemplateFile
 from wa_templates.files.paths import Containment
 from wa_templates.files.yamlsafe import Document
 from wa_templates.rules import engine
-from wa_templates.rules.media import clip, media_headers, sample_scheme
+from wa_templates.rules.media import media_headers, sample_scheme
+from wa_templates.untrusted import clip
 
 PARALLEL_MIN_FILES = 400
 """Below this, starting worker processes costs more than it saves."""

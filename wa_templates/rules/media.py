@@ -21,6 +21,7 @@ from pathlib import Path
 
 from wa_templates.files.model import HEADER_FORMATS, Header, Language, TemplateFile
 from wa_templates.rules.registry import Finding, LanguageContext, TemplateContext, rule
+from wa_templates.untrusted import clip
 
 SAMPLE_FORMATS = frozenset(("IMAGE", "VIDEO", "DOCUMENT", "GIF"))
 """Header formats whose sample is a media file; GIF is a looping video Meta hosts like one."""
@@ -291,13 +292,3 @@ def ttl_in_category(
             f"message_send_ttl_seconds {value:,} is outside the {template.category} "
             f"range {low:,}-{high:,} seconds{also}",
         )
-
-
-_CONTROL = {**{c: f"\\x{c:02x}" for c in (*range(32), 127)}, 9: "\\t", 10: "\\n", 13: "\\r"}
-
-
-def clip(value: str, width: int = 60) -> str:
-    """A value from the file, quotable in a one-line message: control characters spelled out,
-    long values cut (shared by the category and carousel rules)."""
-    value = value.translate(_CONTROL)
-    return value if len(value) <= width else value[: width - 3] + "..."

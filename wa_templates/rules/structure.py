@@ -15,6 +15,7 @@ from wa_templates.rules.registry import (
     input_rule,
     rule,
 )
+from wa_templates.untrusted import clip
 
 NAME = re.compile(r"^[a-z0-9_]{1,512}$")
 
@@ -50,7 +51,7 @@ def name_problem(name: str) -> str | None:
     """What is wrong with a template name, wherever it comes from (a file, a saved plan)."""
     if NAME.match(name):
         return None
-    return f"name '{_clip(name)}' must match ^[a-z0-9_]{{1,512}}$ (lower-case letters, digits, _)"
+    return f"name '{clip(name)}' must match ^[a-z0-9_]{{1,512}}$ (lower-case letters, digits, _)"
 
 
 @rule(
@@ -92,7 +93,7 @@ def language_problem(code: str) -> str | None:
     if code in LANGUAGES:
         return None
     hint = _BY_FOLDED.get(code.lower().replace("-", "_"))
-    message = f"language '{_clip(code)}' is not a Meta template language code"
+    message = f"language '{clip(code)}' is not a Meta template language code"
     return message + (f"; did you mean '{hint}'?" if hint else " (see RULES.md for the 111 codes)")
 
 
@@ -185,7 +186,3 @@ def account_limit(sources: list[Source]) -> Iterable[tuple[Source, Finding]]:
                     severity=Severity.WARNING,
                 ),
             )
-
-
-def _clip(value: str, width: int = 40) -> str:
-    return value if len(value) <= width else value[: width - 3] + "..."

@@ -21,6 +21,7 @@ from itertools import islice, pairwise
 from wa_templates.files.model import Body, Button, Header, Language
 from wa_templates.files.placeholders import Placeholder, distinct, fill, find, unbalanced
 from wa_templates.rules.registry import Finding, LanguageContext, Path, rule
+from wa_templates.untrusted import clip
 
 BODY_MAX = 1024
 AUTH_CODE_MAX = 15
@@ -231,15 +232,10 @@ def _add_buttons(
 
 
 def _braced(names: Sequence[str | int], limit: int = 5) -> str:
-    shown = [f"{{{{{_clip(str(n), 30)}}}}}" for n in names[:limit]]
+    shown = [f"{{{{{clip(str(n), 30)}}}}}" for n in names[:limit]]
     if len(names) > limit:
         shown.append(f"... ({len(names) - limit} more)")
     return ", ".join(shown)
-
-
-def _clip(value: str, width: int = 40) -> str:
-    value = value.replace("\n", "\\n").replace("\t", "\\t")
-    return value if len(value) <= width else value[: width - 3] + "..."
 
 
 def _plural(count: int, word: str) -> str:
@@ -260,7 +256,7 @@ def placeholder_syntax(ctx: LanguageContext) -> Iterator[Finding]:
         for raw in site.invalid:
             yield Finding(
                 site.path,
-                f"{site.label} has an invalid placeholder '{{{{{_clip(raw)}}}}}': "
+                f"{site.label} has an invalid placeholder '{{{{{clip(raw)}}}}}': "
                 f"{_syntax_hint(raw)}",
             )
         if site.stray is not None:
@@ -393,7 +389,7 @@ def body_edges(ctx: LanguageContext) -> Iterator[Finding]:
     if head.startswith("{{") and first.start == len(text) - len(head):
         yield Finding(
             site.path,
-            f"body starts with {{{{{_clip(first.raw)}}}}}; Meta rejects a "
+            f"body starts with {{{{{clip(first.raw)}}}}}; Meta rejects a "
             "body that starts or ends with a variable: put text before it",
         )
     tail = text.rstrip(_TRAILING)
@@ -401,7 +397,7 @@ def body_edges(ctx: LanguageContext) -> Iterator[Finding]:
     if tail.endswith("}}") and last.end == len(tail):
         yield Finding(
             site.path,
-            f"body ends with {{{{{_clip(last.raw)}}}}}"
+            f"body ends with {{{{{clip(last.raw)}}}}}"
             f"{' (trailing punctuation still counts)' if len(tail) < len(text) else ''}"
             "; Meta rejects a body that starts or ends with a variable: put text after it",
         )
@@ -424,8 +420,8 @@ def adjacent_variables(ctx: LanguageContext) -> Iterator[Finding]:
             if not site.text[left.end : right.start].strip():
                 yield Finding(
                     site.path,
-                    f"{site.label} has {{{{{_clip(left.raw)}}}}} and "
-                    f"{{{{{_clip(right.raw)}}}}} separated only by whitespace; put "
+                    f"{site.label} has {{{{{clip(left.raw)}}}}} and "
+                    f"{{{{{clip(right.raw)}}}}} separated only by whitespace; put "
                     "words between variables",
                 )
 
@@ -494,7 +490,7 @@ def samples_match(ctx: LanguageContext) -> Iterator[Finding]:
                 hinted.update(hint)
                 yield Finding(
                     (*site.samples_path, key),
-                    f"{site.label} sample '{_clip(key)}' matches no variable in the text"
+                    f"{site.label} sample '{clip(key)}' matches no variable in the text"
                     + (
                         f"; did you mean {_braced(hint)}?"
                         if hint
@@ -506,7 +502,7 @@ def samples_match(ctx: LanguageContext) -> Iterator[Finding]:
                 yield Finding(
                     where,
                     f"{site.label} has no sample for {_braced(unexplained)}; add "
-                    f"{_clip(unexplained[0])}: <sample> to its examples",
+                    f"{clip(unexplained[0])}: <sample> to its examples",
                 )
             continue
         have, want = len(samples), len(names)
@@ -545,7 +541,7 @@ def sample_whitespace(ctx: LanguageContext) -> Iterator[Finding]:
             )
             yield Finding(
                 path,
-                f"{group.label} sample '{_clip(value)}' has {what}; Meta "
+                f"{group.label} sample '{clip(value)}' has {what}; Meta "
                 "rejects samples with newlines, tabs or 4+ spaces in a row",
             )
 
@@ -557,7 +553,7 @@ def sample_placeholder(ctx: LanguageContext) -> Iterator[Finding]:
             continue
         for path, raw, placeholder in group.refs():
             value = raw.strip()
-            target = f" for {{{{{_clip(placeholder)}}}}}" if placeholder else ""
+            target = f" for {{{{{clip(placeholder)}}}}}" if placeholder else ""
             if not value:
                 yield Finding(
                     path,
@@ -569,7 +565,7 @@ def sample_placeholder(ctx: LanguageContext) -> Iterator[Finding]:
             ):
                 yield Finding(
                     path,
-                    f"{group.label} sample{target} is '{_clip(value)}', the "
+                    f"{group.label} sample{target} is '{clip(value)}', the "
                     "placeholder itself; give a realistic value",
                 )
 
@@ -652,8 +648,8 @@ def url_variable(ctx: LanguageContext) -> Iterator[Finding]:
         if placeholder.end != len(site.text.rstrip()):
             yield Finding(
                 site.path,
-                f"{site.label} has {{{{{_clip(placeholder.raw)}}}}} before "
-                f"'{_clip(site.text[placeholder.end :].strip(), 30)}'; the variable must "
+                f"{site.label} has {{{{{clip(placeholder.raw)}}}}} before "
+                f"'{clip(site.text[placeholder.end :].strip(), 30)}'; the variable must "
                 "be the last thing in the URL",
             )
 
@@ -682,6 +678,6 @@ def auth_code_sample(ctx: LanguageContext) -> Iterator[Finding]:
         if len(value) > AUTH_CODE_MAX:
             yield Finding(
                 path,
-                f"code sample '{_clip(value)}' is {len(value)} characters; Meta "
+                f"code sample '{clip(value)}' is {len(value)} characters; Meta "
                 f"allows at most {AUTH_CODE_MAX} in authentication templates",
             )

@@ -25,7 +25,7 @@ from wa_templates.plan.model import Action, ChannelBinding, Plan
 from wa_templates.plan.saved import read_plan
 from wa_templates.plan.stale import recheck
 from wa_templates.provider.base import Provider
-from wa_templates.render.plan import safe
+from wa_templates.untrusted import shown
 
 EXIT_STALE = 4
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smh]?)$")
@@ -141,7 +141,7 @@ def _refuse_other_flags(
     )
     if given is not None and not agrees:
         raise UsageError(
-            f"{given}: {path} was made for {safe(made_for.description)}, and a saved plan is "
+            f"{given}: {path} was made for {shown(made_for.description)}, and a saved plan is "
             "applied to the channel it was made for: leave it out"
         )
 
@@ -150,8 +150,8 @@ def _refuse_other_channel(made_for: ChannelBinding, path: Path, now: ChannelBind
     if made_for.same_channel(now) and made_for.sandbox == now.sandbox:
         return
     raise OtherChannel(
-        f"{path} was made for {safe(made_for.description)}, {safe(made_for.where())}; "
-        f"{now.description} is now {safe(now.where())}. Make the plan again with "
+        f"{path} was made for {shown(made_for.description)}, {shown(made_for.where())}; "
+        f"{now.description} is now {shown(now.where())}. Make the plan again with "
         "`wa-templates plan --out`"
     )
 
@@ -171,7 +171,7 @@ def _refuse_if_untrue(plan: Plan, path: Path, provider: Provider) -> None:
             f"error: {path} is stale: the channel changed since the plan was made:", err=True
         )
         for line in found.stale:
-            click.echo(f"  {safe(line)}", err=True)
+            click.echo(f"  {shown(line)}", err=True)
         click.echo("Run `wa-templates plan` again and review the new plan.", err=True)
         raise click.exceptions.Exit(EXIT_STALE)
     if found.refused:
@@ -181,7 +181,7 @@ def _refuse_if_untrue(plan: Plan, path: Path, provider: Provider) -> None:
             err=True,
         )
         for line in found.refused:
-            click.echo(f"  {safe(line)}", err=True)
+            click.echo(f"  {shown(line)}", err=True)
         raise click.exceptions.Exit(EXIT_BLOCKED)
     plan.safety = found.safety
 
@@ -211,7 +211,7 @@ class _Progress:
         self.done += 1 if result.operation not in ("delete", "gone") else 0
         mark = {"create": "+", "delete": "-", "gone": "-", "skip": "~"}[result.operation]
         state = "" if result.ok else ("skipped: " if result.operation == "skip" else "FAILED: ")
-        line = f"  {mark} {result.address}: {state}{result.message}"
+        line = shown(f"  {mark} {result.address}: {state}{result.message}")
         if self.tty:
             click.echo("\r\033[K", nl=False, err=True)
         click.echo(
@@ -250,8 +250,10 @@ def _summarise(report: Report) -> int:
         code = 1
     if report.refused:
         click.echo(
-            f"Not touched because the channel changed since the plan: {', '.join(report.refused)}."
-            " Run `wa-templates plan` again and review it."
+            shown(
+                "Not touched because the channel changed since the plan: "
+                f"{', '.join(report.refused)}. Run `wa-templates plan` again and review it."
+            )
         )
         code = 1
     if failed:
@@ -269,9 +271,9 @@ def _wait(provider: Provider, report: Report, timeout: float, interval: float) -
     for address in verdicts.approved:
         click.echo(f"  approved  {address}")
     for address, reason in verdicts.rejected:
-        click.echo(f"  REJECTED  {address}: {reason}")
+        click.echo(f"  REJECTED  {address}: {shown(reason)}")
     for address in verdicts.pending:
         click.echo(f"  pending   {address} (still in review when --timeout ran out)")
     for address, status in verdicts.other:
-        click.echo(f"  {status:<9} {address}")
+        click.echo(f"  {shown(status):<9} {address}")
     return 1 if verdicts.rejected or verdicts.pending or verdicts.other else 0

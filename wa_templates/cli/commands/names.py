@@ -18,6 +18,7 @@ from wa_templates.cli.target import open_provider, target_options
 from wa_templates.config.project import find_project
 from wa_templates.plan.prepare import checked_templates, plan_options
 from wa_templates.plan.versions import versions_on_channel
+from wa_templates.untrusted import shown
 
 
 @click.command("names")
@@ -59,4 +60,4 @@ def command(target: str | None, sandbox: bool, fmt: str) -> None:
         return
     for base, languages in live.items():
         for lang, name in languages.items():
-            click.echo(f"{base:<40} {lang:<7} {name or '(none sendable yet)'}")
+            click.echo(shown(f"{base:<40} {lang:<7} {name or '(none sendable yet)'}"))
