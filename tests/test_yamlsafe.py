@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from wa_templates.files import yamlsafe
+from wa_templates.files.scalar import Scalar, typed
 from wa_templates.files.yamlsafe import (
     MAX_BYTES,
     MAX_DEPTH,
@@ -284,9 +285,7 @@ def test_scalars_yaml_1_1_would_type_come_out_as_the_text_written_with_their_rea
         "explicit": "2024-05-01",
     }
     readings = {
-        key: (value.tag, value.value)
-        for key, value in d.data.items()
-        if isinstance(value, yamlsafe.Scalar)
+        key: (value.tag, value.value) for key, value in d.data.items() if isinstance(value, Scalar)
     }
     assert readings == {
         "n": ("int", 12),
@@ -335,13 +334,13 @@ def test_typed_gives_what_yaml_1_1_readers_see_and_text_is_kept_beside_it() -> N
     assert d.data == {line.split(": ")[0]: line.split(": ")[1] for line in text.splitlines()}
     expected = {str(k): v for k, v in yaml.safe_load(text).items()}
     expected["date"] = "2024-05-01"  # a date is read as its text
-    assert yamlsafe.typed(d.data) == expected
+    assert typed(d.data) == expected
 
 
 def test_a_scalar_survives_copy_and_pickle_with_its_reading() -> None:
     value = parse("a: 0x1F\n").data["a"]
     for clone in (copy.deepcopy(value), pickle.loads(pickle.dumps(value))):
-        assert isinstance(clone, yamlsafe.Scalar)
+        assert isinstance(clone, Scalar)
         assert (str(clone), clone.tag, clone.value) == ("0x1F", "int", 31)
 
 

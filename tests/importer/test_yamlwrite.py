@@ -7,8 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wa_templates.files import write as yamlwrite
+from wa_templates.files.scalar import typed
 from wa_templates.files.write import WIDTH, WriteError, dump
-from wa_templates.files.yamlsafe import parse, typed
+from wa_templates.files.yamlsafe import parse
 
 
 def reads_back(text: str) -> dict[str, Any]:

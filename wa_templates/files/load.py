@@ -21,10 +21,10 @@ from wa_templates.files.diagnostics import Diagnostic, Severity
 from wa_templates.files.model import TemplateFile
 from wa_templates.files.paths import TEMPLATE_SUFFIXES, Containment, is_template_name
 from wa_templates.files.regular import NotRegular, read_regular
+from wa_templates.files.scalar import Scalar
 from wa_templates.files.yamlsafe import (
     MAX_BYTES,
     Document,
-    Scalar,
     YamlError,
     check_size,
     decode,

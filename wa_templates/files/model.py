@@ -8,7 +8,7 @@ what is wrong than a type error can. Types and formats are upper-cased on the wa
 compares them case-insensitively.
 
 What a file says is what Meta gets: YAML 1.1 would read an unquoted `02134` as 1116, so the loader
-hands over every unquoted number, boolean, null or date as the text written (`yamlsafe.Scalar`),
+hands over every unquoted number, boolean, null or date as the text written (`scalar.Scalar`),
 and each field decides here what that text may mean:
 - text fields (every `str`: texts, samples, urls, phone numbers, names, types) keep the characters
   written, `on`, `no`, `12:30`, `0x1F`, `null` and `~` included;
@@ -28,7 +28,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
 from pydantic_core import PydanticCustomError
 
-from wa_templates.files.yamlsafe import Scalar
+from wa_templates.files.scalar import Scalar
 
 CATEGORIES = ("AUTHENTICATION", "MARKETING", "UTILITY")
 HEADER_FORMATS = ("TEXT", "IMAGE", "VIDEO", "DOCUMENT", "LOCATION", "GIF")

@@ -22,7 +22,8 @@ from typing import Any
 
 import yaml
 
-from wa_templates.files.yamlsafe import YamlError, parse, typed
+from wa_templates.files.scalar import typed
+from wa_templates.files.yamlsafe import YamlError, parse
 
 WIDTH = 80
 """Columns a line should stay within where YAML allows a choice (folded text, flow lists)."""

@@ -8,9 +8,9 @@ one `YamlError` with a position and a one-line message instead of a traceback.
 
 A file's text must reach Meta exactly as written, but YAML 1.1 reads an unquoted `02134` as 1116,
 `12:30` as 750 and `on` as true. So no scalar is converted here: quoted and plain text comes out
-as `str`, and an unquoted scalar that YAML 1.1 would type comes out as a `Scalar`, a `str` holding
-the characters written, tagged with what YAML 1.1 makes of it. The model decides per field
-(files/model.py): text fields keep the characters, number and boolean fields accept only the
+as `str`, and an unquoted scalar that YAML 1.1 would type comes out as a `Scalar` (scalar.py), a
+`str` holding the characters written, tagged with what YAML 1.1 makes of it. The model decides
+per field (model.py): text fields keep the characters, number and boolean fields accept only the
 forms every YAML version reads alike. Keys are always the text written.
 
 The C parser (libyaml) builds the node graph; this module walks it once, so parsing costs barely
@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from wa_templates.files.scalar import Scalar
 from wa_templates.untrusted import clip
 
 try:  # libyaml is the fast path; the pure-Python parser gives identical results, slower.
@@ -63,45 +64,6 @@ _BREAK = re.compile(r"\r\n?|\n")
 """A line break as YAML 1.2 and editors count them (Python's splitlines also splits at U+2028)."""
 _ALIAS = re.compile(r"\*([^\s,\[\]{}]+)")
 _ANCHOR = re.compile(r"&([^\s,\[\]{}]+)")
-
-
-class Scalar(str):
-    """An unquoted scalar that YAML 1.1 reads as a number, boolean, null or date: the text as
-    written, with `tag` (`int`, `float`, `bool`, `null` or `timestamp`) and `value`, what YAML 1.1
-    reads (PyYAML's safe_load; a date stays its text, since no field of the format is a date).
-
-    Being a `str`, it is text wherever the model expects text, with nothing to convert.
-    """
-
-    tag: str
-    value: Any
-
-    def __new__(cls, text: str, tag: str, value: Any) -> Scalar:
-        self = super().__new__(cls, text)
-        self.tag = tag
-        self.value = value
-        return self
-
-    def described(self) -> str:
-        """How a message names it: `the number 0x1F`, `yes`, `null`, `the date 2024-05-01`."""
-        kind = {"int": "the number ", "float": "the number ", "timestamp": "the date "}
-        return kind.get(self.tag, "") + self
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # copy and pickle would otherwise rebuild it from the text alone, and fail.
-        return Scalar, (str(self), self.tag, self.value)
-
-
-def typed(data: Any) -> Any:
-    """`data` with every `Scalar` replaced by its YAML 1.1 `value`: what other YAML 1.1 readers
-    (PyYAML's safe_load) see, dates aside, for checking that a written file reads back the same."""
-    if isinstance(data, Scalar):
-        return data.value
-    if isinstance(data, dict):
-        return {key: typed(value) for key, value in data.items()}
-    if isinstance(data, list):
-        return [typed(item) for item in data]
-    return data
 
 
 class YamlError(Exception):
