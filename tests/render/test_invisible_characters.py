@@ -5,23 +5,29 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from tests import cabm
 from tests.drift.test_stage import ORDER, drift_of
 from tests.helpers import source
-from tests.plan.channel import listed
+from tests.plan.channel import listed, made_for
 from tests.plan.channel import source as channel_source
+from tests.wire import build
 from wa_templates.apply.execute import Result
 from wa_templates.channel.payload import to_payload
 from wa_templates.cli.commands.apply import _Progress
 from wa_templates.cli.main import main
-from wa_templates.plan.build import build
+from wa_templates.history.events import parse_event
+from wa_templates.history.store import open_store
 from wa_templates.render import drift as render_drift
 from wa_templates.render import plan as render_plan
 from wa_templates.render.preview import terminal
 from wa_templates.render.preview_html import page
+from wa_templates.webhook.notify import finding_for, slack_payload
+from wa_templates.webhook.register import describe
 
 HIDDEN = "\u200b\u200c\u200d\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 SPELLED = "\\u200b\\u200c\\u200d\\u2060\\ufeff\\u202a"
@@ -83,7 +89,7 @@ def test_the_value_sent_to_meta_keeps_every_character() -> None:
 
 
 def test_plan_text_markdown_and_json_show_escapes_and_keep_the_data() -> None:
-    plan = build([source(TEMPLATE)], [], "prod")
+    plan = build([source(TEMPLATE)], [], made_for("prod"))
     text = render_plan.text(plan, color=False)
     assert visible(text) and "\\\\u200b" not in text and "Your order\\u200b" in text
     markdown = render_plan.markdown(plan)
@@ -138,3 +144,39 @@ def test_apply_progress_spells_out_what_the_channel_answered(
     out = capsys.readouterr().out
     assert out.startswith(f"  + template.t[en_US]: FAILED: HTTP 400: bad{SPELLED}")
     assert visible(out)
+
+
+def test_webhooks_8x8_lists_are_described_with_escapes() -> None:
+    line = describe({"type": "CABM", "url": f"https://example.com/{HIDDEN}", "enabled": True})
+    assert visible(line) and f"https://example.com/{SPELLED}" in line
+
+
+def test_a_slack_notification_spells_out_what_the_event_carries() -> None:
+    event = parse_event(cabm.body(cabm.paused(title="FIRST_PAUSE", name=f"promo{HIDDEN}")))
+    finding = finding_for(event)
+    assert finding is not None
+    text = slack_payload(event, "prod", finding)["text"]
+    assert visible(text) and f"promo{SPELLED}" in text
+
+
+def test_history_text_and_json_show_escapes_and_keep_the_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "wa-templates.toml").write_text(cabm.target_table())
+    db = f"sqlite:///{tmp_path / 'history.db'}"
+    store = open_store(db)
+    try:
+        reason = f"BAD{HIDDEN}"
+        event = parse_event(cabm.body(cabm.status("REJECTED", reason=reason)))
+        store.ingest(event, "prod", datetime(2025, 1, 1, tzinfo=UTC))
+    finally:
+        store.close()
+    assert main(["history", "order_update", "--target", "prod", "--history", db]) == 0
+    out = capsys.readouterr().out
+    assert visible(out) and f"reason BAD{SPELLED}" in out
+    args = ["history", "order_update", "--target", "prod", "--history", db, "--format", "json"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert visible(out)
+    assert json.loads(out)["entries"][0]["reason"] == reason

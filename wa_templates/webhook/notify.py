@@ -29,6 +29,7 @@ from wa_templates.errors import WaError
 from wa_templates.history.events import Event
 from wa_templates.provider import redact
 from wa_templates.provider.endpoints import is_loopback
+from wa_templates.untrusted import shown
 
 NOTIFY_ENV = "WA_TEMPLATES_NOTIFY_URL"
 SLACK_ENV = "WA_TEMPLATES_SLACK_WEBHOOK_URL"
@@ -158,4 +159,4 @@ def slack_payload(event: Event, target: str, finding: StatusFinding) -> dict[str
 
 
 def _slack(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return shown(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

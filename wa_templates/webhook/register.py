@@ -26,6 +26,7 @@ from wa_templates.errors import WaError
 from wa_templates.provider.client import Client
 from wa_templates.provider.endpoints import is_loopback
 from wa_templates.provider.errors import ResponseError
+from wa_templates.untrusted import shown
 
 CABM = "CABM"
 ALL_SUBACCOUNTS = "*"
@@ -155,9 +156,12 @@ def plan_registration(
 
 
 def describe(webhook: dict[str, Any]) -> str:
-    """One line, with the Authorization shown only as present or not."""
+    """One line, with the Authorization shown only as present or not, and 8x8's values spelled
+    out where they hold anything a reader could not see."""
     kind = str(webhook.get("type") or "CADR+MSG")
     state = "enabled" if webhook.get("enabled", True) is True else "disabled"
     auth = ", Authorization set" if webhook.get("httpAuthorization") else ""
     auth += ", OAuth" if webhook.get("oauth") else ""
-    return f"{kind} subAccountId={webhook.get('subAccountId')} {webhook.get('url')} ({state}{auth})"
+    return shown(
+        f"{kind} subAccountId={webhook.get('subAccountId')} {webhook.get('url')} ({state}{auth})"
+    )

@@ -5,7 +5,6 @@ Reads the store only: it never talks to 8x8, so it needs no API key.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
@@ -14,6 +13,7 @@ from wa_templates.cli.target import history_of, target_options
 from wa_templates.config.project import find_project
 from wa_templates.errors import WaError
 from wa_templates.history.queries import Entry, History
+from wa_templates.untrusted import shown, to_json
 
 
 @click.command("history")
@@ -51,17 +51,17 @@ def command(name: str, language: str | None, target: str | None, sandbox: bool, 
             "entries": [e.as_json() for e in entries],
             "summary": summary,
         }
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        click.echo(to_json(document, indent=2))
         return
     where = f"{name} [{language}]" if language else name
     if not entries:
-        click.echo(f"No history of {where} for {target_name} ({store.description}).")
+        click.echo(shown(f"No history of {where} for {target_name} ({store.description})."))
         return
-    click.echo(f"History of {where} for {target_name} ({store.description}), oldest first:")
+    click.echo(shown(f"History of {where} for {target_name} ({store.description}), oldest first:"))
     for entry in entries:
-        click.echo(f"  {_line(entry)}")
+        click.echo(f"  {shown(_line(entry))}")
     for lang, facts in summary.items():
-        click.echo(f"{name} [{lang}]: {_facts(facts)}")
+        click.echo(shown(f"{name} [{lang}]: {_facts(facts)}"))
 
 
 def _facts(facts: dict[str, Any]) -> str:
