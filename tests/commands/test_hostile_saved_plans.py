@@ -58,13 +58,16 @@ def _saved(repo: Repo, *flags: str) -> Document:
     return data
 
 
-def _pruned_everything(repo: Repo, *flags: str) -> Document:
-    """A plan that deletes every name (the folder emptied, --prune); the files come back."""
+def _pruned_everything(repo: Repo, *flags: str, restore: bool = True) -> Document:
+    """A plan that deletes every name (the folder emptied, --prune); the files come back unless
+    `restore` is false (then the deletes are what --prune is for, and only the options and the
+    safety threshold can stop them)."""
     for name in NAMES:
         (repo.root / "templates" / f"{name}.yaml").unlink()
     data = _saved(repo, "--prune", *flags)
-    for name in NAMES:
-        repo.write(name, _two(name))
+    if restore:
+        for name in NAMES:
+            repo.write(name, _two(name))
     return data
 
 
@@ -113,6 +116,31 @@ def test_every_action_turned_into_delete_with_safety_cleared_is_refused(live: Re
     ]
 
 
+def test_forged_prune_and_force_cannot_delete_names_the_repository_defines(live: Repo) -> None:
+    # The recorded options are in the file too: claiming --prune and --force gets past them.
+    # The files the plan is applied from cannot be forged with it, and plan never prunes a name
+    # a file defines.
+    fingerprints = _pruned_everything(live)["remote_state"]
+    data = _saved(live)
+    for change in data["resource_changes"]:
+        change.update(action="delete", action_reason="pruned", payload=None)
+    data["remote_state"] = fingerprints
+    data["options"].update(prune=True, force=True)
+    lines = _refused_lines(_applied(live, data))
+    why = "the repository defines '{}', and plan never prunes a name a file defines"
+    assert lines == [line for name in NAMES for line in _both(name, why.format(name))]
+
+
+def test_a_prune_is_refused_while_a_template_file_does_not_load(live: Repo) -> None:
+    (live.root / "templates" / "gamma.yaml").unlink()
+    data = _saved(live, "--prune")
+    live.write("broken", "name: broken\ncategory: UTILITY\nlanguages: {}\n")
+    (live.root / "templates" / "broken.yaml").write_text("name: [unclosed\n")
+    lines = _refused_lines(_applied(live, data))
+    why = "a template file did not load, so which names the repository defines is unknown"
+    assert lines == _both("gamma", why)
+
+
 def test_a_delete_without_a_recorded_prune_is_refused(live: Repo) -> None:
     (live.root / "templates" / "gamma.yaml").unlink()
     data = _saved(live, "--prune")
@@ -142,7 +170,7 @@ def test_a_recreate_of_an_approved_name_is_refused(live: Repo) -> None:
 
 
 def test_a_forged_safety_block_is_counted_again_on_the_channel(live: Repo) -> None:
-    data = _pruned_everything(live)
+    data = _pruned_everything(live, restore=False)
     assert data["applyable"] is False and data["safety"]["exceeded"] is True
     data["safety"].update(destructive_names=[], managed_names=1000, exceeded=False, forced=True)
     data["applyable"] = True
@@ -155,7 +183,7 @@ def test_a_forged_safety_block_is_counted_again_on_the_channel(live: Repo) -> No
 
 
 def test_a_forged_forced_is_not_read(live: Repo) -> None:
-    data = _pruned_everything(live)
+    data = _pruned_everything(live, restore=False)
     data["safety"]["forced"] = True
     lines = _refused_lines(_applied(live, data))
     assert lines[-1] == (

@@ -13,7 +13,7 @@ from tests.plan.channel import listed, made_for, simple, source
 from tests.wire import build
 from wa_templates.channel.remote import ChannelTemplate, ListItem, by_name, parse_list
 from wa_templates.files.load import Source
-from wa_templates.plan.lifecycle import managed_names, refused_changes
+from wa_templates.plan.lifecycle import _managed_by, managed_names, refused_changes
 from wa_templates.plan.model import Plan, PlanOptions
 from wa_templates.plan.saved import parse_plan
 
@@ -82,7 +82,62 @@ def test_a_plan_is_never_refused_on_the_channel_it_was_made_from(scenario: str) 
     plan = build(sources, items, made_for(), options)
     assert plan.pending and plan.applyable
     saved = parse_plan(json.dumps(plan.document()))
-    assert refused_changes(saved, _remote(items)) == []
+    assert refused_changes(saved, _remote(items), _repository(sources, options)) == []
+
+
+def _repository(sources: list[Source], options: PlanOptions) -> dict[str, bool]:
+    """What `apply PLANFILE` reads from the files: each name, and whether it is versioned."""
+    return {
+        s.template.name: (s.template.versioning or options.versioning) == "suffix" for s in sources
+    }
+
+
+def test_a_saved_plan_cannot_prune_a_name_the_repository_defines() -> None:
+    """The recorded options are part of the file: an edit can claim --prune and --force. The
+    repository the plan is applied from cannot be edited with it, and plan never prunes a name a
+    file defines."""
+    files = [_two(n) for n in ("alpha", "beta", "gamma")]
+    plan = build(files, APPROVED, made_for(), PlanOptions(prune=True, force=True))
+    data = json.loads(json.dumps(plan.document()))
+    _touch_all(data)
+    data["resource_changes"] = [
+        dict(c, action="delete", action_reason="pruned", payload=None)
+        for c in data["resource_changes"]
+    ]
+    forged = parse_plan(json.dumps(data))
+    repository = _repository(files, PlanOptions())
+    lines = refused_changes(forged, _remote(APPROVED), repository)
+    assert lines == [
+        f"template.{n}[{lang}]: delete refused: the repository defines '{n}', and plan never "
+        "prunes a name a file defines"
+        for n in ("alpha", "beta", "gamma")
+        for lang in ("en_US", "es_ES")
+    ]
+    # Without the files, nobody can tell which names they define: no prune goes ahead.
+    unknown = refused_changes(forged, _remote(APPROVED), None)
+    assert len(unknown) == 6 and all("did not load" in line for line in unknown)
+    # The same deletes from a repository without those files are what --prune is for.
+    assert refused_changes(forged, _remote(APPROVED), {}) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "reason", "repository", "refused"),
+    [
+        ("promo_v2", "pruned", {"promo": True}, "a version of 'promo'"),
+        ("promo_v2", "pruned", {"promo": False}, None),  # not versioned: a name of its own
+        ("promo_v2", "pruned", {"promo_v2": False}, "the repository defines 'promo_v2'"),
+        ("promo_v2", "superseded_version", {"promo": True}, None),
+        ("promo", "superseded_version", {"promo": True}, None),
+        ("promo_v2", "superseded_version", {"promo": False}, "not an older version"),
+        ("promo_v2", "superseded_version", {}, "not an older version"),
+        ("other", "superseded_version", {"other": False}, "not an older version"),
+    ],
+)
+def test_which_prunes_a_repository_allows(
+    name: str, reason: str, repository: dict[str, bool], refused: str | None
+) -> None:
+    why = _managed_by(name, reason, repository)
+    assert (why is None) if refused is None else (why is not None and refused in why)
 
 
 def test_managed_names_count_every_version_of_a_versioned_template() -> None:
@@ -117,7 +172,7 @@ def _edited(plan: Plan, edit: Edit) -> Plan:
 
 
 def _refused(plan: Plan, edit: Edit, items: list[ListItem] = APPROVED) -> list[str]:
-    return refused_changes(_edited(plan, edit), _remote(items))
+    return refused_changes(_edited(plan, edit), _remote(items), {})
 
 
 def _touch_all(data: dict[str, Any], items: list[ListItem] = APPROVED) -> None:
@@ -280,9 +335,9 @@ def test_a_plan_made_on_another_state_of_the_channel_is_held_to_the_channel_now(
     fix = [_two("alpha", body="Hello {{1}}, other words.")]
     pending = listed(_two("alpha"), status="PENDING")
     plan = build(fix, pending, made_for())
-    assert refused_changes(plan, _remote(pending)) == []
+    assert refused_changes(plan, _remote(pending), {}) == []
     approved = listed(_two("alpha"), status="APPROVED")
-    assert refused_changes(plan, _remote(approved)) == [
+    assert refused_changes(plan, _remote(approved), {}) == [
         f"template.alpha[{lang}]: recreate refused: deleting 'alpha' would drop every language "
         "of it (en_US APPROVED, es_ES APPROVED) and lock the name for 30 days"
         for lang in ("en_US", "es_ES")

@@ -4,8 +4,13 @@
 repository manages. `apply PLANFILE` checks a saved plan against the channel as it is when it
 is applied with the same functions (`refused_changes`), so a hand-edited plan can do nothing
 `plan` would refuse: delete or recreate a name the channel shows as ever approved, delete a
-name without a recorded --prune, touch an ignored name, go over the safety threshold without a
-recorded --force, or delete a language it does not name.
+name without a recorded --prune, prune a name the repository's files define, touch an ignored
+name, go over the safety threshold without a recorded --force, or delete a language it does not
+name.
+
+The recorded options are part of the file, so an edit can claim --prune or --force. What it
+cannot change is the repository the plan is applied from: `plan --prune` never deletes a name a
+file defines (it is blocked or recreated instead), so neither may a saved plan.
 """
 
 from __future__ import annotations
@@ -25,10 +30,13 @@ from wa_templates.plan.model import (
     ResourceChange,
 )
 from wa_templates.plan.safety import Safety
-from wa_templates.plan.versions import versions_on_channel
+from wa_templates.plan.versions import base_name, versions_on_channel
 
 Channel = Mapping[str, Mapping[str, ChannelTemplate]]
 """The channel's templates: name -> language -> template."""
+Repository = Mapping[str, bool]
+"""The template names the repository's files define -> whether that template is versioned
+(`versioning: suffix`, in the file or as the project's default)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,15 +101,18 @@ def safety_on(
     return Safety.of(changes, options, len(managed_names(changes, remote)))
 
 
-def refused_changes(plan: Plan, remote: Channel) -> list[str]:
+def refused_changes(plan: Plan, remote: Channel, repository: Repository | None) -> list[str]:
     """One line per change of a saved plan that `plan` would not make on `remote` with the
-    options the plan records; empty when the plan may be applied."""
+    options the plan records, from `repository` (None: its files did not all load, so no
+    prune can be checked); empty when the plan may be applied."""
     by_name: dict[str, list[ResourceChange]] = defaultdict(list)
     for change in plan.pending:
         by_name[change.name].append(change)
     refused: dict[str, str] = {}
     for name, changes in sorted(by_name.items()):
-        refused.update(_refused_for_name(name, changes, remote.get(name, {}), plan.options))
+        refused.update(
+            _refused_for_name(name, changes, remote.get(name, {}), plan.options, repository)
+        )
     safety = safety_on(plan.changes, plan.options, remote)
     lines = [f"{where}: {why}" for where, why in refused.items()]
     if safety.exceeded and not safety.forced:
@@ -116,6 +127,7 @@ def _refused_for_name(
     changes: list[ResourceChange],
     languages: Mapping[str, ChannelTemplate],
     options: PlanOptions,
+    repository: Repository | None,
 ) -> dict[str, str]:
     """Address -> why, for the changes of one name that plan would not make."""
 
@@ -134,6 +146,9 @@ def _refused_for_name(
             return refuse(changes, f"a pruned name is not also changed ({odd[0].address})")
         if not options.prune:
             return refuse(changes, "the plan was made without --prune")
+        managed = _managed_by(name, deletes[0].reason, repository)
+        if managed:
+            return refuse(changes, managed)
     else:
         unknown = [c for c in deletes if c.action is Action.DELETE and c.reason != LANGUAGE_REMOVED]
         if unknown:
@@ -148,3 +163,22 @@ def _refused_for_name(
         address(name, code): f"deleted with '{name}', but the plan does not say so"
         for code in sorted(set(languages) - deleted)
     }
+
+
+def _managed_by(name: str, reason: str, repository: Repository | None) -> str | None:
+    """Why `plan --prune` would not prune `name` for `reason` from `repository`, if it would
+    not: plan prunes only names no file defines ("pruned"), and the older versions of a
+    versioned template a file defines ("superseded_version")."""
+    if repository is None:
+        return "a template file did not load, so which names the repository defines is unknown"
+    base = base_name(name)
+    versioned_base = base != name and name not in repository and repository.get(base, False)
+    if reason == "superseded_version":
+        if repository.get(name, False) or versioned_base:
+            return None
+        return f"'{name}' is not an older version of a versioned template the repository defines"
+    if name in repository:
+        return f"the repository defines '{name}', and plan never prunes a name a file defines"
+    if versioned_base:
+        return f"'{name}' is a version of '{base}', which the repository defines with versioning"
+    return None

@@ -6,7 +6,10 @@ from typing import Any
 
 from wa_templates.config.project import Project
 from wa_templates.errors import WaError
+from wa_templates.files.diagnostics import Severity
+from wa_templates.files.load import load_paths
 from wa_templates.plan.build import build
+from wa_templates.plan.lifecycle import Repository
 from wa_templates.plan.model import ChannelBinding, Plan, PlanOptions
 from wa_templates.provider.base import Provider
 from wa_templates.rules.check import Report, check_paths, collector_paused
@@ -96,3 +99,14 @@ def make_plan(
         return build(
             report.sources, items, channel, options, [d.as_dict() for d in report.diagnostics]
         )
+
+
+def repository_names(project: Project) -> Repository | None:
+    """The template names the project's files define, and whether each is versioned; None when
+    a file did not load (its name is unknown). Loaded, not rule-checked: `apply PLANFILE` needs
+    only the names, to refuse a saved plan that prunes one of them."""
+    loaded = load_paths([project.templates_dir], project.root)
+    if any(d.severity is Severity.ERROR for d in loaded.diagnostics):
+        return None
+    default = plan_options(project).versioning
+    return {s.template.name: (s.template.versioning or default) == "suffix" for s in loaded.sources}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from wa_templates.channel.remote import ChannelTemplate, by_name
-from wa_templates.plan.lifecycle import Channel, refused_changes, safety_on
+from wa_templates.plan.lifecycle import Channel, Repository, refused_changes, safety_on
 from wa_templates.plan.model import Plan
 from wa_templates.plan.safety import Safety
 
@@ -21,12 +21,12 @@ class Recheck:
     """The safety verdict on the channel as it is now."""
 
 
-def recheck(plan: Plan, listed: list[ChannelTemplate]) -> Recheck:
-    """A saved plan against the channel that lists `listed` now."""
+def recheck(plan: Plan, listed: list[ChannelTemplate], repository: Repository | None) -> Recheck:
+    """A saved plan against the channel that lists `listed` now, applied from `repository`."""
     now = by_name(listed)
     return Recheck(
         stale=_stale(plan, now),
-        refused=refused_changes(plan, now),
+        refused=refused_changes(plan, now, repository),
         safety=safety_on(plan.changes, plan.options, now),
     )
 

@@ -19,9 +19,10 @@ from wa_templates.apply.wait import wait_for_review
 from wa_templates.cli.commands.plan import EXIT_BLOCKED, build_plan_or_exit, render
 from wa_templates.cli.options import use_color
 from wa_templates.cli.target import open_channel, open_provider, target_options
-from wa_templates.config.project import find_project
+from wa_templates.config.project import Project, find_project
 from wa_templates.errors import UsageError, WaError
 from wa_templates.plan.model import Action, ChannelBinding, Plan
+from wa_templates.plan.prepare import repository_names
 from wa_templates.plan.saved import read_plan
 from wa_templates.plan.stale import recheck
 from wa_templates.provider.base import Provider
@@ -107,7 +108,7 @@ def command(
         if planfile is None:
             _confirm(auto_approve)
         else:
-            _refuse_if_untrue(plan, planfile, provider)
+            _refuse_if_untrue(plan, planfile, provider, project)
         report = apply_plan(
             plan,
             provider,
@@ -162,10 +163,11 @@ class OtherChannel(WaError):
     exit_code = EXIT_STALE
 
 
-def _refuse_if_untrue(plan: Plan, path: Path, provider: Provider) -> None:
+def _refuse_if_untrue(plan: Plan, path: Path, provider: Provider, project: Project) -> None:
     """Exit 4 if what the plan touches changed since it was made, 3 if it asks for what `plan`
-    would refuse on the channel now; either way nothing is touched."""
-    found = recheck(plan, provider.list_templates())
+    would refuse on the channel now, from this repository; either way nothing is touched."""
+    repository = repository_names(project) if any(c.prunes for c in plan.pending) else {}
+    found = recheck(plan, provider.list_templates(), repository)
     if found.stale:
         click.echo(
             f"error: {path} is stale: the channel changed since the plan was made:", err=True
