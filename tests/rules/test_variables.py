@@ -8,7 +8,7 @@ import pytest
 
 from tests.helpers import diagnose, only
 from wa_templates.files.model import Body, Language
-from wa_templates.rules import variables
+from wa_templates.rules import variable_sites
 from wa_templates.rules.engine import all_rules
 
 
@@ -703,10 +703,10 @@ def test_media_header_examples_are_not_variable_samples() -> None:
 
 def test_analysis_is_reused_for_the_same_language() -> None:
     lang = Language(body=Body(text="Hello {{1}}, welcome.", examples=["Ann"]))
-    first = variables.analyse(lang)
-    assert variables.analyse(lang) is first
+    first = variable_sites.analyse(lang)
+    assert variable_sites.analyse(lang) is first
     other = Language(body=Body(text="Hello {{1}}, welcome.", examples=["Ann"]))
-    assert variables.analyse(other) is not first
+    assert variable_sites.analyse(other) is not first
 
 
 def test_misspelt_sample_key_gets_a_hint_instead_of_two_findings() -> None:
