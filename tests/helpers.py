@@ -46,3 +46,9 @@ def console_script() -> str:
     if found is None:
         pytest.fail("the wa-templates console script is not installed (pip install -e .)")
     return found
+
+
+def target_table(name: str, account_id: str, channel_id: str, key_env: str, **more: str) -> str:
+    """A `[targets.NAME]` table of wa-templates.toml, with `more` keys (region, base_url...)."""
+    keys = {"account_id": account_id, "channel_id": channel_id, "api_key_env": key_env, **more}
+    return f"[targets.{name}]\n" + "".join(f'{k} = "{v}"\n' for k, v in keys.items())

@@ -11,7 +11,7 @@ import pytest
 
 from tests.commands.conftest import TEMPLATES, Repo
 from tests.plan.channel import simple
-from wa_templates.cli.commands import apply as apply_command
+from wa_templates.apply import run as apply_run
 from wa_templates.sandbox import embedded
 
 
@@ -52,14 +52,14 @@ def test_a_delete_that_finds_the_name_gone_is_reported_as_already_gone(
     # apply says so instead of claiming it deleted something.
     assert repo.run("apply", "--sandbox", "--auto-approve").code == 0
     (repo.root / "templates" / "order_update.yaml").unlink()
-    real = apply_command.apply_plan
+    real = apply_run.apply_plan
 
     def deleted_meanwhile(*args: Any, **kwargs: Any) -> Any:
         with repo.channel() as client:
             assert client.delete(f"{TEMPLATES}/order_update").status_code == 200
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(apply_command, "apply_plan", deleted_meanwhile)
+    monkeypatch.setattr(apply_run, "apply_plan", deleted_meanwhile)
     pruned = repo.run("apply", "--sandbox", "--auto-approve", "--prune", "--force")
     assert pruned.code == 0, pruned.out + pruned.err
     lines = pruned.out.splitlines()

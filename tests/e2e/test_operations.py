@@ -79,7 +79,7 @@ def test_wait_reports_verdicts_and_fails_on_a_rejection(
     otp = "Your verification code is {{1}}, it is valid for ten minutes today."
     linked.write("bad_one", simple("bad_one", body=otp))
 
-    import wa_templates.cli.commands.apply as command
+    import wa_templates.apply.run as command
 
     polls: list[float] = []
 

@@ -26,7 +26,7 @@ from wa_templates.channel.statuses import NEVER_APPROVED
 from wa_templates.errors import WaError
 from wa_templates.plan.model import Action, Plan, ResourceChange
 from wa_templates.provider.base import Deleted, Provider
-from wa_templates.provider.errors import RateLimitError
+from wa_templates.provider.errors import ApiError, RateLimitError
 
 HOUR = 3600.0
 RATE_LIMITED = "not created: hourly rate limit reached"
@@ -37,12 +37,35 @@ _GONE = {
 
 
 @dataclass(frozen=True, slots=True)
+class Answer:
+    """8x8's own words when it refused a request: what `apply --format json` reports."""
+
+    status: int | None
+    """The HTTP status; None when no answer came at all."""
+    code: int | None
+    message: str
+    error_id: str | None
+
+    @classmethod
+    def of(cls, exc: WaError) -> Answer | None:
+        if not isinstance(exc, ApiError):
+            return None
+        return cls(exc.status, exc.code, exc.message, exc.error_id)
+
+
+@dataclass(frozen=True, slots=True)
 class Result:
     address: str
     operation: str
     """create, delete, gone (a delete that found the name already gone), or skip."""
     ok: bool
     message: str
+    answer: Answer | None = None
+    """For a request 8x8 refused (or that got no answer): 8x8's status, code and message."""
+
+    @classmethod
+    def failed(cls, address: str, operation: str, exc: WaError, prefix: str = "") -> Result:
+        return cls(address, operation, False, f"{prefix}{exc}", Answer.of(exc))
 
 
 @dataclass(slots=True)
@@ -144,7 +167,7 @@ def apply_plan(plan: Plan, provider: Provider, options: ApplyOptions | None = No
             payloads = {c.address: _payload(c, provider, options, cache) for c in creates}
         except WaError as exc:
             for change in creates:
-                record(Result(change.address, "create", False, f"media upload failed: {exc}"))
+                record(Result.failed(change.address, "create", exc, "media upload failed: "))
             if len(creates) < len(changes):
                 why = f"not deleted: a media upload for '{name}' failed"
                 record(Result(address(name), "skip", False, why))
@@ -159,7 +182,7 @@ def apply_plan(plan: Plan, provider: Provider, options: ApplyOptions | None = No
             try:
                 deleted = provider.delete_template(name)
             except WaError as exc:
-                record(Result(whole, "delete", False, str(exc)))
+                record(Result.failed(whole, "delete", exc))
                 for change in changes:
                     if change.action is not Action.DELETE:
                         record(
@@ -263,7 +286,7 @@ def _create(
             record(Result(change.address, "skip", False, RATE_LIMITED))
             return
         except WaError as exc:
-            record(Result(change.address, "create", False, str(exc)))
+            record(Result.failed(change.address, "create", exc))
             return
         record(Result(change.address, "create", True, "created, pending Meta's review"))
         return

@@ -20,9 +20,11 @@ MESSAGE = "the templates have errors; nothing on the channel was read"
 
 
 @contextmanager
-def stop_if_invalid() -> Iterator[None]:
+def stop_if_invalid(as_json: bool = False) -> Iterator[None]:
     """Around the check of the templates: on errors, print them as `validate` does, then one
-    line saying nothing on the channel was read, and exit 1."""
+    line saying nothing on the channel was read, and exit 1. With `as_json` (`--format json`)
+    stdout gets them as a JSON document too (render.diagnostics.Invalid): a tool reading
+    stdout finds why, instead of nothing."""
     try:
         yield
     except InvalidTemplates as exc:
@@ -30,4 +32,6 @@ def stop_if_invalid() -> Iterator[None]:
         text = render_diagnostics.text(report.diagnostics, report.files, use_color(sys.stderr))
         click.echo(text, err=True)
         click.echo(f"error: {MESSAGE}", err=True)
+        if as_json:
+            click.echo(render_diagnostics.invalid_json(report.diagnostics, report.files, MESSAGE))
         raise click.exceptions.Exit(1) from None

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import click
 
 from wa_templates.config.project import Project
-from wa_templates.config.targets import resolve_target, select_target
+from wa_templates.config.targets import resolve_target, select_target, select_targets
+from wa_templates.errors import WaError
 from wa_templates.provider.base import Provider
 from wa_templates.provider.client import Client
 
@@ -44,19 +45,6 @@ def target_options(func: F) -> F:
             raise click.UsageError("--target and --sandbox cannot be used together")
         return func(*args, **kwargs)
 
-    with_history = click.option(
-        "--history",
-        metavar="DB",
-        expose_value=False,
-        callback=_remember_history,
-        help="Record the statuses this run sees in this history store (sqlite:///FILE, "
-        "postgresql://... or FILE) [default: the target's `history` key].",
-    )(checked)
-    with_sandbox = click.option(
-        "--sandbox",
-        is_flag=True,
-        help=f"Use the local sandbox ({SANDBOX_STATE}) instead of 8x8.",
-    )(with_history)
     return cast(
         F,
         click.option(
@@ -64,8 +52,124 @@ def target_options(func: F) -> F:
             "target",
             metavar="NAME",
             help="The [targets.NAME] to use (default: the one marked default, or the only one).",
-        )(with_sandbox),
+        )(_sandbox_and_history(checked)),
     )
+
+
+def targets_options(func: F) -> F:
+    """Adds `--target NAME` (repeatable), `--all-targets` and `--sandbox`, passed as one
+    `targets` (a `Targets`): the channels of a command that works on several at once."""
+
+    @functools.wraps(func)
+    def selected(*args: Any, **kwargs: Any) -> Any:
+        names: tuple[str, ...] = kwargs.pop("target")
+        kwargs["targets"] = Targets.given(names, kwargs.pop("all_targets"), kwargs["sandbox"])
+        del kwargs["sandbox"]
+        return func(*args, **kwargs)
+
+    with_all = click.option(
+        "--all-targets",
+        is_flag=True,
+        help="Every [targets.NAME] of the configuration, concurrently.",
+    )(_sandbox_and_history(selected))
+    return cast(
+        F,
+        click.option(
+            "--target",
+            "target",
+            metavar="NAME",
+            multiple=True,
+            help="The [targets.NAME] to use; repeat it for several targets, run concurrently "
+            "(default: the one marked default, or the only one).",
+        )(with_all),
+    )
+
+
+def _sandbox_and_history(func: Callable[..., Any]) -> Callable[..., Any]:
+    with_history = click.option(
+        "--history",
+        metavar="DB",
+        expose_value=False,
+        callback=_remember_history,
+        help="Record the statuses this run sees in this history store (sqlite:///FILE, "
+        "postgresql://... or FILE) [default: the target's `history` key].",
+    )(func)
+    return click.option(
+        "--sandbox",
+        is_flag=True,
+        help=f"Use the local sandbox ({SANDBOX_STATE}) instead of 8x8.",
+    )(with_history)
+
+
+@dataclass(frozen=True, slots=True)
+class Targets:
+    """The channels a command was asked for: the sandbox, the default target, or named ones."""
+
+    names: tuple[str, ...] = ()
+    every: bool = False
+    sandbox: bool = False
+
+    @classmethod
+    def given(cls, names: tuple[str, ...], every: bool, sandbox: bool) -> Targets:
+        if sandbox and (names or every):
+            given = "--all-targets" if every else "--target"
+            raise click.UsageError(f"{given} and --sandbox cannot be used together")
+        if every and names:
+            raise click.UsageError("--all-targets already selects every target: drop --target")
+        return cls(names, every, sandbox)
+
+    @property
+    def many(self) -> bool:
+        """Whether the output takes the form for several targets, one section or document
+        each: decided by the options given, never by how many targets are configured, so a
+        tool reading it knows its shape in advance."""
+        return self.every or len(self.names) > 1
+
+    def channels(self, project: Project) -> list[tuple[str | None, bool]]:
+        """(target name, sandbox) per channel, for `open_channels`; the names checked, but for
+        the default target (None), which opening the channel resolves."""
+        if self.sandbox:
+            return [(None, True)]
+        if not self.many:
+            return [(self.single, False)]
+        return [(name, False) for name in select_targets(project, self.names, self.every)]
+
+    @property
+    def single(self) -> str | None:
+        """For the form of one target: the `--target` given, if any."""
+        return self.names[0] if self.names else None
+
+
+Opener = Callable[[Project, str | None, bool], tuple[Provider, "ChannelBinding"]]
+
+
+def open_channels(
+    project: Project, wanted: list[tuple[str | None, bool]], opener: Opener | None = None
+) -> list[tuple[str, Provider, ChannelBinding]]:
+    """The channels wanted, (target name or None for the default, sandbox), opened as (target
+    name, provider, channel) before any is read: a target whose key is missing stops the run
+    before anything on any channel is read. `opener` is `open_channel` unless a command names
+    its own.
+
+    Opened here, on the command's thread, because `--history` lives in click's context, which
+    the threads that then read the channels do not see."""
+    opener = opener or open_channel
+    opened: list[tuple[str, Provider, ChannelBinding]] = []
+    problems: list[WaError] = []
+    for name, sandbox in wanted:
+        try:
+            provider, channel = opener(project, name, sandbox)
+        except WaError as exc:
+            problems.append(exc)
+            continue
+        opened.append((channel.target or SANDBOX_TARGET, provider, channel))
+    if problems:
+        for _, provider, _ in opened:
+            provider.close()
+        if len(problems) == 1:
+            raise problems[0]
+        raise WaError("; ".join(str(p) for p in problems))
+    return opened
 
 
 def open_provider(project: Project, target_name: str | None, sandbox: bool) -> Provider:

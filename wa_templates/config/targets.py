@@ -19,7 +19,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -202,6 +202,30 @@ def select_target(project: Project, name: str | None) -> tuple[str, TargetSettin
         hint = f"did you mean '{guess[0]}'? " if guess else ""
         raise WaError(f"unknown target '{name}' ({hint}known targets: {known})")
     return name, targets[name]
+
+
+def select_targets(project: Project, names: Sequence[str], every: bool = False) -> list[str]:
+    """The targets several `--target NAME` options (or `--all-targets`) pick, in the order
+    given (configuration order for all), each once; none given means the default one.
+
+    Every name is checked before anything runs: an unknown one anywhere in the list is an
+    error, with a did-you-mean, so a typo never plans or applies the others alone."""
+    if every:
+        targets = load_targets(project)
+        if not targets:
+            select_target(project, None)  # the error for no targets at all
+        return list(targets)
+    if not names:
+        return [select_target(project, None)[0]]
+    problems = []
+    for name in dict.fromkeys(names):
+        try:
+            select_target(project, name)
+        except WaError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise WaError("; ".join(problems))
+    return list(dict.fromkeys(names))
 
 
 def _default(targets: dict[str, TargetSettings]) -> str:

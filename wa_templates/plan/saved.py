@@ -1,4 +1,5 @@
-"""Reading a saved plan: a file anyone may have handed in, so nothing in it is taken on trust.
+"""Saved plans: writing them (`plan --out`), and reading one, a file anyone may have handed in,
+so nothing in it is taken on trust.
 
 Only a regular file of at most MAX_PLAN_BYTES is read, and its JSON is parsed by pydantic-core,
 whose parser stops at 200 levels of nesting (a plan has about 15): `/dev/zero`, a FIFO, a huge
@@ -21,12 +22,43 @@ from pydantic_core import ErrorDetails
 from wa_templates.errors import WaError
 from wa_templates.files.regular import NotRegular, read_regular
 from wa_templates.plan.model import FORMAT_VERSION, MAY_HOLD_NUL, NEWER_MINOR, Plan
-from wa_templates.untrusted import shown
+from wa_templates.untrusted import json_text, shown
 
 MAX_PLAN_BYTES = 256 * 1024 * 1024
 """Measured by bench/plan_size.py, a plan for 6,000 templates x 2 languages is 30 MB when every
 one is created and 47 MB when every one is recreated (the channel's content, the repository's,
 the diff and the payload, per change). 256 MiB leaves more than 5x room for longer templates."""
+
+
+_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$")
+"""A target name that is one file name on every system as it is: `plan --out FOLDER` saves
+each target's plan as FOLDER/TARGET.json."""
+
+
+def plan_file(folder: Path, target: str) -> Path:
+    """Where `plan --out FOLDER` saves a target's plan; a target name that would lead elsewhere
+    (a `/`, `..`, a leading dot) or cannot be a file name is refused."""
+    if not _FILE_NAME.match(target):
+        raise WaError(
+            f"target {json.dumps(target)} cannot name a plan file in {folder}: a name of "
+            "letters, digits, '.', '_' and '-' is (rename the [targets] table)"
+        )
+    return folder / f"{target}.json"
+
+
+def save_plans(plans: dict[Path, Plan], without: list[Path]) -> None:
+    """Write each plan as its JSON document, and remove the files in `without` (targets that
+    got no plan this run), so an older plan is never taken for this run's."""
+    for path, plan in plans.items():
+        try:
+            path.write_text(json_text(plan.model_dump_json(indent=2)) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise WaError(f"{path}: cannot save the plan: {exc.strerror or exc}") from None
+    for path in without:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise WaError(f"{path}: cannot remove an older plan: {exc.strerror or exc}") from None
 
 
 class PlanFormatError(ValueError):

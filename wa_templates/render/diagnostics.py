@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from functools import cache
 
 import click
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 
-from wa_templates.files.diagnostics import Diagnostic, Severity
-from wa_templates.untrusted import shown, to_json
+from wa_templates.files.diagnostics import Diagnostic, DiagnosticDict, Severity
+from wa_templates.untrusted import json_text, shown, to_json
 
 GITHUB_CAP = 10
 """GitHub shows at most 10 annotations of each type per step; the rest become one notice."""
@@ -43,8 +45,47 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+@cache
+def diagnostics_adapter() -> TypeAdapter[list[DiagnosticDict]]:
+    """`validate --format json`: a list of diagnostics (schema/validate.schema.json)."""
+    return TypeAdapter(list[DiagnosticDict])
+
+
 def as_json(diagnostics: list[Diagnostic]) -> str:
-    return to_json([d.as_dict() for d in diagnostics], indent=2)
+    document = diagnostics_adapter().dump_python([d.as_dict() for d in diagnostics], mode="json")
+    return to_json(document, indent=2)
+
+
+INVALID_FORMAT_VERSION = "1.0"
+
+
+class Invalid(BaseModel):
+    """What plan, apply, drift and names print with `--format json` when the templates have
+    errors: the diagnostics, as `validate --format json` lists them, and nothing read from the
+    channel. `format_version` is MAJOR.MINOR: a minor version only adds fields."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    format_version: str = INVALID_FORMAT_VERSION
+    error: str
+    """One line: why the command stopped."""
+    files: int
+    """Files checked."""
+    errors: int
+    warnings: int
+    diagnostics: list[DiagnosticDict]
+
+
+def invalid_json(diagnostics: list[Diagnostic], files: int, error: str) -> str:
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    document = Invalid(
+        error=error,
+        files=files,
+        errors=errors,
+        warnings=len(diagnostics) - errors,
+        diagnostics=[d.as_dict() for d in diagnostics],
+    )
+    return json_text(document.model_dump_json(indent=2))
 
 
 def github(diagnostics: Iterable[Diagnostic]) -> str:

@@ -35,6 +35,9 @@ PLAN_MARKER = f"{MARKER_PREFIX} -->"
 MARKDOWN_BUDGET = 60_000
 """GitHub refuses a comment over 65,536 characters; the rest is headroom for what CI adds."""
 
+CUT_NOTE = "\n\n(cut to fit GitHub's comment limit; run `wa-templates plan` locally)\n"
+"""Ends a comment that had to be cut short (only a pathological name or detail gets there)."""
+
 LIST_CAP = 20
 """Deletes or blocked changes named one by one in a markdown warning before 'and N more'."""
 
@@ -352,8 +355,9 @@ def is_plan_comment(body: str, target: str | None = None) -> bool:
     return first == marker(target)
 
 
-def markdown(plan: Plan) -> str:
-    """The plan as a pull-request comment of at most MARKDOWN_BUDGET characters."""
+def markdown(plan: Plan, budget: int = MARKDOWN_BUDGET) -> str:
+    """The plan as a pull-request comment of at most `budget` characters (a comment holding
+    several targets gives each a share of MARKDOWN_BUDGET)."""
     env = environment()
     section_template = env.get_template("plan_section.md.j2")
     groups = [_md_group(group) for group in _groups(plan) if group.visible]
@@ -362,7 +366,7 @@ def markdown(plan: Plan) -> str:
         "marker": marker(plan.target),
         "target": plan.target,
         "fingerprint": short_fingerprint(plan.fingerprint),
-        "verdict": _verdict(plan),
+        "verdict": verdict(plan),
         "summary": plan.summary,
         "findings": len(plan.findings),
         "unmanaged": len(plan.unmanaged),
@@ -394,24 +398,23 @@ def markdown(plan: Plan) -> str:
 
     kept = list(sections)
     out = render(kept, len(rows))
-    if len(out) <= MARKDOWN_BUDGET:
+    if len(out) <= budget:
         return out
-    kept = _fit(sections, len(out) - sum(len(s) + 2 for s in sections))
+    kept = _fit(sections, len(out) - sum(len(s) + 2 for s in sections), budget)
     out = render(kept, len(rows))
-    while len(out) > MARKDOWN_BUDGET and kept:
+    while len(out) > budget and kept:
         kept.remove(max(kept, key=len))
         out = render(kept, len(rows))
     shown = len(rows)
-    while len(out) > MARKDOWN_BUDGET and shown:
+    while len(out) > budget and shown:
         # Only the table is left to shorten: cut it in proportion to the excess.
-        excess = len(out) - MARKDOWN_BUDGET
+        excess = len(out) - budget
         per_row = max(1, sum(len(_row_text(r)) for r in rows[:shown]) // shown)
         shown = max(0, shown - max(1, -(-excess // per_row)))
         out = render(kept, shown)
-    if len(out) > MARKDOWN_BUDGET:
+    if len(out) > budget:
         # Only a pathological target name or detail gets here; a cut comment beats none.
-        note = "\n\n(cut to fit GitHub's comment limit; run `wa-templates plan` locally)\n"
-        out = out[: MARKDOWN_BUDGET - len(note)] + note
+        out = out[: max(0, budget - len(CUT_NOTE))] + CUT_NOTE
     return out
 
 
@@ -419,9 +422,9 @@ def _row_text(row: dict[str, str]) -> str:
     return " | ".join(cell(v) for v in row.values())
 
 
-def _fit(sections: list[str], overhead: int) -> list[str]:
+def _fit(sections: list[str], overhead: int, budget: int = MARKDOWN_BUDGET) -> list[str]:
     """Sections kept, in order, dropping the largest first until the document fits."""
-    room = MARKDOWN_BUDGET - overhead - 200  # room for the "N of M sections shown" line
+    room = budget - overhead - 200  # room for the "N of M sections shown" line
     by_size = sorted(range(len(sections)), key=lambda i: len(sections[i]), reverse=True)
     total = sum(len(s) + 2 for s in sections)
     dropped: set[int] = set()
@@ -433,7 +436,7 @@ def _fit(sections: list[str], overhead: int) -> list[str]:
     return [s for i, s in enumerate(sections) if i not in dropped]
 
 
-def _verdict(plan: Plan) -> str:
+def verdict(plan: Plan) -> str:
     if not plan.has_changes:
         return "✅ **No changes.** The channel matches the repository."
     if not plan.applyable:

@@ -1,32 +1,39 @@
-"""`wa-templates apply [PLANFILE]`: make the channel match the repository, or a saved plan.
+"""`wa-templates apply [PLANFILE...]`: make the channel match the repository, or a saved plan.
 
 A saved plan is applied the way Terraform applies one: to the channel it was made for (its
 target comes from the plan), without asking again (saving it and applying it is the approval),
 and only if it is still true: the same channel (else exit 4), nothing it touches changed since
 (exit 4), and nothing in it that `plan` would refuse on the channel as it is now (exit 3).
+
+Several targets (`--target` repeated, `--all-targets`, or several plan files, one per target)
+are applied at once, each on its own; the exit code is the worst of theirs. With `--format
+json`, stdout holds only the document (`apply.document`) and what apply says for people goes
+to stderr.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
-from wa_templates.apply.execute import ApplyOptions, Report, Result, apply_plan
-from wa_templates.apply.wait import wait_for_review
-from wa_templates.cli.commands.plan import EXIT_BLOCKED, build_plan_or_exit, render
-from wa_templates.cli.options import use_color
-from wa_templates.cli.target import open_channel, open_provider, target_options
+from wa_templates.apply.execute import Report, Result
+from wa_templates.apply.run import Applied, Settings, execute, recheck_saved
+from wa_templates.cli.commands.plan import plan_targets, render
+from wa_templates.cli.options import format_option, use_color
+from wa_templates.cli.target import Targets, open_channel, open_channels, targets_options
 from wa_templates.config.project import Project, find_project
-from wa_templates.errors import UsageError, WaError
+from wa_templates.errors import UsageError, WaError, worst_exit_code
+from wa_templates.plan.many import TargetPlan, each_at_once
 from wa_templates.plan.model import Action, ChannelBinding, Plan
-from wa_templates.plan.prepare import repository_names
 from wa_templates.plan.saved import read_plan
-from wa_templates.plan.stale import recheck
+from wa_templates.provider import redact
 from wa_templates.provider.base import Provider
-from wa_templates.untrusted import shown
+from wa_templates.render import apply as lines
+from wa_templates.untrusted import json_text, shown
 
 EXIT_STALE = 4
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smh]?)$")
@@ -40,8 +47,13 @@ def parse_duration(value: str) -> float:
 
 
 @click.command("apply")
-@click.argument("planfile", required=False, type=click.Path(path_type=Path))
-@target_options
+@click.argument("planfiles", nargs=-1, type=click.Path(path_type=Path), metavar="[PLANFILE]...")
+@targets_options
+@format_option(
+    "text for people; json for tools: one record per change on stdout, everything for people "
+    "on stderr.",
+    ("text", "json"),
+)
 @click.option(
     "--auto-approve",
     is_flag=True,
@@ -65,9 +77,9 @@ def parse_duration(value: str) -> float:
     help="At the hourly creation limit, wait for the window instead of stopping.",
 )
 def command(
-    planfile: Path | None,
-    target: str | None,
-    sandbox: bool,
+    planfiles: tuple[Path, ...],
+    targets: Targets,
+    fmt: str,
     auto_approve: bool,
     prune: bool,
     force: bool,
@@ -77,80 +89,139 @@ def command(
     poll_interval: float,
     wait_for_rate_limit: bool,
 ) -> None:
-    """Apply the changes `plan` shows, or exactly those of a saved PLANFILE (to the channel it
-    was made for, without asking again)."""
+    """Apply the changes `plan` shows, or exactly those of saved PLANFILEs (each to the
+    channel it was made for, without asking again)."""
     timeout_s = parse_duration(timeout)
-    if planfile is not None:
-        for flag, given in (("--prune", prune), ("--force", force)):
-            if given:
-                raise UsageError(
-                    f"{flag} cannot be used with a plan file: {planfile} already decided it "
-                    f"when it was made; run `wa-templates plan {flag} --out {planfile}` again"
-                )
+    for flag, given in (("--prune", prune), ("--force", force)):
+        if given and planfiles:
+            raise UsageError(
+                f"{flag} cannot be used with a plan file: {planfiles[0]} already decided it "
+                f"when it was made; run `wa-templates plan {flag} --out {planfiles[0]}` again"
+            )
     project = find_project()
-    if planfile is None:
-        plan = build_plan_or_exit(project, target, sandbox, prune, force)
-        provider = open_provider(project, target, sandbox)
+    say = _Say(as_json=fmt == "json")
+    many = targets.many or len(planfiles) > 1
+    if planfiles:
+        jobs = _saved(project, planfiles, targets)
     else:
-        plan = read_plan(planfile)
-        made_for = plan.channel
-        _refuse_other_flags(made_for, planfile, target, sandbox)
-        provider, channel = open_channel(project, made_for.target, made_for.sandbox is not None)
-    try:
-        if planfile is not None:
-            _refuse_other_channel(made_for, planfile, channel)
-        click.echo(render(plan, "text"), color=use_color())
-        # A saved plan's safety verdict is made again below, on the channel as it is now.
-        if plan.blocked or (planfile is None and not plan.applyable):
-            raise click.exceptions.Exit(EXIT_BLOCKED)
-        if not plan.pending:
-            raise click.exceptions.Exit(0)
-        if planfile is None:
-            _confirm(auto_approve)
-        else:
-            _refuse_if_untrue(plan, planfile, provider, project)
-        report = apply_plan(
-            plan,
-            provider,
-            ApplyOptions(
-                concurrency=concurrency,
-                wait_for_rate_limit=wait_for_rate_limit,
-                project_root=project.root,
-                on_result=_Progress(_creates(plan)).show,
-            ),
-        )
-        code = _summarise(report)
-        if wait and report.created:
-            code = max(code, _wait(provider, report, timeout_s, poll_interval))
-    finally:
-        provider.close()
-    raise click.exceptions.Exit(code)
-
-
-def _creates(plan: Plan) -> int:
-    """What the progress bar counts: creates (a delete is one per name, not per language)."""
-    return sum(1 for c in plan.pending if c.action in (Action.CREATE, Action.RECREATE))
-
-
-def _refuse_other_flags(
-    made_for: ChannelBinding, path: Path, target: str | None, sandbox: bool
-) -> None:
-    """--target or --sandbox with a plan file may only repeat what the plan says."""
-    given = f"--target {target}" if target is not None else "--sandbox" if sandbox else None
-    agrees = (target is None or target == made_for.target) and (
-        not sandbox or made_for.sandbox is not None
+        jobs = [
+            _Job(Applied(p.target, p.channel, p.plan), p.provider, p.error)
+            for p in plan_targets(project, targets, prune, force, fmt)
+        ]
+    settings = Settings(
+        concurrency=concurrency,
+        wait_for_rate_limit=wait_for_rate_limit,
+        project_root=project.root,
+        wait=wait,
+        timeout=timeout_s,
+        poll_interval=poll_interval,
     )
-    if given is not None and not agrees:
-        raise UsageError(
-            f"{given}: {path} was made for {shown(made_for.description)}, and a saved plan is "
-            "applied to the channel it was made for: leave it out"
-        )
+    try:
+        _show_plans(jobs, say, many)
+        ready = [job for job in jobs if job.failure is None and job.applied.ready()]
+        if ready and not planfiles and not _confirmed(auto_approve, say, ready, many):
+            for job in ready:
+                job.applied.stop("cancelled", 1)
+            ready = []
+        done = each_at_once(lambda job: _run(job, project, settings, say, many), ready)
+        for job, outcome in zip(ready, done, strict=True):
+            if isinstance(outcome, WaError):
+                job.fail(outcome, say if many else None)
+    finally:
+        for job in jobs:
+            job.provider.close()
+    _finish([job.applied for job in jobs], say, many)
 
 
-def _refuse_other_channel(made_for: ChannelBinding, path: Path, now: ChannelBinding) -> None:
-    if made_for.same_channel(now) and made_for.sandbox == now.sandbox:
+@dataclass(slots=True)
+class _Job:
+    """One target's apply: its run's record, and the channel it talks to."""
+
+    applied: Applied
+    provider: Provider
+    failure: WaError | None = None
+
+    def __post_init__(self) -> None:
+        if self.failure is not None:
+            self.applied.failed(self.failure)
+
+    def fail(self, error: WaError, say: _Say | None) -> None:
+        self.failure = error
+        self.applied.failed(error)
+        if say is not None:  # with one target, main prints it as every error
+            say(f"{self.applied.target}: error: {redact.scrub(str(error))}", err=True)
+
+
+class _Say:
+    """Where apply's lines for people go: stdout, or stderr with --format json (stdout then
+    holds only the document); with several targets each line starts with its target's name."""
+
+    def __init__(self, as_json: bool, prefix: str = "") -> None:
+        self.as_json = as_json
+        self.prefix = prefix
+
+    def to(self, target: str) -> _Say:
+        return _Say(self.as_json, f"{shown(target)}: ")
+
+    def __call__(self, line: str, err: bool = False, red: bool = False) -> None:
+        err = err or self.as_json
+        color = use_color(sys.stderr if err else sys.stdout)
+        text = self.prefix + line
+        click.echo(click.style(text, fg="red") if red and color else text, err=err, color=color)
+
+
+def _saved(project: Project, planfiles: tuple[Path, ...], targets: Targets) -> list[_Job]:
+    """The saved plans, each read with every check before any channel is opened, and each
+    channel opened for the plan made for it."""
+    plans = [(path, read_plan(path)) for path in planfiles]
+    _refuse_other_flags(plans, targets)
+    seen: dict[str, Path] = {}
+    for path, plan in plans:
+        where = plan.channel.where() + str(plan.channel.sandbox)
+        if where in seen:
+            raise UsageError(
+                f"{seen[where]} and {path} were both made for {shown(plan.channel.description)}: "
+                "apply one plan per channel"
+            )
+        seen[where] = path
+    wanted = [(plan.channel.target, plan.channel.sandbox is not None) for _, plan in plans]
+    opened = open_channels(project, wanted, open_channel)
+    jobs = []
+    for (path, plan), (target, provider, channel) in zip(plans, opened, strict=True):
+        applied = Applied(target, plan.channel, plan, plan_file=path)
+        failure = _other_channel(plan.channel, path, channel)
+        jobs.append(_Job(applied, provider, failure))
+    return jobs
+
+
+def _refuse_other_flags(plans: list[tuple[Path, Plan]], targets: Targets) -> None:
+    """--target or --sandbox with plan files may only repeat what the plans say."""
+    if targets.every:
+        raise UsageError("--all-targets cannot be used with plan files: each names its target")
+    given = " ".join(f"--target {name}" for name in targets.names)
+    given = given or ("--sandbox" if targets.sandbox else "")
+    if not given:
         return
-    raise OtherChannel(
+    for path, plan in plans:
+        made_for = plan.channel
+        agrees = (not targets.names or made_for.target in targets.names) and (
+            not targets.sandbox or made_for.sandbox is not None
+        )
+        if not agrees:
+            raise UsageError(
+                f"{given}: {path} was made for {shown(made_for.description)}, and a saved plan is "
+                "applied to the channel it was made for: leave it out"
+            )
+    planned = {plan.channel.target for _, plan in plans}
+    for name in targets.names:
+        if name not in planned:
+            raise UsageError(f"--target {name}: none of the plan files was made for it")
+
+
+def _other_channel(made_for: ChannelBinding, path: Path, now: ChannelBinding) -> WaError | None:
+    if made_for.same_channel(now) and made_for.sandbox == now.sandbox:
+        return None
+    return OtherChannel(
         f"{path} was made for {shown(made_for.description)}, {shown(made_for.where())}; "
         f"{now.description} is now {shown(now.where())}. Make the plan again with "
         "`wa-templates plan --out`"
@@ -163,63 +234,88 @@ class OtherChannel(WaError):
     exit_code = EXIT_STALE
 
 
-def _refuse_if_untrue(plan: Plan, path: Path, provider: Provider, project: Project) -> None:
-    """Exit 4 if what the plan touches changed since it was made, 3 if it asks for what `plan`
-    would refuse on the channel now, from this repository; either way nothing is touched."""
-    repository = repository_names(project) if any(c.prunes for c in plan.pending) else {}
-    found = recheck(plan, provider.list_templates(), repository)
-    if found.stale:
-        click.echo(
-            f"error: {path} is stale: the channel changed since the plan was made:", err=True
-        )
-        for line in found.stale:
-            click.echo(f"  {shown(line)}", err=True)
-        click.echo("Run `wa-templates plan` again and review the new plan.", err=True)
-        raise click.exceptions.Exit(EXIT_STALE)
-    if found.refused:
-        click.echo(
-            f"error: {path} asks for what `wa-templates plan` would refuse on the channel as "
-            "it is now, with the options the plan records; nothing was applied:",
-            err=True,
-        )
-        for line in found.refused:
-            click.echo(f"  {shown(line)}", err=True)
-        raise click.exceptions.Exit(EXIT_BLOCKED)
-    plan.safety = found.safety
-
-
-def _confirm(auto_approve: bool) -> None:
-    if auto_approve:
+def _show_plans(jobs: list[_Job], say: _Say, many: bool) -> None:
+    if not many:
+        plan = jobs[0].applied.plan
+        if plan is not None and jobs[0].failure is None:
+            say(render(plan, "text"))
         return
+    from wa_templates.render import targets as render_targets
+
+    shown = [
+        TargetPlan(
+            target=job.applied.target,
+            description=job.applied.description,
+            exit_code=job.applied.exit_code,
+            error=redact.scrub(str(job.failure)) if job.failure is not None else None,
+            plan=job.applied.plan if job.failure is None else None,
+        )
+        for job in jobs
+    ]
+    say(render_targets.text(shown, use_color(sys.stderr if say.as_json else sys.stdout), False))
+
+
+def _confirmed(auto_approve: bool, say: _Say, ready: list[_Job], many: bool) -> bool:
+    if auto_approve:
+        return True
     if not sys.stdin.isatty():
         raise WaError(
             "refusing to apply without confirmation: no terminal to ask on; "
             "pass --auto-approve (for CI)"
         )
-    if not click.confirm("Apply these changes?", default=False):
-        click.echo("Apply cancelled; nothing was changed.")
-        raise click.exceptions.Exit(1)
+    question = "Apply these changes?"
+    if many:
+        names = ", ".join(shown(job.applied.target) for job in ready)
+        question = f"Apply these changes to {len(ready)} target(s) ({names})?"
+    if click.confirm(question, default=False, err=say.as_json):
+        return True
+    say("Apply cancelled; nothing was changed.")
+    return False
+
+
+def _run(job: _Job, project: Project, settings: Settings, say: _Say, many: bool) -> None:
+    applied = job.applied
+    out = say.to(applied.target) if many else say
+    if applied.plan_file is not None and not recheck_saved(applied, job.provider, project):
+        problems = applied.problems
+        shown = lines.stale_lines if applied.outcome == "stale" else lines.refused_lines
+        for line in shown(applied.plan_file, problems):
+            out(line, err=True)
+        return
+    progress = _Progress(_creates(applied.plan), out, bar=not many and not say.as_json)
+
+    def applied_all(report: Report) -> None:
+        progress.clear()
+        for line in lines.summary_lines(report):
+            out(line)
+        if settings.wait and report.created:
+            out(lines.waiting_line(len(report.created)))
+
+    execute(applied, job.provider, settings, progress.show, applied_all)
+    if applied.verdicts is not None:
+        for line in lines.review_lines(applied.verdicts):
+            out(line)
+
+
+def _creates(plan: Plan | None) -> int:
+    """What the progress bar counts: creates (a delete is one per name, not per language)."""
+    pending = plan.pending if plan is not None else []
+    return sum(1 for c in pending if c.action in (Action.CREATE, Action.RECREATE))
 
 
 class _Progress:
     """One result line per action; on a terminal, a progress bar below them on stderr."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, say: _Say, bar: bool) -> None:
         self.total = total
         self.done = 0
-        self.tty = sys.stderr.isatty()
+        self.say = say
+        self.tty = bar and sys.stderr.isatty()
 
     def show(self, result: Result) -> None:
         self.done += 1 if result.operation not in ("delete", "gone") else 0
-        mark = {"create": "+", "delete": "-", "gone": "-", "skip": "~"}[result.operation]
-        state = "" if result.ok else ("skipped: " if result.operation == "skip" else "FAILED: ")
-        line = shown(f"  {mark} {result.address}: {state}{result.message}")
-        if self.tty:
-            click.echo("\r\033[K", nl=False, err=True)
-        click.echo(
-            click.style(line, fg=None if result.ok else "red") if use_color() else line,
-            color=use_color(),
-        )
+        self.clear()
+        self.say(lines.result_line(result), red=not result.ok)
         if self.tty:
             width = 30
             filled = width * min(self.done, self.total) // max(1, self.total)
@@ -229,53 +325,25 @@ class _Progress:
                 err=True,
             )
 
-
-def _summarise(report: Report) -> int:
-    if sys.stderr.isatty():
-        click.echo("\r\033[K", nl=False, err=True)
-    created = len(report.created)
-    deleted = sum(1 for r in report.results if r.ok and r.operation == "delete")
-    gone = sum(1 for r in report.results if r.operation == "gone")
-    failed = len(report.failures)
-    names = "name" if deleted == 1 else "names"
-    also = f", {gone} already gone" if gone else ""
-    click.echo(
-        f"Apply finished: {created} created, {deleted} {names} deleted{also}, {failed} failed."
-    )
-    code = 1 if failed else 0
-    if report.rate_limited_until is not None:
-        when = report.rate_limited_until.strftime("%Y-%m-%d %H:%M UTC")
-        click.echo(
-            f"Stopped at 8x8's limit of 100 creations per hour: {report.remaining} "
-            f"create(s) remain. Rerun after {when}, or use --wait-for-rate-limit."
-        )
-        code = 1
-    if report.refused:
-        click.echo(
-            shown(
-                "Not touched because the channel changed since the plan: "
-                f"{', '.join(report.refused)}. Run `wa-templates plan` again and review it."
-            )
-        )
-        code = 1
-    if failed:
-        click.echo("Some changes failed (above); rerun `wa-templates apply` to converge.")
-    return code
+    def clear(self) -> None:
+        if self.tty:
+            click.echo("\r\033[K", nl=False, err=True)
 
 
-def _wait(provider: Provider, report: Report, timeout: float, interval: float) -> int:
-    created = []
-    for result in report.created:
-        name, _, lang = result.address.removeprefix("template.").partition("[")
-        created.append((name, lang.rstrip("]")))
-    click.echo(f"Waiting for Meta's review of {len(created)} template(s)...")
-    verdicts = wait_for_review(provider, created, timeout, interval)
-    for address in verdicts.approved:
-        click.echo(f"  approved  {address}")
-    for address, reason in verdicts.rejected:
-        click.echo(f"  REJECTED  {address}: {shown(reason)}")
-    for address in verdicts.pending:
-        click.echo(f"  pending   {address} (still in review when --timeout ran out)")
-    for address, status in verdicts.other:
-        click.echo(f"  {shown(status):<9} {address}")
-    return 1 if verdicts.rejected or verdicts.pending or verdicts.other else 0
+def _finish(runs: list[Applied], say: _Say, many: bool) -> None:
+    from wa_templates.apply import document
+
+    if not many:
+        applied = runs[0]
+        if say.as_json:
+            click.echo(json_text(document.document(applied).model_dump_json(indent=2)))
+        if applied.error is not None:
+            raise applied.error
+        raise click.exceptions.Exit(applied.exit_code)
+    code = worst_exit_code(run.exit_code for run in runs)
+    if say.as_json:
+        click.echo(json_text(document.targets_document(runs, code).model_dump_json(indent=2)))
+    else:
+        for line in lines.overview_lines(runs):
+            say(line)
+    raise click.exceptions.Exit(code)

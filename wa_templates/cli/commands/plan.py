@@ -1,18 +1,28 @@
-"""`wa-templates plan`: what apply would do to the channel, for people, pull requests and tools."""
+"""`wa-templates plan`: what apply would do to the channel, for people, pull requests and tools.
+
+With several targets (`--target` repeated, or `--all-targets`) every target is planned at once
+from one check of the files: one section per target, one plan per target in the JSON, one saved
+plan per target with `--out FOLDER`, and the worst exit code of them.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from wa_templates.cli.invalid import stop_if_invalid
 from wa_templates.cli.options import format_option, from_root, use_color
-from wa_templates.cli.target import open_channel, target_options
+from wa_templates.cli.target import Targets, open_channel, open_channels, targets_options
 from wa_templates.config.project import Project, find_project
-from wa_templates.errors import WaError
-from wa_templates.plan.model import Plan
+from wa_templates.errors import UsageError, WaError, worst_exit_code
+from wa_templates.plan.many import TargetPlan, each_at_once
+from wa_templates.plan.model import ChannelBinding, Plan
 from wa_templates.plan.prepare import checked_templates, make_plan, plan_options
+from wa_templates.plan.saved import plan_file, save_plans
+from wa_templates.provider import redact
+from wa_templates.provider.base import Provider
 from wa_templates.rules.check import collector_paused
 
 EXIT_CHANGES = 2
@@ -20,13 +30,14 @@ EXIT_BLOCKED = 3
 
 
 @click.command("plan")
-@target_options
+@targets_options
 @format_option("text for people, markdown for a PR comment, json for tools.")
 @click.option(
     "--out",
     "out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Save the plan as JSON for `wa-templates apply PLANFILE`.",
+    type=click.Path(path_type=Path),
+    help="Save the plan as JSON for `wa-templates apply PLANFILE`. With several targets, a "
+    "folder: one plan per target, named TARGET.json.",
 )
 @click.option(
     "--prune",
@@ -39,8 +50,7 @@ EXIT_BLOCKED = 3
 )
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
 def command(
-    target: str | None,
-    sandbox: bool,
+    targets: Targets,
     fmt: str,
     out: Path | None,
     prune: bool,
@@ -49,35 +59,114 @@ def command(
 ) -> None:
     """Compare the templates folder with the channel and show what apply would do."""
     project = find_project()
-    plan = build_plan_or_exit(project, target, sandbox, prune, force)
+    if targets.many and out is not None:
+        # Before any channel is read: where each target's plan goes.
+        names = [name for name, _ in targets.channels(project) if name is not None]
+        files = {name: plan_file(out, name) for name in names}
+        if out.exists() and not out.is_dir():
+            raise UsageError(f"--out {out}: with several targets, a folder for their plans")
+    planned = plan_targets(project, targets, prune, force, fmt)
+    for each in planned:
+        each.provider.close()
+    if not targets.many:
+        plan = planned[0].plan_or_raise()
+        if out is not None:
+            save_plans({out: plan}, [])
+        click.echo(render(plan, fmt), color=use_color() if fmt == "text" else False)
+        raise click.exceptions.Exit(plan_exit_code(plan, detailed_exitcode))
+    results = [each.result(detailed_exitcode) for each in planned]
+    code = worst_exit_code(r.exit_code for r in results)
     if out is not None:
         try:
-            out.write_text(render(plan, "json") + "\n", encoding="utf-8")
+            out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise WaError(f"{out}: cannot save the plan: {exc.strerror or exc}") from None
-    click.echo(render(plan, fmt), color=use_color() if fmt == "text" else False)
-    raise click.exceptions.Exit(plan_exit_code(plan, detailed_exitcode))
+            raise WaError(f"{out}: cannot make the folder: {exc.strerror or exc}") from None
+        save_plans(
+            {files[r.target]: r.plan for r in results if r.plan is not None},
+            [files[r.target] for r in results if r.plan is None],
+        )
+    from wa_templates.render import targets as render_targets
+
+    if fmt == "json":
+        click.echo(render_targets.as_json(results, code))
+    elif fmt == "markdown":
+        click.echo(render_targets.markdown(results))
+    else:
+        click.echo(render_targets.text(results, use_color()), color=use_color())
+    raise click.exceptions.Exit(code)
 
 
-def build_plan_or_exit(
-    project: Project, target: str | None, sandbox: bool, prune: bool, force: bool
-) -> Plan:
-    """The plan, or the validation errors printed and exit 1 before the channel is touched."""
+@dataclass(slots=True)
+class Planned:
+    """A target's channel, opened, and its plan or why none could be made."""
+
+    target: str
+    provider: Provider
+    channel: ChannelBinding
+    plan: Plan | None
+    error: WaError | None
+
+    def plan_or_raise(self) -> Plan:
+        if self.plan is None:
+            raise self.error or WaError(f"no plan for {self.channel.description}")
+        return self.plan
+
+    def result(self, detailed: bool) -> TargetPlan:
+        if self.plan is not None:
+            code = plan_exit_code(self.plan, detailed)
+        else:
+            code = self.error.exit_code if self.error is not None else 1
+        return TargetPlan(
+            target=self.target,
+            description=self.channel.description,
+            exit_code=code,
+            error=redact.scrub(str(self.error)) if self.error is not None else None,
+            plan=self.plan,
+        )
+
+
+def plan_targets(
+    project: Project, targets: Targets, prune: bool, force: bool, fmt: str = "text"
+) -> list[Planned]:
+    """Every selected target's plan, made at once from one check of the files; their channels
+    stay open for the caller to use and close. Validation errors are printed (as JSON on
+    stdout with `fmt` json) and exit 1 before any channel is opened."""
     options = plan_options(project, prune=prune, force=force)
-    # The files first: with errors in them, neither the target nor the channel matters yet.
-    with stop_if_invalid(), collector_paused():
+    # The files first: with errors in them, neither the targets nor the channels matter yet.
+    with stop_if_invalid(fmt == "json"), collector_paused():
         report = checked_templates(project)
-    provider, channel = open_channel(project, target, sandbox)
+    # `open_channel` as this module names it: tests count the channels plan opens.
+    opened = open_channels(project, targets.channels(project), open_channel)
     try:
-        plan = make_plan(project, provider, channel, options, report)
-    finally:
-        provider.close()
+        with collector_paused():  # once for every thread, not paused and resumed by each
+            made = each_at_once(
+                lambda o: _rooted(make_plan(project, o[1], o[2], options, report), project.root),
+                opened,
+            )
+    except BaseException:
+        for _, provider, _ in opened:
+            provider.close()
+        raise
+    return [
+        Planned(
+            target,
+            provider,
+            channel,
+            plan if isinstance(plan, Plan) else None,
+            plan if isinstance(plan, WaError) else None,
+        )
+        for (target, provider, channel), plan in zip(opened, made, strict=True)
+    ]
+
+
+def _rooted(plan: Plan, root: Path) -> Plan:
+    """Sources named from the project root, where apply resolves media samples from."""
     rooted: dict[str, str] = {}
     for change in plan.changes:
         if change.source is not None:
             source = change.source
             if source not in rooted:  # a file has a change per language
-                rooted[source] = from_root(source, project.root)
+                rooted[source] = from_root(source, root)
             change.source = rooted[source]
     return plan
 
