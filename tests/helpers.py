@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from wa_templates.files.diagnostics import Diagnostic
 from wa_templates.files.load import Source, load_bytes
@@ -52,3 +55,15 @@ def target_table(name: str, account_id: str, channel_id: str, key_env: str, **mo
     """A `[targets.NAME]` table of wa-templates.toml, with `more` keys (region, base_url...)."""
     keys = {"account_id": account_id, "channel_id": channel_id, "api_key_env": key_env, **more}
     return f"[targets.{name}]\n" + "".join(f'{k} = "{v}"\n' for k, v in keys.items())
+
+
+SCHEMAS = Path(__file__).resolve().parent.parent / "schema"
+
+
+def assert_valid(document: Any, schema: str) -> None:
+    """`document` is valid against the published schema/SCHEMA.schema.json."""
+    validator = Draft202012Validator(
+        json.loads((SCHEMAS / f"{schema}.schema.json").read_text(encoding="utf-8"))
+    )
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
+    assert errors == [], errors

@@ -59,6 +59,18 @@ class Repo:
         templates: list[dict[str, Any]] = response.json()["templates"]
         return sorted(templates, key=lambda t: (t["templateName"], t["language"]))
 
+    def register(self, name: str, text: str) -> None:
+        """`name` registered on the channel by someone else, with other content (the sandbox
+        approves it at once)."""
+        payload = {
+            "name": name,
+            "language": "en_US",
+            "category": "UTILITY",
+            "components": [{"type": "BODY", "text": text}],
+        }
+        with self.channel() as client:
+            assert client.post(TEMPLATES, json=payload).status_code == 200
+
     def saved_plan(self) -> dict[str, Any]:
         """A plan saved by `plan --out plan.json`, as its JSON."""
         saved = self.run("plan", "--sandbox", "--out", "plan.json")

@@ -83,14 +83,7 @@ def test_a_saved_plan_is_applied_without_a_prompt_and_checked_right_before(
             raise AssertionError("apply PLANFILE asked for confirmation")
 
     monkeypatch.setattr("sys.stdin", Terminal())
-    with repo.channel() as client:
-        payload = {
-            "name": "order_update",
-            "language": "en_US",
-            "category": "UTILITY",
-            "components": [{"type": "BODY", "text": "Someone else's text."}],
-        }
-        assert client.post(TEMPLATES, json=payload).status_code == 200
+    repo.register("order_update", "Someone else's text.")
     outcome = repo.run("apply", "plan.json")
     assert "Plan: 1 to create, 0 to recreate, 0 to delete, 0 blocked." in outcome.out
     assert "Apply these changes?" not in outcome.out

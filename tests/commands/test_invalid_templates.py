@@ -3,10 +3,13 @@ exit 1, and the channel never opened."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.commands.conftest import Repo
 from wa_templates.cli import target as cli_target
+from wa_templates.cli.invalid import MESSAGE
 from wa_templates.config.project import Project
 from wa_templates.plan.model import ChannelBinding
 from wa_templates.provider.base import Provider
@@ -62,11 +65,15 @@ def test_invalid_templates_are_listed_and_nothing_on_the_channel_is_read(
     repo.write("broken", BROKEN)
     repo.write("too_long", TOO_LONG)
     outcome = repo.run(*command, "--sandbox")
-    assert outcome.code == 1 and outcome.out == ""
+    assert outcome.code == 1
+    if "json" in command:  # stdout says why, as a document (test_machine_output.py)
+        assert json.loads(outcome.out)["error"] == MESSAGE
+    else:
+        assert outcome.out == ""
     lines = outcome.err.splitlines()
     assert any(line.startswith("templates/broken.yaml:3:") and "WA005" in line for line in lines)
     assert any(line.startswith("templates/too_long.yaml:") and "WA" in line for line in lines)
-    assert lines[-1] == "error: the templates have errors; nothing on the channel was read"
+    assert lines[-1] == f"error: {MESSAGE}"
     assert "planning" not in outcome.err and "Traceback" not in outcome.err
     assert opened == []
 

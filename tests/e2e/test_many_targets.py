@@ -10,7 +10,7 @@ import socket
 import pytest
 
 from tests.e2e.conftest import ACCOUNT, KEY_ENV, Project, Sandbox, simple
-from tests.helpers import target_table
+from tests.helpers import assert_valid, target_table
 
 pytestmark = pytest.mark.e2e
 
@@ -92,6 +92,7 @@ def test_a_target_that_cannot_be_reached_is_reported_and_the_others_planned(
     planned = two.run("plan", "--all-targets", "--format", "json")
     assert planned.code == 1, planned.out + planned.err
     document = json.loads(planned.out)
+    assert_valid(document, "plan-targets")
     assert document["exit_code"] == 1
     entries = {t["target"]: t for t in document["targets"]}
     assert list(entries) == ["dev", "prod", "stage"]
@@ -159,6 +160,7 @@ def test_plans_saved_per_target_are_applied_each_to_its_channel(
     applied = two.run("apply", "plans/dev.json", "plans/prod.json", "--format", "json")
     assert applied.code == 0, applied.out + applied.err
     document = json.loads(applied.out)
+    assert_valid(document, "apply-targets")
     assert [t["target"] for t in document["targets"]] == ["dev", "prod"]
     for entry in document["targets"]:
         assert entry["apply"]["plan_file"] == f"plans/{entry['target']}.json"

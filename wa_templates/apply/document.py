@@ -13,11 +13,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict
-
 from wa_templates.apply.execute import Answer, Result
 from wa_templates.apply.run import Applied, Outcome
 from wa_templates.channel.remote import address
+from wa_templates.document import Document
 from wa_templates.plan.many import TargetResult
 from wa_templates.plan.model import Action, ChannelBinding, ResourceChange
 from wa_templates.provider import redact
@@ -53,11 +52,7 @@ _NOT_ATTEMPTED = {
 }
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
-
-
-class ApiAnswer(_Model):
+class ApiAnswer(Document):
     """8x8's answer to a request it refused (api-error-codes.md), or none at all."""
 
     http_status: int | None
@@ -70,7 +65,7 @@ class ApiAnswer(_Model):
     """8x8's errorId, to quote to its support."""
 
 
-class Review(_Model):
+class Review(Document):
     """Meta's review of a created template, with `--wait`."""
 
     status: str
@@ -80,7 +75,7 @@ class Review(_Model):
     """For REJECTED: the reason, when known."""
 
 
-class ChangeRecord(_Model):
+class ChangeRecord(Document):
     """One change of the plan and what came of it."""
 
     address: str
@@ -103,14 +98,14 @@ class ChangeRecord(_Model):
     review: Review | None = None
 
 
-class RateLimit(_Model):
+class RateLimit(Document):
     until: datetime
     """When 8x8's hourly window lets creates through again."""
     remaining: int
     """Creates not attempted."""
 
 
-class ApplyDocument(_Model):
+class ApplyDocument(Document):
     """What `apply --format json` prints for one target."""
 
     format_version: str = FORMAT_VERSION
@@ -140,7 +135,7 @@ class TargetApply(TargetResult):
     """The document `apply --format json` prints for this target alone."""
 
 
-class ApplyTargets(_Model):
+class ApplyTargets(Document):
     """`apply --format json` for several targets (`--target` repeated, `--all-targets`, or
     several plan files)."""
 

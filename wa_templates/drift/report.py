@@ -19,6 +19,7 @@ from typing import Any
 from wa_templates.channel.normalise import canonical
 from wa_templates.channel.remote import ChannelTemplate, by_name, fingerprint
 from wa_templates.channel.statuses import HEALTH, LIVE, NEVER_APPROVED, SENDABLE, status_findings
+from wa_templates.drift.document import DriftDocument
 from wa_templates.files.load import Source
 from wa_templates.plan.build import PlanOptions, compare, is_ignored
 from wa_templates.plan.diff import FieldChange
@@ -182,14 +183,18 @@ class DriftReport:
 
 
 def to_json(report: DriftReport) -> dict[str, Any]:
-    return {
-        "format_version": report.format_version,
-        "target": report.target,
-        "drift": report.drift,
-        "findings": [f.as_dict() for f in report.findings],
-        "unmanaged": report.unmanaged,
-        "summary": report.summary(),
-    }
+    """The `drift --format json` document, through its model (`drift.document`)."""
+    document = DriftDocument.model_validate(
+        {
+            "format_version": report.format_version,
+            "target": report.target,
+            "drift": report.drift,
+            "findings": [f.as_dict() for f in report.findings],
+            "unmanaged": report.unmanaged,
+            "summary": report.summary(),
+        }
+    )
+    return document.model_dump(mode="json")
 
 
 def build(

@@ -18,8 +18,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict
-
+from wa_templates.document import Document
 from wa_templates.errors import WaError
 from wa_templates.plan.model import READS_MAJOR, Plan
 
@@ -58,10 +57,8 @@ def _caught(work: Callable[[T], R], item: T) -> R | WaError:
         return exc
 
 
-class TargetResult(BaseModel):
+class TargetResult(Document):
     """One target's part of a document for several targets."""
-
-    model_config = ConfigDict(use_attribute_docstrings=True, extra="forbid")
 
     target: str
     """The `[targets.NAME]` name ("sandbox" for the sandbox)."""
@@ -78,12 +75,10 @@ class TargetPlan(TargetResult):
     """The plan, exactly as `plan --format json` prints it for this target alone."""
 
 
-class PlanTargets(BaseModel):
+class PlanTargets(Document):
     """`plan --format json` for several targets (`--target` repeated, or `--all-targets`).
 
     `format_version` is MAJOR.MINOR: a minor version only adds fields."""
-
-    model_config = ConfigDict(use_attribute_docstrings=True, extra="forbid")
 
     format_version: str = FORMAT_VERSION
     exit_code: int

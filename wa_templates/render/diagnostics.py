@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from functools import cache
 
 import click
-from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic import TypeAdapter
 
+from wa_templates.document import Document
 from wa_templates.files.diagnostics import Diagnostic, DiagnosticDict, Severity
 from wa_templates.untrusted import json_text, shown, to_json
 
@@ -59,12 +60,10 @@ def as_json(diagnostics: list[Diagnostic]) -> str:
 INVALID_FORMAT_VERSION = "1.0"
 
 
-class Invalid(BaseModel):
+class Invalid(Document):
     """What plan, apply, drift and names print with `--format json` when the templates have
     errors: the diagnostics, as `validate --format json` lists them, and nothing read from the
     channel. `format_version` is MAJOR.MINOR: a minor version only adds fields."""
-
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     format_version: str = INVALID_FORMAT_VERSION
     error: str

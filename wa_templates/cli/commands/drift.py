@@ -49,7 +49,7 @@ def command(target: str | None, sandbox: bool, fmt: str, fail_on: drift.FailOn) 
     disabled or recategorised. Exit 0 without drift, 2 with drift, 1 on error."""
     project = find_project()
     options = plan_options(project)
-    with stop_if_invalid():
+    with stop_if_invalid(fmt == "json"):
         report = checked_templates(project)
     for source in report.sources:
         # Next steps name files as a reader of the repository (or of the issue) finds them.

@@ -4,15 +4,19 @@ what is already registered (and plan then shows no changes)."""
 from __future__ import annotations
 
 import difflib
+import functools
 from pathlib import Path
 
 import click
 
+from wa_templates.cli.options import format_option
 from wa_templates.cli.target import open_provider, target_options
 from wa_templates.config.project import find_project
 from wa_templates.errors import WaError
 from wa_templates.files.load import display
+from wa_templates.importer import document as import_document
 from wa_templates.importer import to_files as importer
+from wa_templates.importer.document import ImportedTemplate
 from wa_templates.plan.prepare import plan_options
 from wa_templates.render.preview import terminal
 
@@ -33,10 +37,19 @@ from wa_templates.render.preview import terminal
     help="Where to write the files (default: the project's templates folder).",
 )
 @click.option("--force", is_flag=True, help="Replace files that differ from the channel.")
+@format_option(
+    "text for people; json for tools (a line per file then goes to stderr).", ("text", "json")
+)
 def command(
-    target: str | None, sandbox: bool, only: tuple[str, ...], folder: Path | None, force: bool
+    target: str | None,
+    sandbox: bool,
+    only: tuple[str, ...],
+    folder: Path | None,
+    force: bool,
+    fmt: str,
 ) -> None:
     """Write the channel's templates as files, one per name with all its languages."""
+    say = functools.partial(_echo, err=fmt == "json")
     project = find_project()
     options = plan_options(project)
     folder = folder if folder is not None else project.templates_dir
@@ -55,12 +68,12 @@ def command(
     names = _selected(channel, only)
     schema = project.root / importer.SCHEMA
     failed = False
+    records: list[ImportedTemplate] = []
     for name in names:
         if name in channel.unreadable:
-            _echo(
-                f"refused    {name}: the channel's content cannot be read: "
-                f"{channel.unreadable[name]}"
-            )
+            why = f"the channel's content cannot be read: {channel.unreadable[name]}"
+            say(f"refused    {name}: {why}")
+            records.append(_record(name, "refused", None, why))
             failed = True
             continue
         imported = channel.templates[name]
@@ -76,24 +89,50 @@ def command(
             importer.write(outcome)
         except OSError as exc:
             where = display(outcome.path) if outcome.path is not None else name
-            _echo(f"failed     {where}: cannot write it: {exc.strerror or exc}")
+            why = f"cannot write it: {exc.strerror or exc}"
+            say(f"failed     {where}: {why}")
+            records.append(_record(name, "failed", outcome.path, why, imported))
             failed = True
             continue
         failed |= outcome.action == "refused"
-        _echo(_line(outcome, imported))
+        say(_line(outcome, imported))
         for note in imported.notes:
-            _echo(f"  note: {note}")
+            say(f"  note: {note}")
+        records.append(_record(name, outcome.action, outcome.path, outcome.detail, imported))
     if not names:
-        click.echo(
+        say(
             "nothing to import: the channel has no templates"
             + (" outside the `ignore` patterns" if channel.ignored else "")
         )
-    raise click.exceptions.Exit(1 if failed else 0)
+    code = 1 if failed else 0
+    if fmt == "json":
+        click.echo(import_document.document(provider.description, records, code))
+    raise click.exceptions.Exit(code)
 
 
-def _echo(line: str) -> None:
+def _echo(line: str, err: bool = False) -> None:
     # Names, statuses and reasons come from the channel: no control character reaches the terminal.
-    click.echo(terminal(line, color=False))
+    click.echo(terminal(line, color=False), err=err)
+
+
+def _record(
+    name: str,
+    action: str,
+    path: Path | None,
+    detail: str,
+    imported: importer.Imported | None = None,
+) -> ImportedTemplate:
+    return ImportedTemplate.model_validate(
+        {
+            "name": name,
+            "action": action,
+            "path": display(path) if path is not None else None,
+            "detail": detail,
+            "statuses": dict(imported.statuses) if imported is not None else {},
+            "registered": imported.registered if imported is not None else None,
+            "notes": list(imported.notes) if imported is not None else [],
+        }
+    )
 
 
 def _selected(channel: importer.ChannelTemplates, only: tuple[str, ...]) -> list[str]:

@@ -29,7 +29,7 @@ from wa_templates.untrusted import shown
 def command(target: str | None, sandbox: bool, fmt: str) -> None:
     """Print the live registered name of each template and language."""
     project = find_project()
-    with stop_if_invalid():
+    with stop_if_invalid(fmt == "json"):
         report = checked_templates(project)
     provider = open_provider(project, target, sandbox)
     try:

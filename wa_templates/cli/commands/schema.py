@@ -1,4 +1,5 @@
-"""`wa-templates schema [--plan]`: the JSON Schema of template files, or of saved plans."""
+"""`wa-templates schema [NAME]`: the JSON Schema of template files (by default), of saved plans,
+or of a command's JSON output."""
 
 from __future__ import annotations
 
@@ -6,22 +7,19 @@ import json
 
 import click
 
-from wa_templates.files.model import json_schema
+from wa_templates.render.schemas import SCHEMAS, schema_of
 
 
 @click.command("schema")
+@click.argument("name", type=click.Choice(list(SCHEMAS)), default="template", required=False)
 @click.option(
     "--plan",
     "of_plan",
     is_flag=True,
-    help="The schema of saved plans (`plan --out`, `plan --format json`) instead.",
+    help="The schema of saved plans (`plan --out`, `plan --format json`): the same as `plan`.",
 )
-def command(of_plan: bool) -> None:
-    """Print the JSON Schema of template files, or of saved plans (generated from the models)."""
-    if of_plan:
-        # Imported here: the template schema must not pay for the plan model's imports.
-        from wa_templates.plan.model import json_schema as plan_schema
-
-        click.echo(json.dumps(plan_schema(), indent=2))
-    else:
-        click.echo(json.dumps(json_schema(), indent=2))
+def command(name: str, of_plan: bool) -> None:
+    """Print a JSON Schema, generated from the models (committed as schema/NAME.schema.json):
+    template (files), plan, plan-targets, apply, apply-targets, drift, validate, invalid,
+    import."""
+    click.echo(json.dumps(schema_of("plan" if of_plan else name), indent=2))
