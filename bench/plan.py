@@ -64,7 +64,7 @@ class Counting(httpx.HTTPTransport):
         return super().handle_request(request)
 
 
-def seed_channel(state_path: Path, files: list[Path]) -> int:
+def seed_channel(state_path: Path, files: list[Path], channel: str = CHANNEL) -> int:
     """Every file's languages on the channel, approved, as apply would have left them."""
     now = datetime.now(UTC)
     templates = []
@@ -90,7 +90,7 @@ def seed_channel(state_path: Path, files: list[Path]) -> int:
     store = Store(state_path)
     with store.transaction() as state:
         state.config.max_templates = MAX_TEMPLATES_LIMIT
-        state.channel(ACCOUNT, CHANNEL).templates = templates
+        state.channel(ACCOUNT, channel).templates = templates
     return len(templates)
 
 

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import ssl
+
 import pytest
 
 from wa_templates.errors import WaError
-from wa_templates.provider.endpoints import REGIONS, check_base_url, is_loopback
+from wa_templates.provider.endpoints import REGIONS, check_base_url, is_loopback, tls_context
 
 
 def test_regions_are_the_openapi_servers() -> None:
@@ -66,3 +68,13 @@ def test_refused_base_urls(url: str, message: str) -> None:
 )
 def test_loopback_hosts(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+def test_clients_share_one_verifying_tls_context() -> None:
+    # Loading the CA bundle is made once per process, not once per target's client; what is
+    # shared still checks certificates and host names.
+    context = tls_context(True)
+    assert context is tls_context(True)
+    assert context.verify_mode is ssl.CERT_REQUIRED and context.check_hostname
+    loopback = tls_context(False)
+    assert loopback.verify_mode is ssl.CERT_REQUIRED and loopback.check_hostname

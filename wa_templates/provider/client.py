@@ -28,7 +28,7 @@ from wa_templates.channel.remote import ChannelTemplate, ListShapeError, parse_l
 from wa_templates.errors import WaError
 from wa_templates.provider import compare, redact
 from wa_templates.provider.base import CreatePayload, Deleted
-from wa_templates.provider.endpoints import check_base_url, is_loopback
+from wa_templates.provider.endpoints import check_base_url, is_loopback, tls_context
 from wa_templates.provider.errors import (
     CODE_ALREADY_EXISTS,
     CODE_TEMPLATE_BEING_DELETED,
@@ -104,6 +104,7 @@ class Client:
             raise WaError("the API key contains spaces or control characters (a stray newline?)")
         redact.register(key)
         redact.install()  # upload tokens are masked even where the key is too short to be
+        trust_env = not is_loopback(httpx.URL(self.base_url).host)
         self._http = httpx.Client(
             base_url=self.base_url,
             headers={
@@ -113,10 +114,10 @@ class Client:
             },
             transport=transport,
             timeout=timeout,
-            verify=True,
+            verify=tls_context(trust_env),
             follow_redirects=False,
             # A proxy from HTTPS_PROXY is right for 8x8, never for a sandbox on this machine.
-            trust_env=not is_loopback(httpx.URL(self.base_url).host),
+            trust_env=trust_env,
         )
         self._templates = (
             f"/api/v1/accounts/{quote(account_id, safe='')}"

@@ -135,12 +135,14 @@ def plan_targets(
     # The files first: with errors in them, neither the targets nor the channels matter yet.
     with stop_if_invalid(fmt == "json"), collector_paused():
         report = checked_templates(project)
+    # Once for every target: each plan names its files from the project root.
+    rooted = {s.path: from_root(s.path, project.root) for s in report.sources}
     # `open_channel` as this module names it: tests count the channels plan opens.
     opened = open_channels(project, targets.channels(project), open_channel)
     try:
         with collector_paused():  # once for every thread, not paused and resumed by each
             made = each_at_once(
-                lambda o: _rooted(make_plan(project, o[1], o[2], options, report), project.root),
+                lambda o: _rooted(make_plan(project, o[1], o[2], options, report), rooted),
                 opened,
             )
     except BaseException:
@@ -159,15 +161,11 @@ def plan_targets(
     ]
 
 
-def _rooted(plan: Plan, root: Path) -> Plan:
+def _rooted(plan: Plan, rooted: dict[str, str]) -> Plan:
     """Sources named from the project root, where apply resolves media samples from."""
-    rooted: dict[str, str] = {}
     for change in plan.changes:
         if change.source is not None:
-            source = change.source
-            if source not in rooted:  # a file has a change per language
-                rooted[source] = from_root(source, root)
-            change.source = rooted[source]
+            change.source = rooted.get(change.source, change.source)
     return plan
 
 
