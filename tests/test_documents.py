@@ -95,3 +95,9 @@ def test_the_document_schemas_refuse_what_no_command_prints() -> None:
         assert_valid([{"file": "t.yaml", "line": "3"}], "validate")
     with pytest.raises(AssertionError):
         assert_valid({"format_version": "1.0", "targets": []}, "plan-targets")
+
+
+def test_the_readme_points_at_every_document_schema() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in NAMES:
+        assert f"{name}.schema.json" in readme, name
