@@ -16,14 +16,18 @@ from tests.helpers import source
 from tests.plan.channel import listed, made_for
 from tests.plan.channel import source as channel_source
 from tests.wire import build
-from wa_templates.apply.execute import Result
+from wa_templates.apply.execute import Report, Result
+from wa_templates.apply.run import Applied
 from wa_templates.channel.payload import to_payload
-from wa_templates.cli.commands.apply import _Progress
+from wa_templates.cli.commands.apply import _Progress, _Say
 from wa_templates.cli.main import main
 from wa_templates.history.events import parse_event
 from wa_templates.history.store import open_store
+from wa_templates.plan.many import TargetPlan
+from wa_templates.render import apply as render_apply
 from wa_templates.render import drift as render_drift
 from wa_templates.render import plan as render_plan
+from wa_templates.render import targets as render_targets
 from wa_templates.render.preview import terminal
 from wa_templates.render.preview_html import page
 from wa_templates.webhook.notify import finding_for, slack_payload
@@ -140,7 +144,8 @@ def test_an_error_line_spells_out_what_it_quotes(
 def test_apply_progress_spells_out_what_the_channel_answered(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _Progress(1).show(Result("template.t[en_US]", "create", False, f"HTTP 400: bad{HIDDEN}"))
+    progress = _Progress(1, _Say(as_json=False), bar=False)
+    progress.show(Result("template.t[en_US]", "create", False, f"HTTP 400: bad{HIDDEN}"))
     out = capsys.readouterr().out
     assert out.startswith(f"  + template.t[en_US]: FAILED: HTTP 400: bad{SPELLED}")
     assert visible(out)
@@ -180,3 +185,20 @@ def test_history_text_and_json_show_escapes_and_keep_the_data(
     out = capsys.readouterr().out
     assert visible(out)
     assert json.loads(out)["entries"][0]["reason"] == reason
+
+
+def test_the_json_of_several_targets_and_of_apply_show_escapes_and_keep_the_data() -> None:
+    plan = build([source(TEMPLATE)], [], made_for("prod"))
+    several = render_targets.as_json(
+        [TargetPlan(target="prod", description=plan.target, exit_code=0, plan=plan)], 0
+    )
+    assert visible(several)
+    assert f"Your order{HIDDEN}" in json.dumps(json.loads(several), ensure_ascii=False)
+    applied = Applied("prod", plan.channel, plan)
+    applied.report = Report(
+        [Result("template.hidden[en_US]", "create", False, f"HTTP 400: bad{HIDDEN}")]
+    )
+    out = render_apply.as_json(applied)
+    assert visible(out)
+    [record] = json.loads(out)["changes"]
+    assert record["result"] == "failed" and record["message"] == f"HTTP 400: bad{HIDDEN}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Literal, get_args
 
 from wa_templates.document import Document
+from wa_templates.untrusted import json_text
 
 FORMAT_VERSION = "1.0"
 
@@ -52,7 +53,7 @@ def document(target: str, templates: list[ImportedTemplate], exit_code: int) -> 
     for template in templates:
         summary[template.action] += 1
     built = ImportDocument(target=target, exit_code=exit_code, templates=templates, summary=summary)
-    return built.model_dump_json(indent=2)
+    return json_text(built.model_dump_json(indent=2))
 
 
 def json_schema() -> dict[str, Any]:

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from wa_templates.apply import document
 from wa_templates.apply.execute import Report, Result
 from wa_templates.apply.run import Applied
 from wa_templates.apply.wait import Verdicts
 from wa_templates.provider import redact
 from wa_templates.render.targets import table
-from wa_templates.untrusted import shown
+from wa_templates.untrusted import json_text, shown
 
 _MARKS = {"create": "+", "delete": "-", "gone": "-", "skip": "~"}
 
@@ -93,3 +94,13 @@ def _outcome(run: Applied) -> str:
     if run.outcome != "applied" or report is None:
         return run.outcome.replace("_", " ")
     return summary_lines(report)[0].removeprefix("Apply finished: ").rstrip(".")
+
+
+def as_json(applied: Applied) -> str:
+    """`apply --format json` for one target (`apply.document`)."""
+    return json_text(document.document(applied).model_dump_json(indent=2))
+
+
+def targets_as_json(runs: list[Applied], exit_code: int) -> str:
+    """`apply --format json` for several targets."""
+    return json_text(document.targets_document(runs, exit_code).model_dump_json(indent=2))

@@ -33,7 +33,7 @@ from wa_templates.plan.saved import read_plan
 from wa_templates.provider import redact
 from wa_templates.provider.base import Provider
 from wa_templates.render import apply as lines
-from wa_templates.untrusted import json_text, shown
+from wa_templates.untrusted import shown
 
 EXIT_STALE = 4
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smh]?)$")
@@ -331,18 +331,16 @@ class _Progress:
 
 
 def _finish(runs: list[Applied], say: _Say, many: bool) -> None:
-    from wa_templates.apply import document
-
     if not many:
         applied = runs[0]
         if say.as_json:
-            click.echo(json_text(document.document(applied).model_dump_json(indent=2)))
+            click.echo(lines.as_json(applied))
         if applied.error is not None:
             raise applied.error
         raise click.exceptions.Exit(applied.exit_code)
     code = worst_exit_code(run.exit_code for run in runs)
     if say.as_json:
-        click.echo(json_text(document.targets_document(runs, code).model_dump_json(indent=2)))
+        click.echo(lines.targets_as_json(runs, code))
     else:
         for line in lines.overview_lines(runs):
             say(line)
