@@ -277,7 +277,8 @@ def test_github_of_clean_templates_prints_nothing(capsys: pytest.CaptureFixture[
         (["validate", "--format"], "requires an argument"),
         (["validate", "--strict=yes"], "does not take a value"),
         (["rules", "--format", "yaml"], "'yaml'"),
-        (["schema", "extra"], "unexpected extra argument"),
+        (["schema", "extra"], "'extra' is not one of 'template', 'plan'"),
+        (["schema", "plan", "extra"], "unexpected extra argument"),
         (["valdiate"], "No such command"),
     ],
 )
