@@ -46,3 +46,12 @@ def console_script() -> str:
     if found is None:
         pytest.fail("the wa-templates console script is not installed (pip install -e .)")
     return found
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """`wa-templates ARGS` in this process: exit code, stdout, stderr."""
+    from wa_templates.cli.main import main
+
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err

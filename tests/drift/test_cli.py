@@ -312,7 +312,7 @@ def test_usage_and_configuration_errors(repo: Repo) -> None:
     assert "Traceback" not in no_target.err
     (repo.root / "wa-templates.toml").write_text('ignore = "promo"\n')
     bad_config = repo.drift()
-    assert bad_config.code == 1 and "`ignore` must be a list" in bad_config.err
+    assert bad_config.code == 1 and "wa-templates.toml:1: 'ignore' must be a list" in bad_config.err
 
 
 def test_help_documents_the_default_fail_on() -> None:

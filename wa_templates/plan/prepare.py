@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from wa_templates.config.project import Project
 from wa_templates.errors import WaError
 from wa_templates.files.diagnostics import Severity
@@ -26,39 +24,16 @@ class InvalidTemplates(WaError):
 
 
 def plan_options(project: Project, prune: bool = False, force: bool = False) -> PlanOptions:
-    """The plan settings of the configuration, every one checked: a bad value is one error
-    naming it, never a traceback, and never read generously (`prune = "false"` is no yes)."""
+    """The plan settings of the configuration (checked by its schema, `config.settings`) and
+    of the command line."""
     settings = project.settings
-    where = project.source
-    ignore = settings.get("ignore", [])
-    if not isinstance(ignore, list) or not all(isinstance(i, str) for i in ignore):
-        raise WaError(f"{where}: `ignore` must be a list of names or patterns")
-    versioning = settings.get("versioning")
-    if versioning not in (None, "suffix"):
-        raise WaError(f'{where}: `versioning` must be "suffix" (found {versioning!r})')
-    configured_prune = settings.get("prune", False)
-    if not isinstance(configured_prune, bool):
-        raise WaError(f"{where}: `prune` must be true or false (found {configured_prune!r})")
-    safety: Any = settings.get("safety", {})
-    if not isinstance(safety, dict):
-        raise WaError(f"{where}: `safety` must be a table with max_names and max_fraction")
-    max_names = safety.get("max_names", 10)
-    if isinstance(max_names, bool) or not isinstance(max_names, int) or max_names < 0:
-        raise WaError(f"{where}: `safety.max_names` must be a whole number >= 0")
-    max_fraction = safety.get("max_fraction", 0.3)
-    if (
-        isinstance(max_fraction, bool)
-        or not isinstance(max_fraction, int | float)
-        or not 0 <= max_fraction <= 1
-    ):
-        raise WaError(f"{where}: `safety.max_fraction` must be a number from 0 to 1")
     return PlanOptions(
-        prune=prune or configured_prune,
+        prune=prune or settings.prune,
         force=force,
-        ignore=tuple(ignore),
-        versioning=versioning,
-        max_names=max_names,
-        max_fraction=float(max_fraction),
+        ignore=tuple(settings.ignore),
+        versioning=settings.versioning,
+        max_names=settings.safety.max_names,
+        max_fraction=settings.safety.max_fraction,
     )
 
 

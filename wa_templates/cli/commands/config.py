@@ -1,0 +1,29 @@
+"""`wa-templates config`: the resolved settings and targets, and where each value came from."""
+
+from __future__ import annotations
+
+import click
+
+from wa_templates.config import resolved
+from wa_templates.config.project import find_project
+from wa_templates.render.plan import safe
+
+
+@click.command("config")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools.",
+)
+def command(fmt: str) -> None:
+    """Show the settings and targets every command starts from, each with its source (default,
+    file and line, or environment). API keys are never shown: only whether each target's key
+    variable is set."""
+    settings = resolved.resolve(find_project())
+    if fmt == "json":
+        click.echo(resolved.as_json(settings))
+    else:
+        click.echo("\n".join(resolved.as_text(settings, safe)))
