@@ -17,6 +17,7 @@ from wa_templates.importer import to_files
 from wa_templates.plan import build as plan_build
 from wa_templates.plan import stale
 from wa_templates.plan.model import ChannelBinding, Plan, PlanOptions
+from wa_templates.plan.selection import Selection
 
 Items = Iterable[Any]
 
@@ -27,8 +28,9 @@ def build(
     channel: ChannelBinding,
     options: PlanOptions | None = None,
     diagnostics: list[Any] | None = None,
+    selection: Selection | None = None,
 ) -> Plan:
-    return plan_build.build(sources, parse_list(items), channel, options, diagnostics)
+    return plan_build.build(sources, parse_list(items), channel, options, diagnostics, selection)
 
 
 def drift(
@@ -37,8 +39,9 @@ def drift(
     target: str,
     options: PlanOptions | None = None,
     fail_on: report.FailOn | None = None,
+    selection: Selection | None = None,
 ) -> report.DriftReport:
-    return report.build(sources, parse_list(items), target, options, fail_on)
+    return report.build(sources, parse_list(items), target, options, fail_on, selection)
 
 
 def from_channel(

@@ -28,8 +28,16 @@ def mixed() -> DriftReport:
 
 def test_json_has_exactly_the_documented_keys() -> None:
     data = json.loads(render.as_json(mixed()))
-    assert list(data) == ["format_version", "target", "drift", "findings", "unmanaged", "summary"]
-    assert data["format_version"] == "1.0" and data["target"] == "target prod"
+    assert list(data) == [
+        "format_version",
+        "target",
+        "drift",
+        "findings",
+        "unmanaged",
+        "selection",
+        "summary",
+    ]
+    assert data["format_version"] == "1.1" and data["target"] == "target prod"
     assert data["drift"] is True
     for finding in data["findings"]:
         assert list(finding) == [

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar, cast
 
 import click
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def use_color(stream: TextIO | None = None) -> bool:
@@ -45,4 +48,39 @@ def format_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[...
         default="text",
         show_default=True,
         help=help_text,
+    )
+
+
+def selection_options(func: F) -> F:
+    """`--only PATTERN` and `--exclude PATTERN` (each repeatable), passed as `selection`, a
+    `plan.selection.Selection`: shell-style patterns on template names, like Terraform's
+    `-target`."""
+
+    @functools.wraps(func)
+    def selected(*args: Any, only: tuple[str, ...], exclude: tuple[str, ...], **kwargs: Any) -> Any:
+        # Imported here: the option is declared by commands that may never run.
+        from wa_templates.plan.selection import Selection
+
+        for flag, patterns in (("--only", only), ("--exclude", exclude)):
+            if any(not pattern for pattern in patterns):
+                raise click.BadParameter("an empty pattern selects nothing", param_hint=flag)
+        return func(*args, selection=Selection(only=only, exclude=exclude), **kwargs)
+
+    with_exclude = click.option(
+        "--exclude",
+        "exclude",
+        multiple=True,
+        metavar="PATTERN",
+        help="Leave out templates whose name matches this shell-style pattern (repeatable).",
+    )(selected)
+    return cast(
+        F,
+        click.option(
+            "--only",
+            "only",
+            multiple=True,
+            metavar="PATTERN",
+            help="Only templates whose name matches this shell-style pattern, e.g. 'order_*' "
+            "(repeatable). A version (name_v2) belongs to its template (name).",
+        )(with_exclude),
     )

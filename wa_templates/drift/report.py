@@ -22,9 +22,11 @@ from wa_templates.channel.statuses import HEALTH, LIVE, NEVER_APPROVED, SENDABLE
 from wa_templates.files.load import Source
 from wa_templates.plan.build import PlanOptions, compare, is_ignored
 from wa_templates.plan.diff import FieldChange
+from wa_templates.plan.selection import Selection, channel_names
 from wa_templates.plan.versions import version_name, versions_on_channel
 
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"
+"""Since 1.1: `selection` (`--only`/`--exclude`). A minor version only adds keys."""
 
 SYNC = ("Synced", "OutOfSync", "Missing", "Unknown", "Superseded")
 """Unknown: the channel's content could not be read. Superseded: an older version of a
@@ -155,6 +157,8 @@ class DriftReport:
     resources: list[Resource] = field(default_factory=list)
     findings: list[DriftFinding] = field(default_factory=list)
     unmanaged: list[dict[str, str]] = field(default_factory=list)
+    selection: Selection = field(default_factory=Selection)
+    """`--only`/`--exclude`, and what they left out: a partial report says so."""
     format_version: str = FORMAT_VERSION
 
     @property
@@ -188,6 +192,7 @@ def to_json(report: DriftReport) -> dict[str, Any]:
         "drift": report.drift,
         "findings": [f.as_dict() for f in report.findings],
         "unmanaged": report.unmanaged,
+        "selection": report.selection.model_dump(mode="json"),
         "summary": report.summary(),
     }
 
@@ -198,15 +203,24 @@ def build(
     target: str,
     options: PlanOptions | None = None,
     fail_on: FailOn | None = None,
+    selection: Selection | None = None,
 ) -> DriftReport:
+    """What the channel that lists `listed` holds against `sources`; with a `selection`
+    (`--only`/`--exclude`), of the selected templates only, as a plan would be."""
     options = options or PlanOptions()
+    selection = selection or Selection()
     remote = by_name(listed)
     report = DriftReport(target, fingerprint(listed), fail_on or parse_fail_on(DEFAULT_FAIL_ON))
     managed: set[str] = set()
     owned = {s.template.name for s in sources if not is_ignored(s.template.name, options)}
+    left_out: list[str] = []
     for source in sorted(sources, key=lambda s: s.template.name):
         template = source.template
         if is_ignored(template.name, options):
+            continue
+        if not selection.selects(template.name):
+            left_out.append(template.name)
+            managed |= channel_names(template, remote, owned, options.versioning)
             continue
         managed.add(template.name)
         if (template.versioning or options.versioning) == "suffix":
@@ -215,12 +229,18 @@ def build(
             _versioned(report, source, versions, remote)
         else:
             _name(report, source, template.name, remote.get(template.name, {}), None)
-    for name in sorted(set(remote) - managed):
-        if not is_ignored(name, options):
+    loose = [name for name in sorted(set(remote) - managed) if not is_ignored(name, options)]
+    ignored = {n for n in {*remote, *(s.template.name for s in sources)} if is_ignored(n, options)}
+    unselected = selection.leaves_out(loose, owned, remote, ignored)
+    for name in loose:
+        if not unselected or selection.selects(name):
             report.unmanaged.extend(
                 {"name": name, "language": r.language, "status": r.status, "category": r.category}
                 for r in sorted(remote[name].values(), key=lambda r: r.language)
             )
+    report.selection = selection.model_copy(
+        update={"left_out": left_out, "unmanaged_left_out": unselected}
+    )
     return report
 
 

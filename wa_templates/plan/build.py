@@ -31,6 +31,7 @@ from wa_templates.plan.model import (
     Unmanaged,
 )
 from wa_templates.plan.model import PlanOptions as PlanOptions
+from wa_templates.plan.selection import Selection, channel_names
 from wa_templates.plan.versions import base_name, next_version, versions_on_channel
 
 # The `x as x` imports above keep is_ignored and PlanOptions importable from here, where drift
@@ -56,17 +57,23 @@ def build(
     channel: ChannelBinding,
     options: PlanOptions | None = None,
     diagnostics: list[DiagnosticDict] | None = None,
+    selection: Selection | None = None,
 ) -> Plan:
-    """The plan for `channel`, which lists `listed`; `diagnostics` are the files' warnings."""
+    """The plan for `channel`, which lists `listed`; `diagnostics` are the files' warnings;
+    `selection` (`--only`/`--exclude`) the templates it is about (plan.selection)."""
     options = options or PlanOptions()
+    selection = selection or Selection()
     remote = by_name(listed)
     managed_sources = [s for s in sources if not is_ignored(s.template.name, options)]
-    builder = _Builder(managed_sources, remote, options)
-    builder.owned = {s.template.name for s in managed_sources}
+    owned = {s.template.name for s in managed_sources}
+    selected = [s for s in managed_sources if selection.selects(s.template.name)]
+    left_out = [s for s in managed_sources if not selection.selects(s.template.name)]
+    builder = _Builder(selected, remote, options)
+    builder.owned = owned
     managed: set[str] = set()
     unmanaged: list[Unmanaged] = []
     findings: list[Finding] = []
-    for source in sorted(managed_sources, key=lambda s: s.template.name):
+    for source in sorted(selected, key=lambda s: s.template.name):
         template = source.template
         versioning = template.versioning or options.versioning
         if versioning == "suffix":
@@ -74,8 +81,16 @@ def build(
         else:
             managed.add(template.name)
             _plan_name(builder, source, template.name)
-    for name in sorted(remote):
-        if name in managed or is_ignored(name, options):
+    # The channel's names of templates left out are theirs, not unmanaged.
+    elsewhere = set().union(
+        *(channel_names(s.template, remote, owned, options.versioning) for s in left_out)
+    )
+    taken = managed | elsewhere
+    loose = [n for n in sorted(remote) if n not in taken and not is_ignored(n, options)]
+    ignored = {n for n in {*remote, *(s.template.name for s in sources)} if is_ignored(n, options)}
+    unselected = selection.leaves_out(loose, owned, remote, ignored)
+    for name in loose:
+        if unselected and not selection.selects(name):
             continue
         languages = remote[name]
         if options.prune:
@@ -103,14 +118,21 @@ def build(
         name: {lang: r.fingerprint for lang, r in sorted(remote.get(name, {}).items())}
         for name in sorted(builder.touched)
     }
+    left_out_files = {s.path for s in left_out}
     return Plan(
         channel=channel,
         options=options,
+        selection=selection.model_copy(
+            update={
+                "left_out": sorted(s.template.name for s in left_out),
+                "unmanaged_left_out": unselected,
+            }
+        ),
         fingerprint=fingerprint(listed),
         remote_state=remote_state,
         changes=builder.changes,
         findings=findings + builder.findings,
-        diagnostics=diagnostics or [],
+        diagnostics=[d for d in diagnostics or [] if d["file"] not in left_out_files],
         unmanaged=unmanaged,
         unconfirmable=list(UNCONFIRMABLE),
         safety=safety_on(builder.changes, options, remote),

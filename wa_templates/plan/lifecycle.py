@@ -5,8 +5,8 @@ repository manages. `apply PLANFILE` checks a saved plan against the channel as 
 is applied with the same functions (`refused_changes`), so a hand-edited plan can do nothing
 `plan` would refuse: delete or recreate a name the channel shows as ever approved, delete a
 name without a recorded --prune, prune a name the repository's files define, touch an ignored
-name, go over the safety threshold without a recorded --force, or delete a language it does not
-name.
+name or one outside its `--only`/`--exclude` selection, go over the safety threshold without a
+recorded --force, or delete a language it does not name.
 
 The recorded options are part of the file, so an edit can claim --prune or --force. What it
 cannot change is the repository the plan is applied from: `plan --prune` never deletes a name a
@@ -110,6 +110,12 @@ def refused_changes(plan: Plan, remote: Channel, repository: Repository | None) 
         by_name[change.name].append(change)
     refused: dict[str, str] = {}
     for name, changes in sorted(by_name.items()):
+        outside = [c for c in changes if not plan.selection.selects(c.template)]
+        if outside:
+            # A partial plan holds only what its patterns select (plan.selection).
+            why = f"outside the plan's selection ({plan.selection.described()})"
+            refused.update({c.address: f"{c.action.value} refused: {why}" for c in outside})
+            continue
         refused.update(
             _refused_for_name(name, changes, remote.get(name, {}), plan.options, repository)
         )

@@ -43,9 +43,10 @@ from wa_templates.files.diagnostics import DiagnosticDict
 from wa_templates.plan.diff import FieldChange
 from wa_templates.plan.part import Part, checked, field_problem
 from wa_templates.plan.safety import Safety
+from wa_templates.plan.selection import Selection
 from wa_templates.rules.structure import language_problem, name_problem
 
-FORMAT_VERSION = "2.0"
+FORMAT_VERSION = "2.1"
 """The version this code writes; it reads every 2.x (see the module's docstring)."""
 READS_MAJOR = 2
 _VERSION = re.compile(r"^(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})$")
@@ -262,6 +263,8 @@ class Plan(Part):
     stated_target: str | None = Field(None, alias="target", exclude=True)
     channel: ChannelBinding
     options: PlanOptions
+    selection: Selection = Field(default_factory=Selection)
+    """`--only`/`--exclude` and what they left out (since 2.1; a 2.0 plan is of everything)."""
     fingerprint: str = Field(alias="remote_fingerprint")
     remote_state: dict[str, dict[str, str]]
     """name -> language -> fingerprint of that template on the channel, for names the plan
@@ -309,7 +312,12 @@ class Plan(Part):
         return self
 
     def _check_document(self) -> None:
-        """Each change once, each touched name in remote_state, names and languages valid."""
+        """Each change once, each touched name in remote_state, names and languages valid, and
+        no pruning in a partial plan."""
+        if self.selection.partial and self.options.prune:
+            raise field_problem(
+                "options.prune", "must be false in a plan of some templates only (--only/--exclude)"
+            )
         touched = set(self.remote_state)
         seen: set[tuple[str, str]] = set()
         for index, change in enumerate(self.changes):

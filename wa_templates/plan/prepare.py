@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from wa_templates.config.project import Project
-from wa_templates.errors import WaError
+from wa_templates.errors import UsageError, WaError
 from wa_templates.files.diagnostics import Severity
 from wa_templates.files.load import load_paths
 from wa_templates.plan.build import build
 from wa_templates.plan.lifecycle import Repository
 from wa_templates.plan.model import ChannelBinding, Plan, PlanOptions
+from wa_templates.plan.selection import Selection
 from wa_templates.provider.base import Provider
 from wa_templates.rules.check import Report, check_paths, collector_paused
 
@@ -23,12 +24,23 @@ class InvalidTemplates(WaError):
         )
 
 
-def plan_options(project: Project, prune: bool = False, force: bool = False) -> PlanOptions:
+def plan_options(
+    project: Project, prune: bool = False, force: bool = False, selection: Selection | None = None
+) -> PlanOptions:
     """The plan settings of the configuration (checked by its schema, `config.settings`) and
-    of the command line."""
+    of the command line. A plan of some templates only (`selection`) never prunes: it cannot
+    know what the rest of the repository holds, so `--prune` with it is a usage error, and a
+    configured `prune = true` does not apply to it (the plan says so)."""
     settings = project.settings
+    partial = selection is not None and selection.partial
+    if prune and partial:
+        raise UsageError(
+            f"--prune cannot be used with {selection.described() if selection else ''}: a plan "
+            "of some templates only cannot know what the rest of the repository holds, so it "
+            "never deletes what the repository does not name; plan everything to prune"
+        )
     return PlanOptions(
-        prune=prune or settings.prune,
+        prune=(prune or settings.prune) and not partial,
         force=force,
         ignore=tuple(settings.ignore),
         versioning=settings.versioning,
@@ -63,17 +75,17 @@ def make_plan(
     channel: ChannelBinding,
     options: PlanOptions,
     report: Report | None = None,
+    selection: Selection | None = None,
 ) -> Plan:
     """The plan for `channel`, through `provider`; `report` is the already checked templates,
-    if the caller checked them first."""
+    if the caller checked them first; `selection` the templates it is about (all by default)."""
     with collector_paused():
         report = report or checked_templates(project)
         if options.prune and report.unloaded:
             raise PruneRefused(report.unloaded)
         items = provider.list_templates()
-        return build(
-            report.sources, items, channel, options, [d.as_dict() for d in report.diagnostics]
-        )
+        diagnostics = [d.as_dict() for d in report.diagnostics]
+        return build(report.sources, items, channel, options, diagnostics, selection)
 
 
 def repository_names(project: Project) -> Repository | None:

@@ -15,6 +15,7 @@ import click
 
 from wa_templates.channel.remote import address
 from wa_templates.drift.report import HEALTHS, DriftFinding, DriftReport, Resource, to_json
+from wa_templates.plan.selection import left_out_summary
 from wa_templates.render.difflines import markdown_diff, signed, text_line
 from wa_templates.render.plan import (
     LIST_CAP,
@@ -107,6 +108,13 @@ def _verdict(report: DriftReport) -> str:
     )
 
 
+def _partial(report: DriftReport) -> str:
+    """What a report of some templates only (`--only`/`--exclude`) left out, or nothing."""
+    if not report.selection.partial:
+        return ""
+    return f"Partial report: {left_out_summary(report.selection)}"
+
+
 # --- json ---------------------------------------------------------------------------------
 
 
@@ -150,6 +158,7 @@ def text(report: DriftReport, color: bool) -> str:
             paint=paint,
             target=safe(report.target),
             fingerprint=safe(short_fingerprint(report.fingerprint)),
+            partial=safe(_partial(report)),
             groups=groups,
             quiet=quiet,
             unmanaged=_unmanaged(report, safe),
@@ -225,6 +234,7 @@ def markdown(report: DriftReport) -> str:
         "marker": drift_marker(report.target),
         "target": report.target,
         "verdict": _md_verdict(report),
+        "partial": _partial(report),
         "sync": summary["sync"],
         "health": summary["health"],
         "unmanaged_count": len(report.unmanaged),

@@ -23,6 +23,7 @@ from wa_templates.channel.remote import address
 from wa_templates.files.diagnostics import DiagnosticDict
 from wa_templates.plan.diff import FieldChange
 from wa_templates.plan.model import Action, Plan, ResourceChange, Unmanaged
+from wa_templates.plan.selection import left_out_summary
 from wa_templates.render.difflines import Row, markdown_diff, signed, text_line
 from wa_templates.render.preview import PreviewError, message_text
 from wa_templates.untrusted import json_text
@@ -215,6 +216,7 @@ def text(plan: Plan, color: bool, verbose: bool = False) -> str:
         unconfirmable=", ".join(safe(u) for u in plan.unconfirmable),
         safety=_safety(plan),
         blocked=len(plan.blocked),
+        partial=safe(f"Partial plan: {_partial(plan)}") if plan.selection.partial else "",
         final=_final(plan),
     )
 
@@ -272,13 +274,21 @@ def _safety(plan: Plan) -> str | None:
     return safety.needs
 
 
+def _partial(plan: Plan) -> str:
+    """What a plan of some templates only left out, and that it never prunes."""
+    return f"{left_out_summary(plan.selection)} A partial plan never prunes."
+
+
 def _final(plan: Plan) -> str:
     if not plan.has_changes:
+        if plan.selection.partial:
+            return "No changes in the selected templates. The plan is partial (above)."
         return "No changes. The channel matches the repository."
     summary = plan.summary
+    partial = " The plan is partial (above)." if plan.selection.partial else ""
     return (
         f"Plan: {summary['create']} to create, {summary['recreate']} to recreate, "
-        f"{summary['delete']} to delete, {summary['blocked']} blocked."
+        f"{summary['delete']} to delete, {summary['blocked']} blocked.{partial}"
     )
 
 
@@ -435,6 +445,8 @@ def _fit(sections: list[str], overhead: int) -> list[str]:
 
 def _verdict(plan: Plan) -> str:
     if not plan.has_changes:
+        if plan.selection.partial:
+            return "✅ **No changes** in the selected templates (partial plan)."
         return "✅ **No changes.** The channel matches the repository."
     if not plan.applyable:
         why = []
@@ -443,11 +455,16 @@ def _verdict(plan: Plan) -> str:
         if plan.safety_exceeded:
             why.append("safety threshold")
         return f"⛔ **Not applyable: {', '.join(why)}**"
-    return f"📝 **{_plural(len(plan.pending), 'change')}, applyable**"
+    partial = " (partial plan)" if plan.selection.partial else ""
+    return f"📝 **{_plural(len(plan.pending), 'change')}, applyable{partial}**"
 
 
 def _md_warnings(plan: Plan) -> list[dict[str, Any]]:
     warnings: list[dict[str, Any]] = []
+    if plan.selection.partial:
+        warnings.append(
+            {"kind": "NOTE", "title": "Partial plan", "text": _partial(plan), "items": []}
+        )
     if plan.safety.exceeded:
         text = _safety(plan) or ""
         warnings.append({"kind": "CAUTION", "title": "Safety threshold", "text": text, "items": []})

@@ -17,13 +17,14 @@ import click
 from wa_templates.apply.execute import ApplyOptions, Report, Result, apply_plan
 from wa_templates.apply.wait import wait_for_review
 from wa_templates.cli.commands.plan import EXIT_BLOCKED, build_plan_or_exit, render
-from wa_templates.cli.options import use_color
+from wa_templates.cli.options import selection_options, use_color
 from wa_templates.cli.target import open_channel, open_provider, target_options
 from wa_templates.config.project import Project, find_project
 from wa_templates.errors import UsageError, WaError
 from wa_templates.plan.model import Action, ChannelBinding, Plan
 from wa_templates.plan.prepare import repository_names
 from wa_templates.plan.saved import read_plan
+from wa_templates.plan.selection import Selection
 from wa_templates.plan.stale import recheck
 from wa_templates.provider.base import Provider
 from wa_templates.untrusted import shown
@@ -64,6 +65,7 @@ def parse_duration(value: str) -> float:
     is_flag=True,
     help="At the hourly creation limit, wait for the window instead of stopping.",
 )
+@selection_options
 def command(
     planfile: Path | None,
     target: str | None,
@@ -76,20 +78,23 @@ def command(
     timeout: str,
     poll_interval: float,
     wait_for_rate_limit: bool,
+    selection: Selection,
 ) -> None:
     """Apply the changes `plan` shows, or exactly those of a saved PLANFILE (to the channel it
     was made for, without asking again)."""
     timeout_s = parse_duration(timeout)
     if planfile is not None:
-        for flag, given in (("--prune", prune), ("--force", force)):
-            if given:
+        given = [("--prune", prune), ("--force", force)]
+        given.append((selection.described(), selection.partial))
+        for flag, on in given:
+            if on:
                 raise UsageError(
                     f"{flag} cannot be used with a plan file: {planfile} already decided it "
                     f"when it was made; run `wa-templates plan {flag} --out {planfile}` again"
                 )
     project = find_project()
     if planfile is None:
-        plan = build_plan_or_exit(project, target, sandbox, prune, force)
+        plan = build_plan_or_exit(project, target, sandbox, prune, force, selection)
         provider = open_provider(project, target, sandbox)
     else:
         plan = read_plan(planfile)

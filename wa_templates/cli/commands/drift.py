@@ -8,11 +8,12 @@ from __future__ import annotations
 import click
 
 from wa_templates.cli.invalid import stop_if_invalid
-from wa_templates.cli.options import format_option, from_root, use_color
+from wa_templates.cli.options import format_option, from_root, selection_options, use_color
 from wa_templates.cli.target import open_provider, target_options
 from wa_templates.config.project import find_project
 from wa_templates.drift import report as drift
 from wa_templates.plan.prepare import checked_templates, plan_options
+from wa_templates.plan.selection import Selection
 
 EXIT_DRIFT = 2
 
@@ -44,7 +45,10 @@ def _fail_on(ctx: click.Context, param: click.Parameter, value: str) -> drift.Fa
     callback=_fail_on,
     help=_FAIL_ON_HELP,
 )
-def command(target: str | None, sandbox: bool, fmt: str, fail_on: drift.FailOn) -> None:
+@selection_options
+def command(
+    target: str | None, sandbox: bool, fmt: str, fail_on: drift.FailOn, selection: Selection
+) -> None:
     """Report templates that differ from the repository or that Meta paused, rejected, flagged,
     disabled or recategorised. Exit 0 without drift, 2 with drift, 1 on error."""
     project = find_project()
@@ -59,7 +63,7 @@ def command(target: str | None, sandbox: bool, fmt: str, fail_on: drift.FailOn) 
         items = provider.list_templates()
     finally:
         provider.close()
-    result = drift.build(report.sources, items, provider.description, options, fail_on)
+    result = drift.build(report.sources, items, provider.description, options, fail_on, selection)
     click.echo(_render(result, fmt), color=use_color() if fmt == "text" else False)
     raise click.exceptions.Exit(EXIT_DRIFT if result.drift else 0)
 

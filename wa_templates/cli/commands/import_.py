@@ -3,29 +3,23 @@ what is already registered (and plan then shows no changes)."""
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 import click
 
+from wa_templates.cli.options import selection_options
 from wa_templates.cli.target import open_provider, target_options
 from wa_templates.config.project import find_project
-from wa_templates.errors import WaError
 from wa_templates.files.load import display
 from wa_templates.importer import to_files as importer
 from wa_templates.plan.prepare import plan_options
+from wa_templates.plan.selection import Selection
 from wa_templates.render.preview import terminal
 
 
 @click.command("import")
 @target_options
-@click.option(
-    "--only",
-    "only",
-    multiple=True,
-    metavar="NAME",
-    help="Import only this template (repeatable).",
-)
+@selection_options
 @click.option(
     "--dir",
     "folder",
@@ -34,7 +28,7 @@ from wa_templates.render.preview import terminal
 )
 @click.option("--force", is_flag=True, help="Replace files that differ from the channel.")
 def command(
-    target: str | None, sandbox: bool, only: tuple[str, ...], folder: Path | None, force: bool
+    target: str | None, sandbox: bool, selection: Selection, folder: Path | None, force: bool
 ) -> None:
     """Write the channel's templates as files, one per name with all its languages."""
     project = find_project()
@@ -52,7 +46,7 @@ def command(
         ignore=options.ignore,
         versioned=lambda base: options.versioning == "suffix" or base in suffixed,
     )
-    names = _selected(channel, only)
+    names = _selected(channel, selection)
     schema = project.root / importer.SCHEMA
     failed = False
     for name in names:
@@ -96,27 +90,15 @@ def _echo(line: str) -> None:
     click.echo(terminal(line, color=False))
 
 
-def _selected(channel: importer.ChannelTemplates, only: tuple[str, ...]) -> list[str]:
+def _selected(channel: importer.ChannelTemplates, selection: Selection) -> list[str]:
+    """The channel's templates that `--only`/`--exclude` select; a pattern that selects none
+    of them is an error, as in plan."""
     every = sorted({*channel.templates, *channel.unreadable})
-    if not only:
+    if not selection.partial:
         return every
-    chosen: list[str] = []
-    problems: list[str] = []
-    for name in only:
-        owner = channel.owner(name)
-        if owner is not None:
-            chosen.append(owner)
-        elif name in channel.ignored:
-            problems.append(f"'{name}' matches the project's `ignore` patterns")
-        else:
-            hint = difflib.get_close_matches(name, every, n=1)
-            problems.append(
-                f"'{name}' is not on the channel"
-                + (f" (did you mean '{hint[0]}'?)" if hint else "")
-            )
-    if problems:
-        raise WaError("; ".join(problems))
-    return sorted(set(chosen))
+    versions = {v for imported in channel.templates.values() for v in imported.versions}
+    selection.check_matches(every, {*every, *versions}, channel.ignored, where="on the channel")
+    return [name for name in every if selection.selects(name)]
 
 
 def _line(outcome: importer.Outcome, imported: importer.Imported) -> str:

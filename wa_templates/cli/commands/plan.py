@@ -7,12 +7,13 @@ from pathlib import Path
 import click
 
 from wa_templates.cli.invalid import stop_if_invalid
-from wa_templates.cli.options import format_option, from_root, use_color
+from wa_templates.cli.options import format_option, from_root, selection_options, use_color
 from wa_templates.cli.target import open_channel, target_options
 from wa_templates.config.project import Project, find_project
 from wa_templates.errors import WaError
 from wa_templates.plan.model import Plan
 from wa_templates.plan.prepare import checked_templates, make_plan, plan_options
+from wa_templates.plan.selection import Selection
 from wa_templates.rules.check import collector_paused
 
 EXIT_CHANGES = 2
@@ -38,6 +39,7 @@ EXIT_BLOCKED = 3
     "--force", is_flag=True, help="Allow more deletes and recreates than the safety threshold."
 )
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
+@selection_options
 def command(
     target: str | None,
     sandbox: bool,
@@ -46,10 +48,11 @@ def command(
     prune: bool,
     force: bool,
     detailed_exitcode: bool,
+    selection: Selection,
 ) -> None:
     """Compare the templates folder with the channel and show what apply would do."""
     project = find_project()
-    plan = build_plan_or_exit(project, target, sandbox, prune, force)
+    plan = build_plan_or_exit(project, target, sandbox, prune, force, selection)
     if out is not None:
         try:
             out.write_text(render(plan, "json") + "\n", encoding="utf-8")
@@ -60,16 +63,21 @@ def command(
 
 
 def build_plan_or_exit(
-    project: Project, target: str | None, sandbox: bool, prune: bool, force: bool
+    project: Project,
+    target: str | None,
+    sandbox: bool,
+    prune: bool,
+    force: bool,
+    selection: Selection | None = None,
 ) -> Plan:
     """The plan, or the validation errors printed and exit 1 before the channel is touched."""
-    options = plan_options(project, prune=prune, force=force)
+    options = plan_options(project, prune=prune, force=force, selection=selection)
     # The files first: with errors in them, neither the target nor the channel matters yet.
     with stop_if_invalid(), collector_paused():
         report = checked_templates(project)
     provider, channel = open_channel(project, target, sandbox)
     try:
-        plan = make_plan(project, provider, channel, options, report)
+        plan = make_plan(project, provider, channel, options, report, selection)
     finally:
         provider.close()
     rooted: dict[str, str] = {}
