@@ -123,11 +123,14 @@ def test_a_differing_file_is_refused_with_exit_1_and_force_replaces_it(
     assert code == 1
     assert out.splitlines() == [
         "refused    templates/call_us.yaml: differs from the channel (en_US buttons[0].text); "
-        "--force replaces it",
+        "--force changes the keys that differ",
         "created    templates/contact_request.yaml (en_US APPROVED)",
     ]
     code, out, _ = run(capsys, "import", "--only", "call_us", "--force")
-    assert (code, out) == (0, "updated    templates/call_us.yaml (en_US APPROVED)\n")
+    assert (code, out) == (
+        0,
+        "updated    templates/call_us.yaml (en_US APPROVED): en_US buttons[0].text\n",
+    )
     assert path.read_bytes() == original
 
 

@@ -317,7 +317,7 @@ def test_a_file_that_differs_is_refused_naming_what_differs(tmp_path: Path) -> N
     assert outcome.action == "refused" and outcome.path == path
     assert outcome.detail == (
         "differs from the channel (en_US buttons[0].text, es_MX buttons[1].text); "
-        "--force replaces it"
+        "--force changes the keys that differ"
     )
     assert outcome.text is None
 
@@ -330,6 +330,8 @@ def test_force_replaces_it_in_place_keeping_what_the_channel_cannot_tell(tmp_pat
         order_update(), importer.local_files(tmp_path), tmp_path, "t", force=True
     )
     assert (outcome.action, outcome.path) == ("updated", path)
+    assert outcome.changed == ("en_US buttons[0].text",)
+    assert outcome.text == EXISTING  # only that line changed back; comments and styles stay
     importer.write(outcome)
     source, problems = load_file(path)
     assert source is not None and problems == []

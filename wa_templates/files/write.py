@@ -172,6 +172,12 @@ def _needs_block(item: Any) -> bool:
     return isinstance(item, str) and "\n" in item
 
 
+def plain_ok(text: str) -> bool:
+    """Whether `text` may be written as a plain block scalar: YAML 1.1 and 1.2 both read it back
+    as exactly this text (not a number, a boolean, a date or null)."""
+    return _plain(text, flow=False)
+
+
 def _plain(text: str, flow: bool) -> bool:
     if not text or _ODD_BREAKS & set(text):
         return False

@@ -3,6 +3,7 @@ what is already registered (and plan then shows no changes)."""
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 import click
@@ -26,11 +27,28 @@ from wa_templates.render.preview import terminal
     type=click.Path(file_okay=False, path_type=Path),
     help="Where to write the files (default: the project's templates folder).",
 )
-@click.option("--force", is_flag=True, help="Replace files that differ from the channel.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Change the keys that differ from the channel in existing files (comments, key order, "
+    "quoting and block scalars stay).",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Show what would be written, as a unified diff per file, and write nothing.",
+)
 def command(
-    target: str | None, sandbox: bool, selection: Selection, folder: Path | None, force: bool
+    target: str | None,
+    sandbox: bool,
+    selection: Selection,
+    folder: Path | None,
+    force: bool,
+    dry_run: bool,
 ) -> None:
-    """Write the channel's templates as files, one per name with all its languages."""
+    """Write the channel's templates as files, one per name with all its languages; in a file
+    that exists, change only what differs. Says per file: created, updated (with the keys
+    changed), unchanged or refused."""
     project = find_project()
     options = plan_options(project)
     folder = folder if folder is not None else project.templates_dir
@@ -67,16 +85,19 @@ def command(
             force,
         )
         try:
-            importer.write(outcome)
+            if not dry_run:
+                importer.write(outcome)
         except OSError as exc:
             where = display(outcome.path) if outcome.path is not None else name
             _echo(f"failed     {where}: cannot write it: {exc.strerror or exc}")
             failed = True
             continue
         failed |= outcome.action == "refused"
-        _echo(_line(outcome, imported))
+        _echo(_line(outcome, imported, dry_run))
         for note in imported.notes:
             _echo(f"  note: {note}")
+        if dry_run and outcome.text is not None:
+            _diff(outcome)
     if not names:
         click.echo(
             "nothing to import: the channel has no templates"
@@ -101,9 +122,21 @@ def _selected(channel: importer.ChannelTemplates, selection: Selection) -> list[
     return [name for name in every if selection.selects(name)]
 
 
-def _line(outcome: importer.Outcome, imported: importer.Imported) -> str:
+def _line(outcome: importer.Outcome, imported: importer.Imported, dry_run: bool) -> str:
     where = display(outcome.path) if outcome.path is not None else outcome.name
     if outcome.action == "refused":
         return f"refused    {where}: {outcome.detail}"
     states = ", ".join(f"{code} {status}" for code, status in imported.statuses.items())
-    return f"{outcome.action:<10} {where} ({states})"
+    changed = f": {', '.join(outcome.changed)}" if outcome.changed else ""
+    would = " (dry run: not written)" if dry_run and outcome.text is not None else ""
+    return f"{outcome.action:<10} {where} ({states}){changed}{would}"
+
+
+def _diff(outcome: importer.Outcome) -> None:
+    """The change to the file as a unified diff, as `git diff` shows it."""
+    shown = display(outcome.path) if outcome.path is not None else outcome.name
+    before = (outcome.before or "").splitlines(keepends=True)
+    after = (outcome.text or "").splitlines(keepends=True)
+    old = f"a/{shown}" if outcome.before is not None else "/dev/null"
+    for line in difflib.unified_diff(before, after, old, f"b/{shown}"):
+        _echo(line.rstrip("\n"))
