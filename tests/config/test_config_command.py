@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from pathlib import Path
 
@@ -25,6 +26,7 @@ CONFIG = textwrap.dedent(
     channel_id = "chan"
     region = "eu"
     api_key_env = "WA_PROD_KEY"
+    history = "postgresql://wa:s3cret-password@db.example/history"
 
     [targets.local]
     account_id = "{ACCOUNT}"
@@ -51,40 +53,46 @@ def test_text_names_each_source_and_never_the_key(
     code, out, err = run(capsys, "config")
     assert (code, err) == (0, "")
     assert KEY not in out
-    assert out.splitlines() == [
-        f"Project root: {project.resolve()}",
-        "Configuration: wa-templates.toml",
-        "",
-        "Settings:",
-        '  templates_dir        "templates"   default',
-        '  ignore               ["legacy_*"]  wa-templates.toml:1',
-        "  versioning           (none)        default",
-        "  prune                false         default",
-        "  safety.max_names     10            default",
-        "  safety.max_fraction  0.5           wa-templates.toml:4",
-        "",
-        "Target prod: wa-templates.toml:6",
-        f'  account_id     "{ACCOUNT}"  wa-templates.toml:7',
-        '  channel_id     "chan"                                  wa-templates.toml:8',
-        "  subaccount_id  (none)                                  default",
-        '  region         "eu"                                    wa-templates.toml:9',
-        "  base_url       (none)                                  default",
-        '  api_key_env    "WA_PROD_KEY"                           wa-templates.toml:10',
-        "  default        false                                   default",
-        '  url            "https://chatapps.8x8.uk"               from region eu',
-        "  API key        WA_PROD_KEY is set                      environment",
-        "",
-        "Target local (used when no --target is given): wa-templates.toml:12",
-        f'  account_id     "{ACCOUNT}"  wa-templates.toml:13',
-        '  channel_id     "chan"                                  wa-templates.toml:14',
-        "  subaccount_id  (none)                                  default",
-        "  region         (none)                                  default",
-        '  base_url       "http://127.0.0.1:8088"                 wa-templates.toml:15',
-        '  api_key_env    "WA_LOCAL_KEY"                          wa-templates.toml:16',
-        "  default        true                                    wa-templates.toml:17",
-        '  url            "http://127.0.0.1:8088"                 from base_url',
-        "  API key        WA_LOCAL_KEY is empty                   environment",
+    rows = [re.split(r"\s{2,}", line.strip()) for line in out.splitlines()]
+    assert rows == [
+        [f"Project root: {project.resolve()}"],
+        ["Configuration: wa-templates.toml"],
+        [""],
+        ["Settings:"],
+        ["templates_dir", '"templates"', "default"],
+        ["ignore", '["legacy_*"]', "wa-templates.toml:1"],
+        ["versioning", "(none)", "default"],
+        ["prune", "false", "default"],
+        ["safety.max_names", "10", "default"],
+        ["safety.max_fraction", "0.5", "wa-templates.toml:4"],
+        [""],
+        ["Target prod: wa-templates.toml:6"],
+        ["account_id", f'"{ACCOUNT}"', "wa-templates.toml:7"],
+        ["channel_id", '"chan"', "wa-templates.toml:8"],
+        ["subaccount_id", "(none)", "default"],
+        ["region", '"eu"', "wa-templates.toml:9"],
+        ["base_url", "(none)", "default"],
+        ["api_key_env", '"WA_PROD_KEY"', "wa-templates.toml:10"],
+        ["default", "false", "default"],
+        ["history", '"postgresql://wa:***@db.example/history"', "wa-templates.toml:11"],
+        ["waba_id", "(none)", "default"],
+        ["url", '"https://chatapps.8x8.uk"', "from region eu"],
+        ["API key", "WA_PROD_KEY is set", "environment"],
+        [""],
+        ["Target local (used when no --target is given): wa-templates.toml:13"],
+        ["account_id", f'"{ACCOUNT}"', "wa-templates.toml:14"],
+        ["channel_id", '"chan"', "wa-templates.toml:15"],
+        ["subaccount_id", "(none)", "default"],
+        ["region", "(none)", "default"],
+        ["base_url", '"http://127.0.0.1:8088"', "wa-templates.toml:16"],
+        ["api_key_env", '"WA_LOCAL_KEY"', "wa-templates.toml:17"],
+        ["default", "true", "wa-templates.toml:18"],
+        ["history", "(none)", "default"],
+        ["waba_id", "(none)", "default"],
+        ["url", '"http://127.0.0.1:8088"', "from base_url"],
+        ["API key", "WA_LOCAL_KEY is empty", "environment"],
     ]
+    assert "s3cret-password" not in out
 
 
 def test_json_for_tools(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

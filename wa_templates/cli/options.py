@@ -39,12 +39,15 @@ def from_root(path: str, root: Path) -> str:
         return str(absolute)
 
 
-def format_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """`--format text|markdown|json`, passed as `fmt`: for what prints a plan or a report."""
+def format_option(
+    help_text: str, choices: tuple[str, ...] = ("text", "markdown", "json")
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`--format text|markdown|json` (or `choices`), passed as `fmt`: for what prints a plan or
+    a report."""
     return click.option(
         "--format",
         "fmt",
-        type=click.Choice(["text", "markdown", "json"]),
+        type=click.Choice(list(choices)),
         default="text",
         show_default=True,
         help=help_text,

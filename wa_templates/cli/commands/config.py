@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import click
 
+from wa_templates.cli.options import format_option
 from wa_templates.config import resolved
 from wa_templates.config.project import find_project
 from wa_templates.render.plan import safe
 
 
 @click.command("config")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools.",
-)
+@format_option("text for people, json for tools.", ("text", "json"))
 def command(fmt: str) -> None:
     """Show the settings and targets every command starts from, each with its source (default,
     file and line, or environment). API keys are never shown: only whether each target's key
