@@ -141,10 +141,11 @@ def test_applying_a_saved_partial_plan_refuses_changes_outside_its_selection() -
     ]
     data["remote_state"]["b_one"] = {}
     edited = parse_plan(json.dumps(data))
-    assert refused_changes(edited, by_name(parse_list([]))) == [
+    repository = {"a_one": False, "b_one": False}
+    assert refused_changes(edited, by_name(parse_list([])), repository) == [
         "template.b_one[en_US]: create refused: outside the plan's selection (--only 'a_*')"
     ]
-    assert refused_changes(parse_plan(json.dumps(partial.document())), {}) == []
+    assert refused_changes(parse_plan(json.dumps(partial.document())), {}, repository) == []
 
 
 def test_a_plan_of_format_2_0_is_a_plan_of_everything() -> None:

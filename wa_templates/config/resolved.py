@@ -20,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 from wa_templates.config.project import Project
 from wa_templates.config.targets import TargetSettings
 from wa_templates.provider.redact import MASK, scrub
+from wa_templates.untrusted import to_json
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +170,7 @@ def as_json(resolved: Resolved) -> str:
             for t in resolved.targets
         },
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return to_json(document, indent=2)
 
 
 def as_text(resolved: Resolved, safe: Callable[[str], str]) -> list[str]:

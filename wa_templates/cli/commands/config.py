@@ -7,7 +7,7 @@ import click
 from wa_templates.cli.options import format_option
 from wa_templates.config import resolved
 from wa_templates.config.project import find_project
-from wa_templates.render.plan import safe
+from wa_templates.untrusted import shown
 
 
 @click.command("config")
@@ -20,4 +20,4 @@ def command(fmt: str) -> None:
     if fmt == "json":
         click.echo(resolved.as_json(settings))
     else:
-        click.echo("\n".join(resolved.as_text(settings, safe)))
+        click.echo("\n".join(resolved.as_text(settings, shown)))
