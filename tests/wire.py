@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from wa_templates.channel.known import Memory
 from wa_templates.channel.remote import parse_list
 from wa_templates.drift import report
 from wa_templates.files.load import Source
@@ -29,8 +30,11 @@ def build(
     options: PlanOptions | None = None,
     diagnostics: list[Any] | None = None,
     selection: Selection | None = None,
+    memory: Memory | None = None,
 ) -> Plan:
-    return plan_build.build(sources, parse_list(items), channel, options, diagnostics, selection)
+    return plan_build.build(
+        sources, parse_list(items), channel, options, diagnostics, selection, memory
+    )
 
 
 def drift(
@@ -40,8 +44,9 @@ def drift(
     options: PlanOptions | None = None,
     fail_on: report.FailOn | None = None,
     selection: Selection | None = None,
+    memory: Memory | None = None,
 ) -> report.DriftReport:
-    return report.build(sources, parse_list(items), target, options, fail_on, selection)
+    return report.build(sources, parse_list(items), target, options, fail_on, selection, memory)
 
 
 def from_channel(

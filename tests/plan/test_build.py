@@ -121,7 +121,7 @@ def test_changed_never_approved_name_is_recreated_with_every_language(status: st
     changed = by_address(plan, "template.order_update[en_US]")
     assert changed.reason == "changed_never_approved"
     assert [c.path for c in changed.change.fields] == ["body.text"]
-    assert "en_US, es_ES" in changed.detail and "not locked" in changed.detail
+    assert "en_US, es_ES" in changed.detail and "the name does not lock" in changed.detail
     same = by_address(plan, "template.order_update[es_ES]")
     assert same.reason == "recreated_with_name" and same.change.fields == []
     assert plan.safety is not None and plan.safety.destructive_names == ["order_update"]

@@ -3,13 +3,18 @@
 Shared by plan (which shows them beside changes) and drift (which exists to report them). A
 finding is never a change: apply cannot unpause, appeal or recategorise a template, so each one
 carries a next step in plain words instead.
+
+Whether a template may have been approved (so that deleting its name locks it for 30 days) is
+decided here once, for plan, apply and drift alike: from the channel's status and the 48-hour
+rule, and from a history store's `Known` when one is configured.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
+from wa_templates.channel.known import Known
 from wa_templates.channel.remote import ChannelTemplate
 
 LIVE = frozenset({"APPROVED", "PAUSED", "DISABLED", "FLAGGED"})
@@ -56,13 +61,17 @@ class StatusFinding:
     """Argo CD-like health: Healthy, Progressing, Suspended, Degraded, or Unknown."""
 
 
-def may_have_been_approved(template: ChannelTemplate) -> bool:
+def may_have_been_approved(template: ChannelTemplate, known: Known | None = None) -> bool:
     """Whether deleting this template could lock its name for 30 days.
 
-    8x8's list says nothing of a template's history, so only PENDING, and REJECTED within the
-    review window after creation, count as never approved; a REJECTED template without
-    timestamps is taken at its word, as the status is all the channel tells.
+    A history that saw it live settles it. Otherwise 8x8's list says nothing of a template's
+    past, so only PENDING, and REJECTED within the review window after creation, count as never
+    approved; a REJECTED template without timestamps is taken at its word, as the status is all
+    the channel tells. A history that never saw it live does not prove it never was (it may have
+    started later), so it never turns a guess into "never approved".
     """
+    if known is not None and known.approved_at is not None:
+        return True
     if template.status not in NEVER_APPROVED:
         return True
     if template.status == "PENDING":
@@ -71,15 +80,52 @@ def may_have_been_approved(template: ChannelTemplate) -> bool:
     return created is not None and updated is not None and updated - created > REVIEW_WINDOW
 
 
+def why_live(template: ChannelTemplate, known: Known | None = None) -> str:
+    """Why `may_have_been_approved` says so, as plan and apply name a language: 'en_US PAUSED',
+    'en_US REJECTED, approved 2026-03-01 (history)', 'en_US REJECTED after its review window'."""
+    said = f"{template.language} {template.status}"
+    if template.status not in NEVER_APPROVED:
+        return said
+    if known is not None and known.approved_at is not None:
+        return f"{said}, approved {day(known.approved_at)} (history)"
+    return f"{said} after its review window"
+
+
+def day(at: datetime) -> str:
+    return at.strftime("%Y-%m-%d")
+
+
+def with_known(template: ChannelTemplate, known: Known | None) -> ChannelTemplate:
+    """The template with the reason, pause title and disable date the history heard for the
+    status it has now: 8x8's list carries none of them."""
+    if known is None or known.status != template.status:
+        return template
+    reason = template.reason or known.reason
+    title = template.pause_title or known.pause_title
+    disable_date = template.disable_date or known.disable_date
+    if (reason, title, disable_date) == (
+        template.reason,
+        template.pause_title,
+        template.disable_date,
+    ):
+        return template
+    return replace(template, reason=reason, pause_title=title, disable_date=disable_date)
+
+
 def meta_recategorised(local_category: str | None, category: str, status: str) -> bool:
     """Meta moves approved UTILITY templates to MARKETING; no other difference is Meta's doing."""
     return local_category == "UTILITY" and category == "MARKETING" and status in LIVE
 
 
 def status_findings(
-    template: ChannelTemplate, local_category: str | None, source: str | None = None
+    template: ChannelTemplate,
+    local_category: str | None,
+    source: str | None = None,
+    known: Known | None = None,
 ) -> list[StatusFinding]:
-    """Findings for one template on the channel; `local_category` is the file's, if managed."""
+    """Findings for one template on the channel; `local_category` is the file's, if managed;
+    `known` what a history store holds of it, if one is configured."""
+    template = with_known(template, known)
     status, category = template.status, template.category
     reason, title, disable_date = template.reason, template.pause_title, template.disable_date
     out: list[StatusFinding] = []
@@ -93,6 +139,15 @@ def status_findings(
             "info",
             "still in Meta's review (minutes to 24 h)",
             "nothing to do; `apply --wait` waits for the verdict",
+        )
+    elif status == "REJECTED" and known is not None and known.approved_at is not None:
+        add(
+            "rejected",
+            "error",
+            f"rejected by Meta after it was approved on {day(known.approved_at)}: "
+            f"{reason or 'reason not reported'}",
+            "it was approved, so deleting it would lock the name for 30 days: create the "
+            "corrected content under a new name (versioning: suffix)",
         )
     elif status == "REJECTED" and may_have_been_approved(template):
         why = reason or "reason not reported"

@@ -4,13 +4,16 @@ The API can list, create (per name + language) and delete (per name, every langu
 So a changed template can only be deleted and created again, and that is only safe while no
 language of the name was ever approved: deleting an approved name locks it for 30 days. This
 module decides, per name, which of create / no-op / recreate / blocked / versioned create /
-delete is honest, and never calls a change anything it is not.
+delete is honest, and never calls a change anything it is not. Whether a name was ever
+approved is asked of `plan.lifecycle` with what the history store remembers (`memory`), when the
+target has one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from wa_templates.channel.known import Memory
 from wa_templates.channel.normalise import UNCONFIRMABLE, Canonical, align_samples, canonical
 from wa_templates.channel.payload import to_payload
 from wa_templates.channel.remote import ChannelTemplate, by_name, fingerprint
@@ -22,6 +25,7 @@ from wa_templates.plan.lifecycle import is_ignored as is_ignored
 from wa_templates.plan.lifecycle import name_verdict, safety_on
 from wa_templates.plan.model import (
     LANGUAGE_REMOVED,
+    LIVE_BLOCK,
     Action,
     Change,
     ChannelBinding,
@@ -43,6 +47,7 @@ class _Builder:
     sources: list[Source]
     remote: dict[str, dict[str, ChannelTemplate]]
     options: PlanOptions
+    memory: Memory | None = None
     changes: list[ResourceChange] = field(default_factory=list)
     touched: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
@@ -58,9 +63,11 @@ def build(
     options: PlanOptions | None = None,
     diagnostics: list[DiagnosticDict] | None = None,
     selection: Selection | None = None,
+    memory: Memory | None = None,
 ) -> Plan:
     """The plan for `channel`, which lists `listed`; `diagnostics` are the files' warnings;
-    `selection` (`--only`/`--exclude`) the templates it is about (plan.selection)."""
+    `selection` (`--only`/`--exclude`) the templates it is about (plan.selection); `memory` is
+    the target's history store, if it has one."""
     options = options or PlanOptions()
     selection = selection or Selection()
     remote = by_name(listed)
@@ -68,7 +75,7 @@ def build(
     owned = {s.template.name for s in managed_sources}
     selected = [s for s in managed_sources if selection.selects(s.template.name)]
     left_out = [s for s in managed_sources if not selection.selects(s.template.name)]
-    builder = _Builder(selected, remote, options)
+    builder = _Builder(selected, remote, options, memory)
     builder.owned = owned
     managed: set[str] = set()
     unmanaged: list[Unmanaged] = []
@@ -108,10 +115,15 @@ def build(
         for lang in sorted(remote[name]):
             r = remote[name][lang]
             owner = owners.get(name) or owners.get(base_name(name))
+            # An approved template's findings need nothing the history adds: spare the lookup.
+            known = memory.recall(name, lang) if memory and r.status != "APPROVED" else None
             findings.extend(
                 Finding(name, lang, f.kind, f.severity, f.message, f.next_step, f.health)
                 for f in status_findings(
-                    r, owner.template.category if owner else None, owner.path if owner else None
+                    r,
+                    owner.template.category if owner else None,
+                    owner.path if owner else None,
+                    known,
                 )
             )
     remote_state = {
@@ -136,6 +148,7 @@ def build(
         unmanaged=unmanaged,
         unconfirmable=list(UNCONFIRMABLE),
         safety=safety_on(builder.changes, options, remote),
+        history=memory.description if memory is not None else None,
     )
 
 
@@ -155,14 +168,14 @@ def _plan_name(b: _Builder, source: Source, name: str) -> None:
                     code, Action.NOOP, "unchanged", "the channel matches the repository", after, r
                 )
         return
-    verdict = name_verdict(n.remote.values())
+    verdict = name_verdict(n.remote.values(), b.memory)
     if verdict.unreadable:
         n.block("unreadable", f"{verdict.why_not(name)}, so it is not touched")
     elif verdict.may_recreate:
         n.recreate()
     else:
         n.block(
-            "changed_live",
+            LIVE_BLOCK,
             f"8x8 cannot edit a template, and {verdict.why_not(name)}. Ways out: give the new "
             "content a new name, or set `versioning: suffix` to create it as the next version",
         )
@@ -209,9 +222,17 @@ class _NamePlan:
                 detail = f"created after '{name}' is deleted and recreated"
                 self.add(code, Action.CREATE, "not_on_channel", detail, after)
             elif changes:
+                # Said as surely as it is known: the history may have started too late, and
+                # without one the channel's statuses and the 48-hour rule are all there is.
+                known = (
+                    "the channel and its history tell"
+                    if self.b.memory is not None
+                    else "the channel's statuses tell (the 48-hour rule)"
+                )
                 detail = (
                     f"8x8 cannot edit: '{name}' is deleted with all its languages ({every}) and "
-                    "created again; no language was ever approved, so the name is not locked"
+                    f"created again; no language was approved as far as {known}, so the name "
+                    "does not lock"
                 )
                 self.add(code, Action.RECREATE, "changed_never_approved", detail, after, r, changes)
             else:
@@ -273,7 +294,8 @@ class _NamePlan:
 def _delete_name(
     b: _Builder, name: str, languages: dict[str, ChannelTemplate], reason: str, why: str
 ) -> None:
-    lock = " and locks the name for 30 days" if name_verdict(languages.values()).live else ""
+    live = name_verdict(languages.values(), b.memory).live
+    lock = " and locks the name for 30 days" if live else ""
     for lang_code in sorted(languages):
         r = languages[lang_code]
         b.touched.add(name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wa_templates.channel.known import Memory
 from wa_templates.config.project import Project
 from wa_templates.errors import UsageError, WaError
 from wa_templates.files.diagnostics import Severity
@@ -76,16 +77,18 @@ def make_plan(
     options: PlanOptions,
     report: Report | None = None,
     selection: Selection | None = None,
+    memory: Memory | None = None,
 ) -> Plan:
     """The plan for `channel`, through `provider`; `report` is the already checked templates,
-    if the caller checked them first; `selection` the templates it is about (all by default)."""
+    if the caller checked them first; `selection` the templates it is about (all by default);
+    `memory` the target's history store, if it has one."""
     with collector_paused():
         report = report or checked_templates(project)
         if options.prune and report.unloaded:
             raise PruneRefused(report.unloaded)
         items = provider.list_templates()
         diagnostics = [d.as_dict() for d in report.diagnostics]
-        return build(report.sources, items, channel, options, diagnostics, selection)
+        return build(report.sources, items, channel, options, diagnostics, selection, memory)
 
 
 def repository_names(project: Project) -> Repository | None:

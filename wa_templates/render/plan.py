@@ -22,6 +22,7 @@ import jinja2
 from wa_templates.channel.remote import address
 from wa_templates.files.diagnostics import DiagnosticDict
 from wa_templates.plan.diff import FieldChange
+from wa_templates.plan.lifecycle import rule_note
 from wa_templates.plan.model import Action, Plan, ResourceChange, Unmanaged
 from wa_templates.plan.selection import left_out_summary
 from wa_templates.render.difflines import Row, markdown_diff, signed, text_line
@@ -214,6 +215,7 @@ def text(plan: Plan, color: bool, verbose: bool = False) -> str:
         unmanaged=_unmanaged(plan),
         diagnostics=[_diagnostic(d) for d in plan.diagnostics],
         unconfirmable=", ".join(safe(u) for u in plan.unconfirmable),
+        rule_note=safe(rule_note(plan.rests_on_48h_rule) or ""),
         safety=_safety(plan),
         blocked=len(plan.blocked),
         partial=safe(f"Partial plan: {_partial(plan)}") if plan.selection.partial else "",
@@ -494,6 +496,9 @@ def _md_warnings(plan: Plan) -> list[dict[str, Any]]:
                 "items": _capped([f"{c.address}: {c.detail}" for c in plan.blocked]),
             }
         )
+    note = rule_note(plan.rests_on_48h_rule)
+    if note:
+        warnings.append({"kind": "NOTE", "title": "Ever approved?", "text": note, "items": []})
     return warnings
 
 

@@ -18,7 +18,7 @@ from wa_templates.apply.execute import ApplyOptions, Report, Result, apply_plan
 from wa_templates.apply.wait import wait_for_review
 from wa_templates.cli.commands.plan import EXIT_BLOCKED, build_plan_or_exit, render
 from wa_templates.cli.options import selection_options, use_color
-from wa_templates.cli.target import open_channel, open_provider, target_options
+from wa_templates.cli.target import memory_of, open_channel, open_provider, target_options
 from wa_templates.config.project import Project, find_project
 from wa_templates.errors import UsageError, WaError
 from wa_templates.plan.model import Action, ChannelBinding, Plan
@@ -170,9 +170,10 @@ class OtherChannel(WaError):
 
 def _refuse_if_untrue(plan: Plan, path: Path, provider: Provider, project: Project) -> None:
     """Exit 4 if what the plan touches changed since it was made, 3 if it asks for what `plan`
-    would refuse on the channel now, from this repository; either way nothing is touched."""
+    would refuse on the channel now, from this repository, with what the target's history
+    remembers; either way nothing is touched."""
     repository = repository_names(project) if any(c.prunes for c in plan.pending) else {}
-    found = recheck(plan, provider.list_templates(), repository)
+    found = recheck(plan, provider.list_templates(), repository, memory_of(provider))
     if found.stale:
         click.echo(
             f"error: {path} is stale: the channel changed since the plan was made:", err=True

@@ -8,7 +8,7 @@ import click
 
 from wa_templates.cli.invalid import stop_if_invalid
 from wa_templates.cli.options import format_option, from_root, selection_options, use_color
-from wa_templates.cli.target import open_channel, target_options
+from wa_templates.cli.target import memory_of, open_channel, target_options
 from wa_templates.config.project import Project, find_project
 from wa_templates.errors import WaError
 from wa_templates.plan.model import Plan
@@ -77,7 +77,9 @@ def build_plan_or_exit(
         report = checked_templates(project)
     provider, channel = open_channel(project, target, sandbox)
     try:
-        plan = make_plan(project, provider, channel, options, report, selection)
+        plan = make_plan(
+            project, provider, channel, options, report, selection, memory_of(provider)
+        )
     finally:
         provider.close()
     rooted: dict[str, str] = {}
