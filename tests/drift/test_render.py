@@ -36,8 +36,24 @@ def test_json_has_exactly_the_documented_keys() -> None:
         "unmanaged",
         "selection",
         "summary",
+        "history",
+        "cannot_know",
+        "phone",
+        "templates",
     ]
     assert data["format_version"] == "1.1" and data["target"] == "target prod"
+    # Without a history store: said once what it cannot know, and no history per template.
+    assert data["history"] is None and data["phone"] is None
+    assert "pause titles" in data["cannot_know"] and "quality scores" in data["cannot_know"]
+    assert data["templates"][0] == {
+        "name": "gone",
+        "language": "en_US",
+        "template": "gone",
+        "sync": "Missing",
+        "health": "Missing",
+        "status": None,
+        "category": None,
+    }
     assert data["drift"] is True
     for finding in data["findings"]:
         assert list(finding) == [

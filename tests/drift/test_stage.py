@@ -446,7 +446,7 @@ def finding(kind: str) -> DriftFinding:
 @pytest.mark.parametrize(
     ("spec", "counted"),
     [
-        ("warning", set(KINDS) - {"pending_review", "in_appeal"}),
+        ("warning", set(KINDS) - {"pending_review", "in_appeal", "quality"}),
         ("error", {"missing", "rejected", "disabled"}),
         ("info", set(KINDS)),
         ("paused", {"paused"}),

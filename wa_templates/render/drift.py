@@ -14,6 +14,8 @@ from typing import Any
 import click
 
 from wa_templates.channel.remote import address
+from wa_templates.channel.signals import phone_state_finding
+from wa_templates.drift.remembered import CANNOT_KNOW_STEP, cannot_know, facts
 from wa_templates.drift.report import HEALTHS, DriftFinding, DriftReport, Resource, to_json
 from wa_templates.plan.selection import left_out_summary
 from wa_templates.render.difflines import markdown_diff, signed, text_line
@@ -87,6 +89,26 @@ def _groups(report: DriftReport) -> list[_Group]:
     return list(groups.values())
 
 
+def _remembered(report: DriftReport, group: _Group) -> str:
+    """The history's facts of a group's template; "" without a store, or for a template drift
+    does not manage as such (an older version still being sent)."""
+    if report.history is None or group.resource is None:
+        return ""
+    return "; ".join(facts(group.resource.known))
+
+
+def _phone(report: DriftReport) -> dict[str, str] | None:
+    if report.phone is None:
+        return None
+    finding = phone_state_finding(report.phone)
+    step = finding.next_step if finding.severity != "info" else ""
+    return {"severity": finding.severity, "message": finding.message, "next_step": step}
+
+
+def _cannot_know(report: DriftReport) -> str:
+    return "" if report.history is not None else f"{cannot_know()}: {CANNOT_KNOW_STEP}."
+
+
 def _verdict(report: DriftReport) -> str:
     counted = report.counted
     if report.drift:
@@ -147,8 +169,10 @@ def text(report: DriftReport, color: bool) -> str:
                 "health_role": _HEALTH_ROLES.get(g.health, "bad"),
                 "details": safe(", ".join(details)),
                 "findings": [_text_finding(report, f) for f in g.findings],
+                "history": safe(_remembered(report, g)),
             }
         )
+    phone = _phone(report)
     with_findings = {(g.name, g.language) for g in _groups(report)}
     quiet = sum((r.name, r.language) not in with_findings for r in report.resources)
     return (
@@ -164,6 +188,9 @@ def text(report: DriftReport, color: bool) -> str:
             unmanaged=_unmanaged(report, safe),
             unmanaged_count=len(report.unmanaged),
             unmanaged_counted=report.fail_on.unmanaged,
+            history=safe(report.history or ""),
+            phone={k: safe(v) for k, v in phone.items()} if phone else None,
+            cannot_know=safe(_cannot_know(report)),
             verdict=safe(_verdict(report)),
             drift=report.drift,
             fail_on=safe(report.fail_on.spec),
@@ -242,13 +269,23 @@ def markdown(report: DriftReport) -> str:
         "fingerprint": short_fingerprint(report.fingerprint),
         "total_rows": len(rows),
         "total_steps": len(steps),
+        "history": report.history,
+        "phone": _phone(report),
+        "cannot_know": _cannot_know(report),
     }
+    remembered = [
+        {"name": g.name, "language": g.language, "facts": _remembered(report, g)}
+        for g in _groups(report)
+        if _remembered(report, g)
+    ]
     template = environment().get_template("drift.md.j2")
     unmanaged = _unmanaged(report, str)
 
     def render(shown: int, steps_shown: int, with_diffs: bool, with_unmanaged: bool) -> str:
         out = template.render(
             context,
+            remembered=remembered if with_diffs else [],
+            remembered_hidden=0 if with_diffs else len(remembered),
             groups=_md_groups(rows[:shown]),
             rows_hidden=len(rows) - shown,
             steps=steps[:steps_shown],

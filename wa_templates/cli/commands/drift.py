@@ -9,7 +9,7 @@ import click
 
 from wa_templates.cli.invalid import stop_if_invalid
 from wa_templates.cli.options import format_option, from_root, selection_options, use_color
-from wa_templates.cli.target import open_provider, target_options
+from wa_templates.cli.target import memory_of, open_provider, target_options
 from wa_templates.config.project import find_project
 from wa_templates.drift import report as drift
 from wa_templates.plan.prepare import checked_templates, plan_options
@@ -22,7 +22,8 @@ _FAIL_ON_HELP = (
     f"({', '.join(drift.KINDS)}), severities (info, warning, error; each with everything "
     "worse), `unmanaged` for templates on the channel the repository does not manage, or "
     "`none`. The default, warning, counts every warning and error, so a paused, flagged or "
-    "edited template is drift; pending_review and in_appeal, which only need waiting, are not."
+    "edited template is drift; pending_review and in_appeal, which only need waiting, are not, "
+    "nor is quality (a YELLOW score, known from the history store)."
 )
 
 
@@ -61,9 +62,12 @@ def command(
     provider = open_provider(project, target, sandbox)
     try:
         items = provider.list_templates()
+        memory = memory_of(provider)
+        result = drift.build(
+            report.sources, items, provider.description, options, fail_on, selection, memory
+        )
     finally:
         provider.close()
-    result = drift.build(report.sources, items, provider.description, options, fail_on, selection)
     click.echo(_render(result, fmt), color=use_color() if fmt == "text" else False)
     raise click.exceptions.Exit(EXIT_DRIFT if result.drift else 0)
 
