@@ -24,22 +24,19 @@ CANNOT_KNOW = (
     "quality scores",
     "when a category changed",
     "how many times a template was paused",
-    "whether a rejected template was approved before",
+    "whether a rejected template was approved first",
     "the phone number's quality and messaging limit",
 )
 """What 8x8's list does not carry, so drift without a history store cannot show."""
-CANNOT_KNOW_STEP = (
-    "set `history` for the target (or pass --history) and run `wa-templates webhook serve` "
-    "to receive 8x8's template webhooks"
-)
 
 
 def cannot_know() -> str:
-    """One sentence, said once per report when there is no history store."""
+    """What drift says once per report when there is no history store."""
     return (
-        "No history store: 8x8's list carries no "
-        + ", ".join(CANNOT_KNOW[:-1])
-        + f" or {CANNOT_KNOW[-1]}, so drift cannot show them"
+        "No history store, so drift cannot show what 8x8's list leaves out: "
+        + ", ".join(CANNOT_KNOW)
+        + ". To know them, set `history` for the target (or pass --history) and run "
+        "`wa-templates webhook serve`."
     )
 
 

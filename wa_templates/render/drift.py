@@ -15,7 +15,7 @@ import click
 
 from wa_templates.channel.remote import address
 from wa_templates.channel.signals import phone_state_finding
-from wa_templates.drift.remembered import CANNOT_KNOW_STEP, cannot_know, facts
+from wa_templates.drift.remembered import cannot_know, facts
 from wa_templates.drift.report import HEALTHS, DriftFinding, DriftReport, Resource, to_json
 from wa_templates.plan.selection import left_out_summary
 from wa_templates.render.difflines import markdown_diff, signed, text_line
@@ -106,7 +106,7 @@ def _phone(report: DriftReport) -> dict[str, str] | None:
 
 
 def _cannot_know(report: DriftReport) -> str:
-    return "" if report.history is not None else f"{cannot_know()}: {CANNOT_KNOW_STEP}."
+    return "" if report.history is not None else cannot_know()
 
 
 def _verdict(report: DriftReport) -> str:
