@@ -34,7 +34,9 @@ PHONE = PhoneState("15550783881", "FLAGGED", T, "TIER_2K", True)
 def remembered_drift(memory: Remembered) -> DriftReport:
     promo = source(PROMO)
     items = listed(promo, status="PAUSED")  # as 8x8 lists it: no pause title
-    return drift([promo], items, "target prod", PlanOptions(), parse_fail_on("warning"), memory)
+    return drift(
+        [promo], items, "target prod", PlanOptions(), parse_fail_on("warning"), memory=memory
+    )
 
 
 def test_each_template_gets_its_history() -> None:
