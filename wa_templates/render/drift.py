@@ -1,7 +1,7 @@
 """A drift report as text (for people), markdown (the body of one GitHub issue) or JSON.
 
-Laid out by `render/templates/drift.*.j2`, made safe here with render.plan's helpers: `safe`
-for the terminal, `md`/`cell`/`fence` for markdown. The markdown's hidden first line is a marker
+Laid out by `render/templates/drift.*.j2`, made safe here: `safe` for the terminal,
+`markup`'s `md`/`cell`/`fence` for markdown. The markdown's hidden first line is a marker
 per target, so a scheduled job finds and updates the same issue instead of opening another.
 """
 
@@ -17,15 +17,9 @@ from wa_templates.channel.remote import address
 from wa_templates.drift.report import HEALTHS, DriftFinding, DriftReport, Resource, to_json
 from wa_templates.plan.selection import left_out_summary
 from wa_templates.render.difflines import markdown_diff, signed, text_line
-from wa_templates.render.plan import (
-    LIST_CAP,
-    MARKDOWN_BUDGET,
-    MARKER_PREFIX,
-    environment,
-    marker,
-    md,
-    short_fingerprint,
-)
+from wa_templates.render.markup import environment, md
+from wa_templates.render.plan_markdown import LIST_CAP, MARKDOWN_BUDGET, MARKER_PREFIX, marker
+from wa_templates.render.plan_values import short_fingerprint
 from wa_templates.untrusted import json_text
 from wa_templates.untrusted import shown as safe
 
@@ -207,7 +201,7 @@ def _unmanaged(report: DriftReport, escape: Any) -> list[dict[str, str]]:
 
 def drift_marker(target: str) -> str:
     """The hidden first line of the drift issue for `target`."""
-    # render.plan's marker makes the target safe inside a comment; only the prefix differs.
+    # plan_markdown's marker makes the target safe inside a comment; only the prefix differs.
     return DRIFT_MARKER_PREFIX + marker(target).removeprefix(MARKER_PREFIX)
 
 
