@@ -16,7 +16,7 @@ import click
 from wa_templates.channel.remote import address
 from wa_templates.drift.report import HEALTHS, DriftFinding, DriftReport, Resource, to_json
 from wa_templates.plan.selection import left_out_summary
-from wa_templates.render.difflines import markdown_diff, signed, text_line
+from wa_templates.render.difflines import markdown_diff, markdown_words, signed, text_line
 from wa_templates.render.markup import environment, md
 from wa_templates.render.plan_markdown import LIST_CAP, MARKDOWN_BUDGET, MARKER_PREFIX, marker
 from wa_templates.render.plan_values import short_fingerprint
@@ -140,7 +140,7 @@ def text(report: DriftReport, color: bool) -> str:
                 "health": safe(g.health),
                 "health_role": _HEALTH_ROLES.get(g.health, "bad"),
                 "details": safe(", ".join(details)),
-                "findings": [_text_finding(report, f) for f in g.findings],
+                "findings": [_text_finding(report, f, color) for f in g.findings],
             }
         )
     with_findings = {(g.name, g.language) for g in _groups(report)}
@@ -165,10 +165,10 @@ def text(report: DriftReport, color: bool) -> str:
     )
 
 
-def _text_finding(report: DriftReport, f: DriftFinding) -> dict[str, Any]:
+def _text_finding(report: DriftReport, f: DriftFinding, color: bool) -> dict[str, Any]:
     diff = []
     for row in signed(f.changes):
-        diff.append({"sign": row[0], "role": _SIGN_ROLES[row[0]], "text": safe(text_line(row))})
+        diff.append({"sign": row[0], "role": _SIGN_ROLES[row[0]], "text": text_line(row, color)})
     return {
         "severity": f.severity if f.severity in _STYLES else "info",
         "label": safe(f.severity).ljust(7),
@@ -219,7 +219,11 @@ def markdown(report: DriftReport) -> str:
     rows = [_md_row(report, f) for f in findings]
     steps = _steps(findings)
     diffs = [
-        {"title": address(f.name, f.language), "diff": markdown_diff(signed(f.changes))}
+        {
+            "title": address(f.name, f.language),
+            "words": markdown_words(signed(f.changes)),
+            "diff": markdown_diff(signed(f.changes)),
+        }
         for f in findings
         if f.changes
     ]

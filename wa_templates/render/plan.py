@@ -105,7 +105,7 @@ def text(plan: Plan, color: bool, verbose: bool = False) -> str:
             title += f" (a version of {safe(group.template)})"
         if group.category:
             title += f", {safe(group.category)}"
-        listed.append({"title": title, "entries": [_text_entry(c) for c in shown]})
+        listed.append({"title": title, "entries": [_text_entry(c, color) for c in shown]})
     template = environment().get_template("plan.txt.j2")
     return template.render(
         paint=paint,
@@ -135,11 +135,11 @@ def text(plan: Plan, color: bool, verbose: bool = False) -> str:
     )
 
 
-def _text_entry(change: ResourceChange) -> dict[str, Any]:
+def _text_entry(change: ResourceChange, color: bool) -> dict[str, Any]:
     role = _ROLES[change.action]
     diff = []
     for row in field_rows(change):
-        diff.append({"sign": row[0], "role": _SIGN_ROLES[row[0]], "text": safe(text_line(row))})
+        diff.append({"sign": row[0], "role": _SIGN_ROLES[row[0]], "text": text_line(row, color)})
     return {
         "marker": _MARKERS[change.action].rjust(3),
         "role": role,

@@ -14,7 +14,7 @@ from typing import Any
 
 from wa_templates.channel.remote import address
 from wa_templates.plan.model import Action, Plan, ResourceChange
-from wa_templates.render.difflines import markdown_diff
+from wa_templates.render.difflines import markdown_diff, markdown_words
 from wa_templates.render.markup import cell, environment
 from wa_templates.render.plan_values import (
     Group,
@@ -215,11 +215,13 @@ def _md_group(group: Group) -> dict[str, Any]:
     entries = []
     for c in group.visible:
         preview = _preview(c)
+        rows = field_rows(c)
         entries.append(
             {
                 "heading": f"{EMOJI[c.action]} {c.action.value} {c.language}",
                 "detail": c.detail,
-                "diff": markdown_diff(field_rows(c)),
+                "words": markdown_words(rows),
+                "diff": markdown_diff(rows),
                 "preview": "\n".join(preview) if preview else "",
                 "preview_of": "after" if c.change.after is not None else "before",
             }
