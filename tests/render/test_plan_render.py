@@ -267,7 +267,7 @@ def test_markdown_escapes_values_and_fences_cannot_be_broken() -> None:
         "alert(1)&lt;/script&gt; &#96;x&#96; &#96;&#96;&#96; &#96;&#96;&#96;&#96; &#42;bold&#42; "
         "&#95;i&#95; &#91;l&#93;(u) @\u200boctocat</ins>"
     ) in outside
-    assert [f"Order A-17 {nasty}"] in blocks
+    assert ["Order A-17 old"] in blocks and [f"Order A-17 {nasty}"] in blocks
 
 
 def test_markdown_stays_under_budget_dropping_the_largest_sections_first() -> None:

@@ -1,15 +1,18 @@
 """A plan as a pull-request comment: verdict, warnings, a table, a section per name.
 
 Laid out by `plan.md.j2` and `plan_section.md.j2`; every value from a file or the channel goes
-through `markup` (`md`, `cell`, `fence`) on its way in. GitHub refuses a comment over 65,536
-characters, so the comment is fitted to MARKDOWN_BUDGET: first the largest sections go, then the
-table is cut; each step says what it left out.
+through `markup` (`md`, `cell`, `fence`) on its way in. Each changed language shows its field
+diff (text fields word by word) and the message as the recipient would see it, before (the
+channel's content) and after (the repository's). GitHub refuses a comment over 65,536 characters,
+so the comment is fitted to MARKDOWN_BUDGET: first the largest sections lose their previews,
+then the largest sections go, then the table is cut; each step says what it left out.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from typing import Any
 
 from wa_templates.channel.remote import address
@@ -73,6 +76,12 @@ def markdown(plan: Plan) -> str:
     section_template = env.get_template("plan_section.md.j2")
     laid_out = [_md_group(group) for group in groups(plan) if group.visible] + _md_extras(plan)
     sections = [section_template.render(group=g) for g in laid_out]
+
+    def without_previews(index: int) -> str:
+        group = laid_out[index]
+        entries = [{**e, "previews": []} for e in group["entries"]]
+        return section_template.render(group={**group, "entries": entries})
+
     context = {
         "marker": marker(plan.target),
         "target": plan.target,
@@ -98,30 +107,32 @@ def markdown(plan: Plan) -> str:
     ]
     document = env.get_template("plan.md.j2")
 
-    def render(kept: list[str], rows_shown: int) -> str:
+    def render(kept: list[str], rows_shown: int, without_previews: int = 0) -> str:
         out = document.render(
             context,
             rows=rows[:rows_shown],
             rows_hidden=len(rows) - rows_shown,
             sections=kept,
+            without_previews=without_previews,
         )
         return out.rstrip() + "\n"
 
     out = render(sections, len(rows))
     if len(out) <= MARKDOWN_BUDGET:
         return out
-    kept = _fit(sections, len(out) - sum(len(s) + 2 for s in sections))
-    out = render(kept, len(rows))
+    overhead = len(out) - sum(len(s) + 2 for s in sections)
+    kept, without = _fit(sections, without_previews, overhead)
+    out = render(kept, len(rows), without)
     while len(out) > MARKDOWN_BUDGET and kept:
         kept.remove(max(kept, key=len))
-        out = render(kept, len(rows))
+        out = render(kept, len(rows), without)
     shown = len(rows)
     while len(out) > MARKDOWN_BUDGET and shown:
         # Only the table is left to shorten: cut it in proportion to the excess.
         excess = len(out) - MARKDOWN_BUDGET
         per_row = max(1, sum(len(_row_text(r)) for r in rows[:shown]) // shown)
         shown = max(0, shown - max(1, -(-excess // per_row)))
-        out = render(kept, shown)
+        out = render(kept, shown, without)
     if len(out) > MARKDOWN_BUDGET:
         # Only a pathological target name or detail gets here; a cut comment beats none.
         note = "\n\n(cut to fit GitHub's comment limit; run `wa-templates plan` locally)\n"
@@ -133,18 +144,35 @@ def _row_text(row: dict[str, str]) -> str:
     return " | ".join(cell(v) for v in row.values())
 
 
-def _fit(sections: list[str], overhead: int) -> list[str]:
-    """Sections kept, in order, dropping the largest first until the document fits."""
-    room = MARKDOWN_BUDGET - overhead - 200  # room for the "N of M sections shown" line
-    by_size = sorted(range(len(sections)), key=lambda i: len(sections[i]), reverse=True)
+def _fit(
+    sections: list[str], compact: Callable[[int], str], overhead: int
+) -> tuple[list[str], int]:
+    """Sections kept, in order, and how many of them lost their previews to fit.
+
+    The largest sections lose their previews first (their diffs say what changes); if that is
+    not enough, the largest sections go.
+    """
+    room = MARKDOWN_BUDGET - overhead - 400  # room for the lines saying what was left out
+    sections = list(sections)
     total = sum(len(s) + 2 for s in sections)
-    dropped: set[int] = set()
+    by_size = sorted(range(len(sections)), key=lambda i: len(sections[i]), reverse=True)
+    shortened: set[int] = set()
     for index in by_size:
+        if total <= room:
+            break
+        smaller = compact(index)
+        if len(smaller) < len(sections[index]):
+            total -= len(sections[index]) - len(smaller)
+            sections[index] = smaller
+            shortened.add(index)
+    dropped: set[int] = set()
+    for index in sorted(range(len(sections)), key=lambda i: len(sections[i]), reverse=True):
         if total <= room:
             break
         dropped.add(index)
         total -= len(sections[index]) + 2
-    return [s for i, s in enumerate(sections) if i not in dropped]
+    kept = [s for i, s in enumerate(sections) if i not in dropped]
+    return kept, len(shortened - dropped)
 
 
 def _verdict(plan: Plan) -> str:
@@ -214,7 +242,6 @@ def _md_group(group: Group) -> dict[str, Any]:
     summary = "; ".join(f"{action} {', '.join(langs)}" for action, langs in actions.items())
     entries = []
     for c in group.visible:
-        preview = _preview(c)
         rows = field_rows(c)
         entries.append(
             {
@@ -222,22 +249,35 @@ def _md_group(group: Group) -> dict[str, Any]:
                 "detail": c.detail,
                 "words": markdown_words(rows),
                 "diff": markdown_diff(rows),
-                "preview": "\n".join(preview) if preview else "",
-                "preview_of": "after" if c.change.after is not None else "before",
+                "previews": _previews(c),
             }
         )
     title = group.name if group.template == group.name else f"{group.name} ({group.template})"
     return {"title": title, "code": True, "summary": summary, "entries": entries, "items": []}
 
 
-def _preview(change: ResourceChange) -> list[str] | None:
-    content = change.change.after if change.change.after is not None else change.change.before
-    if content is None:
-        return None
+def _previews(change: ResourceChange) -> list[dict[str, str]]:
+    """The message before (on the channel) and after (in the repository), where it differs."""
+    before, after = change.change.before, change.change.after
+    if before is None and after is None:
+        return []
+    if before is None or after is None:
+        label = "Preview" if after is not None else "Preview, on the channel"
+        return [{"label": label, "text": _preview(after or before, change.category)}]
+    old, new = _preview(before, change.category), _preview(after, change.category)
+    if old == new:
+        return [{"label": "Preview, the same on the channel and in the repository", "text": new}]
+    return [
+        {"label": "Before, on the channel", "text": old},
+        {"label": "After, in the repository", "text": new},
+    ]
+
+
+def _preview(content: dict[str, Any] | None, category: str | None) -> str:
     try:
-        return message_text(content, change.category)
+        return "\n".join(message_text(content or {}, category))
     except PreviewError as exc:
-        return [f"(no preview: {exc})"]
+        return f"(no preview: {exc})"
 
 
 def _md_extras(plan: Plan) -> list[dict[str, Any]]:
