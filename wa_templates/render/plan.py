@@ -1,5 +1,6 @@
-"""A plan as text (Terraform-like, for people), markdown (a pull-request comment) or JSON: this
-module renders text and JSON, `plan_markdown` the comment; it is where callers find all three.
+"""A plan as text (Terraform-like, for people), markdown (a pull-request comment), GitHub
+annotations or JSON: this module renders text and JSON, `plan_markdown` the comment and
+`plan_github` the annotations; it is where callers find all four.
 
 Text is laid out by `render/templates/plan.txt.j2`; this module turns a plan into plain values
 for it, each value that comes from a file or the channel made safe on its way in (control and
@@ -16,6 +17,7 @@ from wa_templates.channel.remote import address
 from wa_templates.plan.model import Action, Plan, ResourceChange
 from wa_templates.render.difflines import text_line
 from wa_templates.render.markup import cell, environment, fence, md
+from wa_templates.render.plan_github import github
 from wa_templates.render.plan_markdown import (
     LIST_CAP,
     MARKDOWN_BUDGET,
@@ -46,6 +48,7 @@ __all__ = [
     "cell",
     "environment",
     "fence",
+    "github",
     "is_plan_comment",
     "markdown",
     "marker",
