@@ -1,7 +1,7 @@
 """A drift report as text (for people), markdown (the body of one GitHub issue) or JSON.
 
-Laid out by `render/templates/drift.*.j2`, made safe here with render.plan's helpers: `safe`
-for the terminal, `md`/`cell`/`fence` for markdown. The markdown's hidden first line is a marker
+Laid out by `render/templates/drift.*.j2`, made safe here: `safe` for the terminal,
+`markup`'s `md`/`cell`/`fence` for markdown. The markdown's hidden first line is a marker
 per target, so a scheduled job finds and updates the same issue instead of opening another.
 """
 
@@ -18,16 +18,10 @@ from wa_templates.channel.signals import phone_state_finding
 from wa_templates.drift.remembered import cannot_know, facts
 from wa_templates.drift.report import HEALTHS, DriftFinding, DriftReport, Resource, to_json
 from wa_templates.plan.selection import left_out_summary
-from wa_templates.render.difflines import markdown_diff, signed, text_line
-from wa_templates.render.plan import (
-    LIST_CAP,
-    MARKDOWN_BUDGET,
-    MARKER_PREFIX,
-    environment,
-    marker,
-    md,
-    short_fingerprint,
-)
+from wa_templates.render.difflines import markdown_diff, markdown_words, signed, text_line
+from wa_templates.render.markup import environment, md
+from wa_templates.render.plan_markdown import LIST_CAP, MARKDOWN_BUDGET, MARKER_PREFIX, marker
+from wa_templates.render.plan_values import short_fingerprint
 from wa_templates.untrusted import json_text
 from wa_templates.untrusted import shown as safe
 
@@ -168,7 +162,7 @@ def text(report: DriftReport, color: bool) -> str:
                 "health": safe(g.health),
                 "health_role": _HEALTH_ROLES.get(g.health, "bad"),
                 "details": safe(", ".join(details)),
-                "findings": [_text_finding(report, f) for f in g.findings],
+                "findings": [_text_finding(report, f, color) for f in g.findings],
                 "history": safe(_remembered(report, g)),
             }
         )
@@ -198,10 +192,10 @@ def text(report: DriftReport, color: bool) -> str:
     )
 
 
-def _text_finding(report: DriftReport, f: DriftFinding) -> dict[str, Any]:
+def _text_finding(report: DriftReport, f: DriftFinding, color: bool) -> dict[str, Any]:
     diff = []
     for row in signed(f.changes):
-        diff.append({"sign": row[0], "role": _SIGN_ROLES[row[0]], "text": safe(text_line(row))})
+        diff.append({"sign": row[0], "role": _SIGN_ROLES[row[0]], "text": text_line(row, color)})
     return {
         "severity": f.severity if f.severity in _STYLES else "info",
         "label": safe(f.severity).ljust(7),
@@ -234,7 +228,7 @@ def _unmanaged(report: DriftReport, escape: Any) -> list[dict[str, str]]:
 
 def drift_marker(target: str) -> str:
     """The hidden first line of the drift issue for `target`."""
-    # render.plan's marker makes the target safe inside a comment; only the prefix differs.
+    # plan_markdown's marker makes the target safe inside a comment; only the prefix differs.
     return DRIFT_MARKER_PREFIX + marker(target).removeprefix(MARKER_PREFIX)
 
 
@@ -252,7 +246,11 @@ def markdown(report: DriftReport) -> str:
     rows = [_md_row(report, f) for f in findings]
     steps = _steps(findings)
     diffs = [
-        {"title": address(f.name, f.language), "diff": markdown_diff(signed(f.changes))}
+        {
+            "title": address(f.name, f.language),
+            "words": markdown_words(signed(f.changes)),
+            "diff": markdown_diff(signed(f.changes)),
+        }
         for f in findings
         if f.changes
     ]

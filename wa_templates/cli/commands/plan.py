@@ -22,7 +22,11 @@ EXIT_BLOCKED = 3
 
 @click.command("plan")
 @target_options
-@format_option("text for people, markdown for a PR comment, json for tools.")
+@format_option(
+    "text for people, markdown for a PR comment, json for tools, github for GitHub annotations "
+    "(each blocked change and finding at its file's line).",
+    ("text", "markdown", "json", "github"),
+)
 @click.option(
     "--out",
     "out",
@@ -58,7 +62,14 @@ def command(
             out.write_text(render(plan, "json") + "\n", encoding="utf-8")
         except OSError as exc:
             raise WaError(f"{out}: cannot save the plan: {exc.strerror or exc}") from None
-    click.echo(render(plan, fmt), color=use_color() if fmt == "text" else False)
+    if fmt == "github":
+        from wa_templates.render.plan_github import file_locator, github
+
+        lines = github(plan, file_locator(project.root))
+        if lines:
+            click.echo(lines)
+    else:
+        click.echo(render(plan, fmt), color=use_color() if fmt == "text" else False)
     raise click.exceptions.Exit(plan_exit_code(plan, detailed_exitcode))
 
 
