@@ -5,6 +5,8 @@ Read-only: it lists the channel once and never creates, deletes or uploads anyth
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from wa_templates.cli.invalid import stop_if_invalid
@@ -55,9 +57,10 @@ def command(
     options = plan_options(project)
     with stop_if_invalid():
         report = checked_templates(project)
+    folders: dict[str, Path] = {}
     for source in report.sources:
         # Next steps name files as a reader of the repository (or of the issue) finds them.
-        source.path = from_root(source.path, project.root)
+        source.path = from_root(source.path, project.root, folders)
     provider = open_provider(project, target, sandbox)
     try:
         items = provider.list_templates()

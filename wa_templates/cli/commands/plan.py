@@ -81,11 +81,12 @@ def build_plan_or_exit(
     finally:
         provider.close()
     rooted: dict[str, str] = {}
+    folders: dict[str, Path] = {}
     for change in plan.changes:
         if change.source is not None:
             source = change.source
             if source not in rooted:  # a file has a change per language
-                rooted[source] = from_root(source, project.root)
+                rooted[source] = from_root(source, project.root, folders)
             change.source = rooted[source]
     return plan
 
