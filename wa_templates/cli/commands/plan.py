@@ -12,7 +12,12 @@ from wa_templates.cli.target import open_channel, target_options
 from wa_templates.config.project import Project, find_project
 from wa_templates.errors import WaError
 from wa_templates.plan.model import Plan
-from wa_templates.plan.prepare import checked_templates, make_plan, plan_options
+from wa_templates.plan.prepare import (
+    ListedMeanwhile,
+    checked_templates,
+    make_plan,
+    plan_options,
+)
 from wa_templates.plan.selection import Selection
 from wa_templates.rules.check import collector_paused
 
@@ -73,13 +78,16 @@ def build_plan_or_exit(
     """The plan, or the validation errors printed and exit 1 before the channel is touched."""
     options = plan_options(project, prune=prune, force=force, selection=selection)
     # The files first: with errors in them, neither the target nor the channel matters yet.
-    with stop_if_invalid(), collector_paused():
-        report = checked_templates(project)
-    provider, channel = open_channel(project, target, sandbox)
+    # While worker processes check a large tree, this process lists the channel: read-only,
+    # and set aside unused (its errors too) if the files have errors.
+    listing = ListedMeanwhile(lambda: open_channel(project, target, sandbox))
     try:
-        plan = make_plan(project, provider, channel, options, report, selection)
+        with stop_if_invalid(), collector_paused():
+            report = checked_templates(project, meanwhile=listing)
+        provider, channel = listing.opened()
+        plan = make_plan(project, provider, channel, options, report, selection, listing.listed)
     finally:
-        provider.close()
+        listing.close()
     rooted: dict[str, str] = {}
     folders: dict[str, Path] = {}
     for change in plan.changes:
