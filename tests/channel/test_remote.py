@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -139,6 +141,21 @@ def test_the_list_fingerprint_ignores_order_and_sees_every_change() -> None:
     display = item(languageName="English (US)", channelName="Northwind", statusName="Approved")
     assert parse(item()).fingerprint == parse(display).fingerprint
     assert parse(item()).fingerprint != parse(item(status="PAUSED")).fingerprint
+
+
+def test_the_list_fingerprint_is_the_hash_of_every_item_as_listed_in_name_order() -> None:
+    """Each item is kept as its own JSON; joined, they must hash exactly as the whole sorted
+    list always has, or every plan saved before would look stale."""
+    items = [
+        item(language="es_MX", components=[{**BODY, "text": "¡Hola {{1}}! 🚚"}]),
+        item(templateName="another", score=1.5, paused=None, tags=["a", {"z": 1, "b": [2]}]),
+        item(),
+    ]
+    ordered = sorted(items, key=lambda i: (i["templateName"], i["language"]))
+    dumped = json.dumps(ordered, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    expected = "sha256:" + hashlib.sha256(dumped.encode()).hexdigest()
+    assert fingerprint(parse_list(items)) == expected
+    assert [t.raw for t in parse_list(items)] == items
 
 
 # --- whatever the channel sends, reading it is never an accident ------------------------------
