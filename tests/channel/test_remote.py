@@ -100,13 +100,16 @@ def test_a_shape_the_model_cannot_hold_is_unreadable_with_the_reason(
 @pytest.mark.parametrize(
     "error", [KeyError("type"), TypeError("unhashable"), AttributeError("no get")]
 )
+@pytest.mark.parametrize("reader", ["from_list_components", "language_from_components"])
 def test_a_bug_in_the_parser_propagates_and_is_never_unreadable(
-    monkeypatch: pytest.MonkeyPatch, error: Exception
+    monkeypatch: pytest.MonkeyPatch, error: Exception, reader: str
 ) -> None:
-    def broken(components: object) -> None:
+    def broken(*args: object) -> None:
         raise error
 
-    monkeypatch.setattr(remote, "language_from_components", broken)
+    if reader == "language_from_components":  # the model's turn: the direct reading declines
+        monkeypatch.setattr(remote, "from_list_components", lambda *args: None)
+    monkeypatch.setattr(remote, reader, broken)
     with pytest.raises(type(error)):
         parse(item())
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from wa_templates.channel.normalise import Canonical, canonical
+from wa_templates.channel.normalise import Canonical, canonical, from_list_components
 from wa_templates.channel.payload import (
     PayloadError,
     collapse_auth_presets,
@@ -124,7 +124,9 @@ def parse(item: Any) -> ChannelTemplate:
     content: Canonical | None = None
     unreadable = None
     try:
-        content = canonical(_language(item, category), category)
+        content = from_list_components(item.get("components"), category)
+        if content is None:  # a shape the direct reading leaves to the model
+            content = canonical(_language(item, category), category)
     except PayloadError as exc:
         unreadable = str(exc)
     other, disable = item.get("otherInfo"), item.get("disableInfo")
