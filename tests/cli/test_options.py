@@ -47,7 +47,7 @@ def test_folders_resolved_once_give_the_same_paths(
     (tmp_path / "shared").mkdir()
     monkeypatch.chdir(root / "real")
     paths = ["a.yaml", "b.yaml", "../link/c.yaml", str(root / "link" / "d.yaml"), "../../shared/e"]
-    folders: dict[str, Path] = {}
+    folders: dict[str, str] = {}
     assert [from_root(p, root, folders) for p in paths] == [from_root(p, root) for p in paths]
     assert sorted(folders) == sorted(
         [str(root / "real"), str(root / "link"), str(tmp_path / "shared")]

@@ -5,8 +5,6 @@ Read-only: it lists the channel once and never creates, deletes or uploads anyth
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from wa_templates.cli.invalid import stop_if_invalid
@@ -57,7 +55,7 @@ def command(
     options = plan_options(project)
     with stop_if_invalid():
         report = checked_templates(project)
-    folders: dict[str, Path] = {}
+    folders: dict[str, str] = {}
     for source in report.sources:
         # Next steps name files as a reader of the repository (or of the issue) finds them.
         source.path = from_root(source.path, project.root, folders)

@@ -93,7 +93,7 @@ def build_plan_or_exit(
         finally:
             listing.close()
         rooted: dict[str, str] = {}
-        folders: dict[str, Path] = {}
+        folders: dict[str, str] = {}
         for change in plan.changes:
             if change.source is not None:
                 source = change.source
