@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -98,13 +100,16 @@ def test_a_shape_the_model_cannot_hold_is_unreadable_with_the_reason(
 @pytest.mark.parametrize(
     "error", [KeyError("type"), TypeError("unhashable"), AttributeError("no get")]
 )
+@pytest.mark.parametrize("reader", ["from_list_components", "language_from_components"])
 def test_a_bug_in_the_parser_propagates_and_is_never_unreadable(
-    monkeypatch: pytest.MonkeyPatch, error: Exception
+    monkeypatch: pytest.MonkeyPatch, error: Exception, reader: str
 ) -> None:
-    def broken(components: object) -> None:
+    def broken(*args: object) -> None:
         raise error
 
-    monkeypatch.setattr(remote, "language_from_components", broken)
+    if reader == "language_from_components":  # the model's turn: the direct reading declines
+        monkeypatch.setattr(remote, "from_list_components", lambda *args: None)
+    monkeypatch.setattr(remote, reader, broken)
     with pytest.raises(type(error)):
         parse(item())
 
@@ -139,6 +144,21 @@ def test_the_list_fingerprint_ignores_order_and_sees_every_change() -> None:
     display = item(languageName="English (US)", channelName="Northwind", statusName="Approved")
     assert parse(item()).fingerprint == parse(display).fingerprint
     assert parse(item()).fingerprint != parse(item(status="PAUSED")).fingerprint
+
+
+def test_the_list_fingerprint_is_the_hash_of_every_item_as_listed_in_name_order() -> None:
+    """Each item is kept as its own JSON; joined, they must hash exactly as the whole sorted
+    list always has, or every plan saved before would look stale."""
+    items = [
+        item(language="es_MX", components=[{**BODY, "text": "¡Hola {{1}}! 🚚"}]),
+        item(templateName="another", score=1.5, paused=None, tags=["a", {"z": 1, "b": [2]}]),
+        item(),
+    ]
+    ordered = sorted(items, key=lambda i: (i["templateName"], i["language"]))
+    dumped = json.dumps(ordered, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    expected = "sha256:" + hashlib.sha256(dumped.encode()).hexdigest()
+    assert fingerprint(parse_list(items)) == expected
+    assert [t.raw for t in parse_list(items)] == items
 
 
 # --- whatever the channel sends, reading it is never an accident ------------------------------

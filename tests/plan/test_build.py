@@ -66,6 +66,17 @@ def test_missing_templates_are_created_with_their_payload() -> None:
     assert plan_exit_code(plan, detailed=False) == 0
 
 
+def test_an_unchanged_language_shares_one_copy_of_its_content_between_before_and_after() -> None:
+    src = source(TWO_LANGS)
+    changed = edited(TWO_LANGS, "tu pedido", "tu paquete")
+    same = by_address(plan_of([changed], listed(src)), "template.order_update[en_US]").change
+    assert same.after is not None and same.before is not None and same.after == same.before
+    assert same.after["body"] is same.before["body"]
+    other = by_address(plan_of([changed], listed(src)), "template.order_update[es_ES]").change
+    assert other.after is not None and other.before is not None
+    assert other.after["body"] is not other.before["body"]
+
+
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
 def test_no_false_positive_right_after_apply(name: str) -> None:
     src = source(CATALOGUE[name])

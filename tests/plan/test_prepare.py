@@ -13,8 +13,10 @@ from wa_templates.channel.remote import ChannelTemplate, ListItem, parse_list
 from wa_templates.config.project import Project, project_of
 from wa_templates.errors import WaError
 from wa_templates.plan.build import PlanOptions
+from wa_templates.plan.model import ChannelBinding
 from wa_templates.plan.prepare import (
     InvalidTemplates,
+    ListedMeanwhile,
     PruneRefused,
     checked_templates,
     make_plan,
@@ -155,3 +157,53 @@ def test_the_templates_are_checked_against_the_project_root(tmp_path: Path) -> N
         checked_templates(proj)
     [d] = caught.value.report.diagnostics
     assert d.rule == "WA013" and "the project root" in d.message
+
+
+def test_a_refusal_after_the_list_was_read_meanwhile_says_it_was_set_aside() -> None:
+    refused = str(PruneRefused(["templates/t.yaml"], channel_read=True))
+    assert refused.endswith(
+        "the channel's list, read meanwhile, was set aside: nothing on it was changed"
+    )
+    assert "nothing on the channel was read" not in refused
+
+
+class Closing(Listing):
+    def __init__(self, error: Exception | None = None) -> None:
+        super().__init__()
+        self.error = error
+        self.closed = 0
+
+    def list_templates(self) -> list[ChannelTemplate]:
+        if self.error is not None:
+            raise self.error
+        return super().list_templates()
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+def test_an_error_met_listing_meanwhile_is_raised_when_the_provider_is_asked_for() -> None:
+    channel = Closing(WaError("cannot reach 8x8"))
+    listing = ListedMeanwhile(lambda: (channel, made_for("listing")))  # type: ignore[arg-type,return-value]
+    listing()  # what check_paths calls while its workers check the files
+    assert listing.requested and listing.listed is None
+    with pytest.raises(WaError, match="cannot reach 8x8"):
+        listing.opened()
+    listing.close()
+    assert channel.closed == 1
+
+
+def test_without_workers_the_target_is_opened_afterwards_once() -> None:
+    channel = Closing()
+    opened: list[Closing] = []
+
+    def open_channel() -> tuple[Closing, ChannelBinding]:
+        opened.append(channel)
+        return channel, made_for("listing")
+
+    listing = ListedMeanwhile(open_channel)  # type: ignore[arg-type]
+    first, again = listing.opened(), listing.opened()
+    assert first is again and opened == [channel]
+    assert not listing.requested and listing.listed is None
+    listing.close()
+    assert channel.closed == 1 and channel.lists == 0

@@ -24,19 +24,26 @@ def use_color(stream: TextIO | None = None) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
-def from_root(path: str, root: Path) -> str:
+def from_root(path: str, root: Path, folders: dict[str, str] | None = None) -> str:
     """A template file's path relative to the project root, or absolute if it is outside it.
 
     Files are shown relative to the working directory, which may be anywhere; apply resolves
     media samples from the root, and a reader of the repository (or of a drift issue) starts
-    there too.
+    there too. `folders` keeps each folder's rooted form across calls: resolving costs a system
+    call per path component, and a plan roots thousands of files that sit in a few folders.
     """
-    given = Path(os.path.abspath(path))
-    absolute = given.parent.resolve() / given.name  # the root is resolved: so is this
-    try:
-        return absolute.relative_to(root).as_posix()
-    except ValueError:
-        return str(absolute)
+    folder, name = os.path.split(os.path.abspath(path))
+    shown = None if folders is None else folders.get(folder)
+    if shown is None:
+        resolved = Path(folder).resolve()  # the root is resolved: so is this
+        try:
+            inside = resolved.relative_to(root).as_posix()
+            shown = "" if inside == "." else inside + "/"
+        except ValueError:
+            shown = os.path.join(resolved, "")
+        if folders is not None:
+            folders[folder] = shown
+    return shown + name
 
 
 def format_option(

@@ -56,9 +56,10 @@ def command(
     options = plan_options(project)
     with stop_if_invalid():
         report = checked_templates(project)
+    folders: dict[str, str] = {}
     for source in report.sources:
         # Next steps name files as a reader of the repository (or of the issue) finds them.
-        source.path = from_root(source.path, project.root)
+        source.path = from_root(source.path, project.root, folders)
     provider = open_provider(project, target, sandbox)
     try:
         items = provider.list_templates()
