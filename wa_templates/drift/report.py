@@ -49,6 +49,11 @@ KINDS: dict[str, str] = {
     "pending_deletion": "warning",
     "category_changed": "warning",
     "unknown_status": "warning",
+    "reinstated": "info",
+    "unarchived": "info",
+    "locked": "info",
+    "archived": "error",
+    "limit_exceeded": "error",
 }
 """Every finding kind drift reports, with its severity."""
 

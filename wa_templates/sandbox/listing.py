@@ -43,6 +43,11 @@ STATUS_NAMES = {
     "FLAGGED": "Flagged",
     "IN_APPEAL": "In appeal",
     "PENDING_DELETION": "Pending deletion",
+    "REINSTATED": "Reinstated",
+    "LOCKED": "Locked",
+    "ARCHIVED": "Archived",
+    "UNARCHIVED": "Unarchived",
+    "LIMIT_EXCEEDED": "Limit exceeded",
 }
 
 

@@ -23,13 +23,12 @@ from wa_templates.rules.structure import LANGUAGES, NAME
 from wa_templates.sandbox import errors as codes
 from wa_templates.sandbox import lifecycle
 from wa_templates.sandbox.errors import ApiError
-from wa_templates.sandbox.lifecycle import PAUSE_TITLES, QUALITY_SCORES
+from wa_templates.sandbox.lifecycle import DELETION_LOCK, PAUSE_TITLES, QUALITY_SCORES
 from wa_templates.sandbox.records import parse_moment
 from wa_templates.sandbox.review import CREATION_WINDOW, review
 from wa_templates.sandbox.state import Channel, Faults, SandboxState, Template
 
 CREATIONS_PER_HOUR = 100
-DELETION_LOCK = timedelta(days=30)
 MAX_NAME_LENGTH = 512
 ADMIN_STATUSES = (
     "APPROVED",
@@ -39,6 +38,12 @@ ADMIN_STATUSES = (
     "FLAGGED",
     "IN_APPEAL",
     "PENDING_DELETION",
+    # The rest of Meta's message_template_status_update statuses.
+    "REINSTATED",
+    "LOCKED",
+    "ARCHIVED",
+    "UNARCHIVED",
+    "LIMIT_EXCEEDED",
 )
 _COMPONENT_TYPES = ("HEADER", "BODY", "FOOTER", "BUTTONS", "CAROUSEL", "CALL_PERMISSION_REQUEST")
 _PATCH_KEYS = ("status", "reason", "category", "components", "quality", "correct_category")
