@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.strategies import Payload, create_payloads, shuffled_keys
+from wa_templates.channel import auth_presets
 from wa_templates.channel import payload as conv
 from wa_templates.channel.remote import ListShapeError, parse
 from wa_templates.files.model import Body, Footer, Language
@@ -139,7 +140,7 @@ def list_item(payload: Payload, status: str = "APPROVED") -> Payload:
     template = conv.from_payload(payload)
     lang = template.languages[payload["language"]]
     if template.category == "AUTHENTICATION":
-        lang = conv.expand_auth_presets(lang)
+        lang = auth_presets.expand(lang, payload["language"])
     return {
         **LIST_ONLY,
         "templateName": payload["name"],
@@ -237,10 +238,13 @@ def test_authentication_presets_expand_and_collapse() -> None:
         body=Body(add_security_recommendation=True, examples=["123456"]),
         footer=Footer(code_expiration_minutes=10),
     )
-    expanded = conv.expand_auth_presets(lang)
-    assert expanded.body == Body(text=conv.AUTH_BODY + conv.AUTH_SECURITY, examples=["123456"])
+    expanded = auth_presets.expand(lang, "en_US")
+    assert expanded.body == Body(
+        text="*{{1}}* is your verification code. For your security, do not share this code.",
+        examples=["123456"],
+    )
     assert expanded.footer == Footer(text="This code expires in 10 minutes.")
-    assert conv.collapse_auth_presets(expanded) == lang
+    assert auth_presets.collapse(expanded) == lang
 
 
 def test_an_authentication_list_item_without_the_security_sentence_has_no_option() -> None:
@@ -248,7 +252,7 @@ def test_an_authentication_list_item_without_the_security_sentence_has_no_option
         "templateName": "login",
         "language": "en_US",
         "category": "AUTHENTICATION",
-        "components": [{"type": "BODY", "text": conv.AUTH_BODY}],
+        "components": [{"type": "BODY", "text": auth_presets.ENGLISH.body}],
     }
     assert parse(item).model().body == Body()
 

@@ -231,3 +231,26 @@ def test_terminal_spells_out_control_characters_either_way() -> None:
 
 def test_mono_spans_lines() -> None:
     assert terminal("```a\nb```", color=True) == "\x1b[7ma\nb\x1b[27m"
+
+
+def test_authentication_wording_in_the_language_meta_documents_else_english() -> None:
+    language, category = lang(
+        """
+        name: login
+        category: AUTHENTICATION
+        languages:
+          es_MX:
+            body: {add_security_recommendation: false, examples: ["123456"]}
+            footer: {code_expiration_minutes: 7}
+            buttons: [{type: OTP, otp_type: ONE_TAP}]
+        """
+    )
+    assert message_text(language, category, "es_AR") == [
+        "Tu código de verificación es *123456*.",
+        "Este código caduca en 7 minutos.",
+        "[ Autocompletar ⧉ ]",
+    ]
+    assert message_text(language, category, "pt_BR")[:2] == [
+        "*123456* is your verification code.",
+        "This code expires in 7 minutes.",
+    ]

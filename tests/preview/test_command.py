@@ -55,8 +55,9 @@ def test_one_language(project: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert code == 0
     assert out == (
         "login_code · es_MX · AUTHENTICATION\n"
-        "*482913* is your verification code. For your security, do not share this code.\n"
-        "This code expires in 5 minutes.\n"
+        # Meta's preset wording in the template's language (its documented es_ES strings).
+        "Tu código de verificación es *482913*. Por tu seguridad, no lo compartas.\n"
+        "Este código caduca en 5 minutos.\n"
         "[ Copiar código ⧉ ]\n"
     )
 

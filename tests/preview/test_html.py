@@ -265,3 +265,20 @@ def test_headless_chromium_renders_the_page(tmp_path: Path) -> None:
     )
     assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert screenshot.stat().st_size > 5_000  # more than a blank page
+
+
+def test_authentication_wording_is_in_the_template_s_language() -> None:
+    html = html_of(
+        """
+        name: login
+        category: AUTHENTICATION
+        languages:
+          es_ES:
+            body: {add_security_recommendation: true, examples: ["123456"]}
+            footer: {code_expiration_minutes: 10}
+            buttons: [{type: OTP, otp_type: COPY_CODE}]
+        """
+    )
+    assert "Tu código de verificación es <strong>123456</strong>. Por tu seguridad" in html
+    assert "Este código caduca en 10 minutos." in html
+    assert "<span>Copiar código</span>" in html

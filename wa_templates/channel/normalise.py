@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from wa_templates.channel.payload import body_samples, collapse_auth_presets
+from wa_templates.channel.auth_presets import collapse
+from wa_templates.channel.payload import body_samples
 from wa_templates.files.model import MEDIA_FORMATS, Body, Button, Card, Footer, Header, Language
 
 Canonical = dict[str, Any]
@@ -43,7 +44,7 @@ SAMPLE_KEYS = (
 
 def canonical(lang: Language, category: str) -> Canonical:
     if category.upper() == "AUTHENTICATION":
-        lang = collapse_auth_presets(lang)
+        lang = collapse(lang)
     out: Canonical = {}
     if lang.header is not None:
         out["header"] = _header(lang.header)

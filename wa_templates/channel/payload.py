@@ -24,7 +24,7 @@ BUTTONS, a button without a type, or a value of the wrong shape.
 A list item (`remote.parse` reads its identity, this module its components) is read leniently
 (8x8 adds display fields such as `languageName`, and may add more), and it lacks what only the
 create request carries: `allow_category_change` and `message_send_ttl_seconds`. For
-AUTHENTICATION, Meta stores its preset wording, which `collapse_auth_presets` maps back to the
+AUTHENTICATION, Meta stores its preset wording, which `auth_presets.collapse` maps back to the
 options; as Meta keeps no trace of `add_security_recommendation: false`, that option comes back
 absent.
 
@@ -33,7 +33,6 @@ Import, plan and apply all go through these functions, so they agree on what a t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -44,10 +43,6 @@ from wa_templates.files.placeholders import named
 
 Payload = dict[str, Any]
 
-AUTH_BODY = "*{{1}}* is your verification code."
-AUTH_SECURITY = " For your security, do not share this code."
-AUTH_FOOTER = "This code expires in {n} minutes."
-_AUTH_FOOTER_RE = re.compile(r"^This code expires in (\d+) minutes?\.$")
 
 # (file field, payload key) for button fields, in emission order.
 _BUTTON_FIELDS = (
@@ -372,34 +367,3 @@ def _first_error(exc: ValidationError) -> str:
     error = exc.errors()[0]
     where = ".".join(str(part) for part in error["loc"])
     return f"{where}: {error['msg']}" if where else str(error["msg"])
-
-
-# --- AUTHENTICATION presets -----------------------------------------------------------------
-
-
-def expand_auth_presets(lang: Language) -> Language:
-    """What Meta stores for an AUTHENTICATION template: its preset wording spelled out."""
-    update: dict[str, Any] = {}
-    body = lang.body or Body()
-    if body.text is None:
-        text = AUTH_BODY + (AUTH_SECURITY if body.add_security_recommendation else "")
-        # The code sample stays: Meta keeps it as the example of {{1}}.
-        update["body"] = Body(text=text, examples=body.examples)
-    footer = lang.footer
-    if footer is not None and footer.text is None and footer.code_expiration_minutes is not None:
-        update["footer"] = Footer(text=AUTH_FOOTER.format(n=footer.code_expiration_minutes))
-    return lang.model_copy(update=update)
-
-
-def collapse_auth_presets(lang: Language) -> Language:
-    """Inverse of `expand_auth_presets`: Meta's wording back to the options that produce it."""
-    update: dict[str, Any] = {}
-    body = lang.body
-    if body is not None and body.text in (AUTH_BODY, AUTH_BODY + AUTH_SECURITY):
-        secure = body.text != AUTH_BODY
-        update["body"] = Body(add_security_recommendation=secure or None, examples=body.examples)
-    if lang.footer is not None and lang.footer.text is not None:
-        match = _AUTH_FOOTER_RE.match(lang.footer.text)
-        if match:
-            update["footer"] = Footer(code_expiration_minutes=int(match.group(1)))
-    return lang.model_copy(update=update)

@@ -26,12 +26,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from wa_templates.channel.auth_presets import collapse
 from wa_templates.channel.normalise import Canonical, canonical
-from wa_templates.channel.payload import (
-    PayloadError,
-    collapse_auth_presets,
-    language_from_components,
-)
+from wa_templates.channel.payload import PayloadError, language_from_components
 from wa_templates.files.model import Language
 
 ListItem = dict[str, Any]
@@ -138,7 +135,7 @@ def parse(item: Any) -> ChannelTemplate:
 
 def _language(item: Mapping[str, Any], category: str) -> Language:
     lang = language_from_components(item.get("components") or [])
-    return collapse_auth_presets(lang) if category == "AUTHENTICATION" else lang
+    return collapse(lang) if category == "AUTHENTICATION" else lang
 
 
 def by_name(templates: Iterable[ChannelTemplate]) -> dict[str, dict[str, ChannelTemplate]]:

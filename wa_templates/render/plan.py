@@ -141,7 +141,7 @@ def _preview(change: ResourceChange) -> list[str] | None:
     if content is None:
         return None
     try:
-        return message_text(content, change.category)
+        return message_text(content, change.category, change.language)
     except PreviewError as exc:
         return [f"(no preview: {exc})"]
 

@@ -4,7 +4,8 @@
 cards), keeping WhatsApp's formatting markers as written, so the same lines serve the terminal
 (`terminal` turns the markers into ANSI) and the markdown plan (which shows them verbatim inside
 a fence). It accepts a file model `Language` or the canonical dict a plan holds, which uses the
-model's own field names.
+model's own field names. AUTHENTICATION's preset wording is spelled out in the template's own
+language where Meta documents it (`channel.auth_presets`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from wa_templates.channel.payload import AUTH_BODY, AUTH_FOOTER, AUTH_SECURITY
+from wa_templates.channel.auth_presets import ENGLISH, Preset, preset
 from wa_templates.files.model import MEDIA_FORMATS, Body, Button, Card, Footer, Header, Language
 from wa_templates.files.placeholders import fill
 from wa_templates.untrusted import shown
@@ -34,10 +35,10 @@ _BUTTON_ICONS = {
     "FLOW": "☰",
     "REQUEST_CONTACT_INFO": "☺",
 }
-# WhatsApp's own labels for buttons whose text the sender does not choose (or may leave out).
+# WhatsApp's own labels for buttons whose text the sender does not choose (or may leave out);
+# the OTP button's is Meta's preset, in the template's language.
 _DEFAULT_LABELS = {
     "COPY_CODE": "Copy offer code",
-    "OTP": "Copy code",
     "VOICE_CALL": "Call on WhatsApp",
     "REQUEST_CONTACT_INFO": "Share contact info",
 }
@@ -47,18 +48,22 @@ class PreviewError(ValueError):
     """Content that is not a template language (e.g. a hand-edited plan file)."""
 
 
-def message_text(content: Language | Mapping[str, Any], category: str | None = None) -> list[str]:
-    """The message as lines. `category` only matters for AUTHENTICATION's preset wording."""
+def message_text(
+    content: Language | Mapping[str, Any], category: str | None = None, language: str = "en"
+) -> list[str]:
+    """The message as lines. `category` and `language` only matter for AUTHENTICATION's preset
+    wording (and the OTP button's label), which Meta words in the template's language."""
     lang = _language(content)
     auth = _is_auth(lang, category)
+    wording = preset(language)
     lines: list[str] = []
     if lang.header is not None:
         lines += _header(lang.header)
     if lang.body is not None:
-        lines += _body(lang.body, auth)
+        lines += _body(lang.body, auth, wording)
     if lang.footer is not None:
-        lines += _footer(lang.footer)
-    lines += [_button(b) for b in lang.buttons]
+        lines += _footer(lang.footer, wording)
+    lines += [_button(b, wording) for b in lang.buttons]
     if lang.call_permission_request:
         lines.append("[ Allow calls ✆ ]  (call permission request)")
     cards = lang.carousel or []
@@ -110,30 +115,31 @@ def _header(header: Header) -> list[str]:
     return _lines(fill(header.text, header.examples))
 
 
-def _body(body: Body, auth: bool) -> list[str]:
+def _body(body: Body, auth: bool, wording: Preset = ENGLISH) -> list[str]:
     if body.text is not None:
         return _lines(fill(body.text, body.examples))
     if not auth:
         return []
     # AUTHENTICATION: Meta supplies the wording; the file only chooses the options.
     samples = list(body.examples.values()) if isinstance(body.examples, dict) else body.examples
-    text = AUTH_BODY + (AUTH_SECURITY if body.add_security_recommendation else "")
+    text = wording.body_text(bool(body.add_security_recommendation))
     return _lines(fill(text, [samples[0] if samples else SAMPLE_CODE]))
 
 
-def _footer(footer: Footer) -> list[str]:
+def _footer(footer: Footer, wording: Preset = ENGLISH) -> list[str]:
     if footer.text is not None:
         return _lines(footer.text)
     if footer.code_expiration_minutes is not None:
-        return [AUTH_FOOTER.format(n=footer.code_expiration_minutes)]
+        return [wording.footer_text(footer.code_expiration_minutes)]
     return []
 
 
-def _button(button: Button) -> str:
+def _button(button: Button, wording: Preset = ENGLISH) -> str:
     kind = button.type
-    label = button.text or _DEFAULT_LABELS.get(kind) or kind.replace("_", " ").lower()
+    default = wording.copy_code if kind == "OTP" else _DEFAULT_LABELS.get(kind)
+    label = button.text or default or kind.replace("_", " ").lower()
     if kind == "OTP" and button.otp_type in ("ONE_TAP", "ZERO_TAP"):
-        label = button.autofill_text or "Autofill"
+        label = button.autofill_text or wording.autofill
     label = " ".join(label.split())
     icon = _BUTTON_ICONS.get(kind)
     shown = f"[ {label} {icon} ]" if icon else f"[ {label} ]"

@@ -1,10 +1,10 @@
 """Preview as a standalone HTML page: each language as a WhatsApp chat bubble.
 
 The text is the terminal preview's (`preview.message_text`, samples filled in, AUTHENTICATION
-wording spelled out), so both show the same message. Everything from the file is escaped by the
-jinja2 template (autoescape is on); the only markup added is WhatsApp's formatting, turned into
-tags after escaping, so `<script>` in a body stays text. The page loads nothing but a header
-image's own https URL.
+wording spelled out in the template's language), so both show the same message. Everything from
+the file is escaped by the jinja2 template (autoescape is on); the only markup added is
+WhatsApp's formatting, turned into tags after escaping, so `<script>` in a body stays text. The
+page loads nothing but a header image's own https URL.
 """
 
 from __future__ import annotations
@@ -101,9 +101,9 @@ def bubble(code: str, lang: Language, category: str) -> BubbleView:
     return BubbleView(
         language=_visible(code),
         header=_header(lang.header) if lang.header is not None else None,
-        body=_body(lang.body, category),
-        footer=_footer(lang.footer, category),
-        buttons=[_button(b) for b in lang.buttons],
+        body=_body(lang.body, category, code),
+        footer=_footer(lang.footer, category, code),
+        buttons=[_button(b, code) for b in lang.buttons],
         cards=[_card(card) for card in lang.carousel or []],
         call_permission_request=lang.call_permission_request,
     )
@@ -130,8 +130,8 @@ def _visible(text: str) -> str:
     return shown(text, keep="\t\n")
 
 
-def _text(lang: Language, category: str) -> str:
-    return "\n".join(message_text(lang, category))
+def _text(lang: Language, category: str, code: str = "en") -> str:
+    return "\n".join(message_text(lang, category, code))
 
 
 def _header(header: Header) -> MediaView:
@@ -154,21 +154,21 @@ def _header(header: Header) -> MediaView:
     )
 
 
-def _body(body: Body | None, category: str) -> Markup:
+def _body(body: Body | None, category: str, code: str = "en") -> Markup:
     if body is None:
         return Markup("")
-    return formatted(_text(Language(body=body), category))
+    return formatted(_text(Language(body=body), category, code))
 
 
-def _footer(footer: Footer | None, category: str) -> str:
+def _footer(footer: Footer | None, category: str, code: str = "en") -> str:
     if footer is None:
         return ""
-    return _visible(_text(Language(footer=footer), category))
+    return _visible(_text(Language(footer=footer), category, code))
 
 
-def _button(button: Button) -> ButtonView:
+def _button(button: Button, code: str = "en") -> ButtonView:
     # The terminal preview's own line for the button: `[ label icon ]  target`.
-    line = message_text(Language(buttons=[button]))[0]
+    line = message_text(Language(buttons=[button]), language=code)[0]
     shown, _, target = line.partition(" ]  ")
     label = shown.removeprefix("[ ").removesuffix(" ]")
     if label[-2:-1] == " " and label[-1:] in _TERMINAL_MARKERS:

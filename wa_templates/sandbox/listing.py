@@ -14,6 +14,9 @@ its third pause) and `disableInfo: {disableDate}` for a FLAGGED one.
 Carousel and CALL_PERMISSION_REQUEST components are listed although 8x8's list schema enumerates
 only HEADER, BODY, FOOTER and BUTTONS: they are the template's content, which no webhook carries,
 and leaving them out would make every carousel template look edited.
+
+AUTHENTICATION templates are listed with Meta's preset wording in the template's own language
+(`channel.auth_presets`).
 """
 
 from __future__ import annotations
@@ -22,10 +25,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from wa_templates.channel import auth_presets
 from wa_templates.channel.payload import (
     Payload,
     PayloadError,
-    expand_auth_presets,
     language_components,
     language_from_components,
 )
@@ -188,7 +191,7 @@ def list_components(template: Template) -> list[Payload]:
         # Only a hand-edited state file gets here: show what is stored rather than fail the list.
         return [dict(component) for component in template.components]
     if template.category == "AUTHENTICATION":
-        lang = expand_auth_presets(lang)
+        lang = auth_presets.expand(lang, template.language)
     return [_component(component) for component in language_components(lang)]
 
 

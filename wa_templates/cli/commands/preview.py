@@ -48,7 +48,7 @@ def command(name: str, language: str | None, html: Path | None) -> None:
     blocks = []
     for code, lang in chosen:
         title = preview.terminal(f"{template.name} · {code} · {template.category}", color=False)
-        lines = preview.message_text(lang, template.category)
+        lines = preview.message_text(lang, template.category, code)
         body = preview.terminal("\n".join(lines), color)
         blocks.append(f"{click.style(title, bold=True) if color else title}\n{body}")
     click.echo("\n\n".join(blocks), color=color)
