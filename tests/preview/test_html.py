@@ -267,6 +267,25 @@ def test_headless_chromium_renders_the_page(tmp_path: Path) -> None:
     assert screenshot.stat().st_size > 5_000  # more than a blank page
 
 
+def test_a_raw_language_is_drawn_as_far_as_its_parts_fit() -> None:
+    html = html_of(
+        """
+        name: offer
+        category: MARKETING
+        languages:
+          en_US:
+            components:
+              - {type: HEADER, format: PRODUCT}
+              - {type: LIMITED_TIME_OFFER, limited_time_offer: {text: Ends soon!}}
+              - {type: BODY, text: "Hi {{1}}, it is back.", examples: [Ana]}
+              - {type: BUTTONS, buttons: [{type: SPM, text: View}]}
+        """
+    )
+    assert '<div class="note">⏱ Ends soon!</div>' in html
+    assert "Hi Ana, it is back." in html
+    assert "<span>PRODUCT</span>" in html and "<span>View</span>" in html
+
+
 def test_authentication_wording_is_in_the_template_s_language() -> None:
     html = html_of(
         """

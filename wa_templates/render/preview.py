@@ -6,6 +6,10 @@ cards), keeping WhatsApp's formatting markers as written, so the same lines serv
 a fence). It accepts a file model `Language` or the canonical dict a plan holds, which uses the
 model's own field names. AUTHENTICATION's preset wording is spelled out in the template's own
 language where Meta documents it (`channel.auth_presets`).
+
+A language in the raw form (`components:`) is shown as far as its parts fit the format's keys
+(`lenient`): a PRODUCT header or a CATALOG button still shows with its label, a limited-time
+offer as a line of its own, a component nobody knows yet by its type.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from wa_templates.channel.auth_presets import ENGLISH, Preset, preset
+from wa_templates.files.components import component_type
 from wa_templates.files.model import MEDIA_FORMATS, Body, Button, Card, Footer, Header, Language
 from wa_templates.files.placeholders import fill
 from wa_templates.untrusted import shown
@@ -53,12 +58,13 @@ def message_text(
 ) -> list[str]:
     """The message as lines. `category` and `language` only matter for AUTHENTICATION's preset
     wording (and the OTP button's label), which Meta words in the template's language."""
-    lang = _language(content)
+    lang, extra = lenient(_language(content))
     auth = _is_auth(lang, category)
     wording = preset(language)
     lines: list[str] = []
     if lang.header is not None:
         lines += _header(lang.header)
+    lines += extra
     if lang.body is not None:
         lines += _body(lang.body, auth, wording)
     if lang.footer is not None:
@@ -160,6 +166,80 @@ def _button_target(button: Button) -> str:
     if kind == "VOICE_CALL" and button.ttl_minutes:
         return f"valid {button.ttl_minutes} min"
     return ""
+
+
+# --- the raw form ----------------------------------------------------------------------------
+
+
+def lenient(lang: Language) -> tuple[Language, list[str]]:
+    """A raw language as the format's keys, as far as its parts fit them, and a line for each
+    part that does not (a limited-time offer, an unknown component); a modelled one unchanged."""
+    if lang.components is None:
+        return lang, []
+    fields: dict[str, Any] = {}
+    extra: list[str] = []
+    for component in lang.components:
+        kind = component_type(component)
+        if kind == "LIMITED_TIME_OFFER":
+            extra.append(_offer(component.get("limited_time_offer")))
+        elif kind == "CALL_PERMISSION_REQUEST":
+            fields["call_permission_request"] = True
+        elif kind == "CAROUSEL":
+            cards = component.get("cards")
+            listed = cards if isinstance(cards, list) else []
+            fields["carousel"] = [_card_of(card) for card in listed if isinstance(card, Mapping)]
+        elif kind == "BUTTONS" and isinstance(component.get("buttons"), list):
+            fields["buttons"] = [b for b in map(_button_of, component["buttons"]) if b]
+        else:
+            part = _part(kind, component)
+            if part is None:
+                extra.append(f"[{kind or 'component'}]")
+            else:
+                fields[kind.lower()] = part
+    return Language(**fields), extra
+
+
+_PARTS: dict[str, type[Header] | type[Body] | type[Footer]] = {
+    "HEADER": Header,
+    "BODY": Body,
+    "FOOTER": Footer,
+}
+
+
+def _part(kind: str, component: Mapping[str, Any]) -> Header | Body | Footer | None:
+    model = _PARTS.get(kind)
+    if model is None:
+        return None
+    values = {k: v for k, v in component.items() if k in model.model_fields}
+    try:
+        return model.model_validate(values)
+    except ValidationError:
+        return None
+
+
+def _button_of(raw: Any) -> Button | None:
+    if not isinstance(raw, Mapping):
+        return None
+    values = {"phone_number": raw.get("phoneNumber")} | {
+        k: v for k, v in raw.items() if k in ("type", "text", "url", "examples")
+    }
+    try:
+        return Button.model_validate({k: v for k, v in values.items() if v is not None})
+    except ValidationError:
+        return None
+
+
+def _card_of(card: Mapping[str, Any]) -> Card:
+    parts = card.get("components")
+    inner, _ = lenient(Language(components=parts if isinstance(parts, list) else []))
+    return Card(header=inner.header, body=inner.body, buttons=inner.buttons)
+
+
+def _offer(offer: Any) -> str:
+    text = offer.get("text") if isinstance(offer, Mapping) else None
+    expires = isinstance(offer, Mapping) and offer.get("has_expiration") is True
+    label = text if isinstance(text, str) else "limited-time offer"
+    return f"⏱ {label}" + (" · offer expires" if expires else "")
 
 
 def _card(card: Card) -> list[str]:

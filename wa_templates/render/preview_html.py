@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 
 from wa_templates.files.model import MEDIA_FORMATS, Body, Button, Card, Footer, Header, Language
 from wa_templates.files.placeholders import fill
-from wa_templates.render.preview import message_text
+from wa_templates.render.preview import lenient, message_text
 from wa_templates.untrusted import UNSAFE, shown
 
 # WhatsApp's formatting, as `preview.terminal` reads it: ```mono``` first (nothing inside it is
@@ -85,6 +85,8 @@ class BubbleView:
     buttons: list[ButtonView]
     cards: list[CardView] = field(default_factory=list)
     call_permission_request: bool = False
+    notes: list[str] = field(default_factory=list)
+    """Raw components the bubble has no place for (a limited-time offer), as lines."""
 
 
 def page(name: str, category: str, languages: Sequence[tuple[str, Language]]) -> str:
@@ -98,6 +100,7 @@ def page(name: str, category: str, languages: Sequence[tuple[str, Language]]) ->
 
 
 def bubble(code: str, lang: Language, category: str) -> BubbleView:
+    lang, notes = lenient(lang)
     return BubbleView(
         language=_visible(code),
         header=_header(lang.header) if lang.header is not None else None,
@@ -106,6 +109,7 @@ def bubble(code: str, lang: Language, category: str) -> BubbleView:
         buttons=[_button(b, code) for b in lang.buttons],
         cards=[_card(card) for card in lang.carousel or []],
         call_permission_request=lang.call_permission_request,
+        notes=[_visible(note) for note in notes],
     )
 
 
