@@ -1,6 +1,6 @@
 """The raw form (`components:`): its structure checked (WA108), Meta's rules named as unchecked
-once (WA110), a body required (WA106), and no other rule reading keys the language does not
-have."""
+once (WA110), a body required (WA106), call permission requests checked by category (WA514),
+and no other rule reading keys the language does not have."""
 
 from __future__ import annotations
 
@@ -192,6 +192,37 @@ def test_a_raw_language_needs_a_body_like_any_other() -> None:
     [(_, _, line, message)] = [f for f in found(text) if f[0] == "WA106"]
     assert line == line_of(text, "components:")
     assert message == "language 'en_US' has no BODY component; every template needs exactly one"
+
+
+@pytest.mark.parametrize("category", ["MARKETING", "UTILITY"])
+def test_a_call_permission_request_is_fine_where_meta_allows_it(category: str) -> None:
+    modelled = template('body: {text: "Can we call you? Reply STOP to opt out."}\n', category)
+    modelled += "    call_permission_request: true\n"
+    assert not [d for d in diagnose(modelled) if d.rule == "WA514"]
+    raw = template(
+        "components:\n  - {type: BODY, text: Can we call you?}\n"
+        "  - {type: CALL_PERMISSION_REQUEST}\n",
+        category,
+    )
+    assert not [d for d in diagnose(raw) if d.rule == "WA514"]
+
+
+def test_a_call_permission_request_elsewhere_is_an_error_in_either_form() -> None:
+    modelled = template("body: {add_security_recommendation: true}\n", "AUTHENTICATION")
+    modelled += "    call_permission_request: true\n"
+    [error] = [d for d in diagnose(modelled) if d.rule == "WA514"]
+    assert error.line == line_of(modelled, "call_permission_request")
+    assert error.message == (
+        "a call permission request is allowed in MARKETING and UTILITY templates only, "
+        "not AUTHENTICATION"
+    )
+    raw = template(
+        "components:\n  - {type: BODY, add_security_recommendation: true}\n"
+        "  - {type: CALL_PERMISSION_REQUEST}\n",
+        "AUTHENTICATION",
+    )
+    [error] = [d for d in diagnose(raw) if d.rule == "WA514"]
+    assert error.line == line_of(raw, "CALL_PERMISSION_REQUEST")
 
 
 # --- files.components.problems, directly ------------------------------------------------------

@@ -30,9 +30,12 @@ SAMPLE_FORMATS = frozenset(("IMAGE", "VIDEO", "DOCUMENT", "GIF"))
 
 MB = 1024 * 1024
 # Meta's limits: format -> (accepted extensions, largest size in bytes, how the message names it).
+# A GIF header is an MP4 that WhatsApp plays looping and muted (WhatsApp sends no .gif file):
+# Meta's docs give it no limit of its own, so a video's applies.
 MEDIA_LIMITS: dict[str, tuple[frozenset[str], int, str]] = {
     "IMAGE": (frozenset((".jpg", ".jpeg", ".png")), 5 * MB, "JPEG or PNG"),
     "VIDEO": (frozenset((".mp4", ".3gp", ".3gpp")), 16 * MB, "MP4 or 3GPP"),
+    "GIF": (frozenset((".mp4",)), 16 * MB, "an MP4 video (WhatsApp plays it looping)"),
     "DOCUMENT": (
         frozenset((".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt")),
         100 * MB,
@@ -199,7 +202,7 @@ def media_sample(ctx: LanguageContext) -> Iterator[Finding]:
 @rule(
     "WA704",
     "error",
-    "IMAGE jpeg/png <= 5 MB, VIDEO mp4/3gpp <= 16 MB, DOCUMENT <= 100 MB "
+    "IMAGE jpeg/png <= 5 MB, VIDEO mp4/3gpp <= 16 MB, GIF mp4 <= 16 MB, DOCUMENT <= 100 MB "
     "(by extension for URLs; extension, existence and size for local files)",
     "L1",
 )
