@@ -131,7 +131,7 @@ def test_html_page(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert html.startswith("<!DOCTYPE html>")
     assert "Hi Sam, our new trail collection has landed." in html
     assert html.count('<div class="card">') == 3
-    assert 'src="https://chatapps.8x8.com/files/samples/trail-jacket.jpg"' in html
+    assert "url('https://chatapps.8x8.com/files/samples/trail-jacket.jpg')" in html
 
 
 def test_html_with_one_language(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -37,7 +37,8 @@ def command(name: str, language: str | None, html: Path | None) -> None:
     template = source.template
     chosen = _languages(source, language)
     if html is not None:
-        text = preview_html.page(template.name, template.category, chosen)
+        embed = preview_html.embedder(Path(source.path), project.root)
+        text = preview_html.page(template.name, template.category, chosen, embed)
         try:
             html.write_text(text, encoding="utf-8")
         except OSError as exc:
