@@ -5,6 +5,7 @@ and no other rule reading keys the language does not have."""
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from tests.helpers import diagnose, source
 from wa_templates.files import components as structure
 from wa_templates.files.yamlsafe import MAX_DEPTH, MAX_NODES
+from wa_templates.rules.check import check_paths
 
 OFFER = """\
 components:
@@ -289,3 +291,22 @@ def test_the_raw_form_holds_json_values_as_written() -> None:
     ]
     types = [type(v) for v in components[0].values()]
     assert types == [str, str, int, float, bool, type(None), str]
+
+
+def test_a_local_sample_in_the_raw_form_must_stay_inside_the_project(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "templates").mkdir(parents=True)
+    (tmp_path / "secret.png").write_bytes(b"\x89PNG")
+    text = template(
+        "components:\n"
+        '  - {type: BODY, text: "Our picks. Reply STOP to opt out."}\n'
+        "  - type: CAROUSEL\n"
+        "    cards:\n"
+        "      - components:\n"
+        '          - {type: HEADER, format: IMAGE, examples: ["../../secret.png"]}\n'
+    )
+    (project / "templates" / "t.yaml").write_text(text, encoding="utf-8")
+    report = check_paths([project / "templates"], root=project)
+    [outside] = [d for d in report.diagnostics if d.rule == "WA013"]
+    assert outside.line == line_of(text, "secret.png")
+    assert "resolves outside the project root" in outside.message
