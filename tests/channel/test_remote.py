@@ -68,22 +68,28 @@ def test_extras_the_list_may_carry_are_read_and_junk_is_left_out() -> None:
     assert (junk.status, junk.category) == ("", "")
 
 
+def _nested(depth: int) -> Any:
+    value: Any = "deep"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 @pytest.mark.parametrize(
     ("components", "reason"),
     [
-        # Each is a shape 8x8's list schema allows (components are objects with a type, samples
-        # and buttons are open), that the file model has no place for.
+        # Shapes 8x8's list schema allows (components are objects with a type, samples and
+        # buttons are open) that not even the raw form can hold.
         ([BODY, BODY], "more than one BODY component"),
-        ([{"type": "LIMITED_TIME_OFFER", "limited_time_offer": {}}], "unknown component type"),
-        (
-            [{"type": "CAROUSEL", "cards": [{"components": [{"type": "FOOTER", "text": "x"}]}]}],
-            "cannot hold a FOOTER",
-        ),
-        ([{"type": "BODY", "text": "Hi {{1}}", "example": {"bodyText": [{"a": 1}]}}], "sample"),
-        ([{"type": "BUTTONS", "buttons": [{"text": "Go"}]}], "a button has no type"),
+        ([BODY, {"type": "LIMITED_TIME_OFFER", "limited_time_offer": {}}], "needs its `text`"),
+        ([{"type": "BODY", "text": "Hi {{1}}", "example": {"bodyText": [{"a": 1}]}}], "samples"),
+        ([BODY, {"type": "BUTTONS", "buttons": [{"text": "Go"}]}], "a button has no type"),
+        ([BODY, {"type": "STICKER", "limits": float("nan")}], "not a number JSON can carry"),
+        # A template file holds at most 64 levels: three of them around the components.
+        ([BODY, {"type": "STICKER", "deep": _nested(60)}], "nest deeper than 61 levels"),
     ],
 )
-def test_a_shape_the_model_cannot_hold_is_unreadable_with_the_reason(
+def test_a_shape_not_even_the_raw_form_can_hold_is_unreadable_with_the_reason(
     components: list[dict[str, Any]], reason: str
 ) -> None:
     template = parse(item(components=components))
@@ -95,6 +101,31 @@ def test_a_shape_the_model_cannot_hold_is_unreadable_with_the_reason(
     assert (template.name, template.status) == ("order_update", "APPROVED")
     changed = parse(item(components=[*components, {"type": "FOOTER", "text": "x"}]))
     assert template.fingerprint != changed.fingerprint
+
+
+OFFER = {
+    "type": "LIMITED_TIME_OFFER",
+    "limited_time_offer": {"text": "Ends soon!", "has_expiration": True},
+}
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        OFFER,
+        {"type": "BUTTONS", "buttons": [{"type": "CATALOG", "text": "View catalog"}]},
+        {"type": "CAROUSEL", "cards": [{"components": [{"type": "FOOTER", "text": "x"}]}]},
+        {"type": "STICKER", "deep": _nested(59)},
+    ],
+)
+def test_what_the_format_has_no_keys_for_is_read_in_the_raw_form(extra: dict[str, Any]) -> None:
+    template = parse(item(components=[BODY, extra]))
+    assert template.unreadable is None
+    # The create payload's shape: the list's `example.bodyText` is the file's `examples`.
+    created = {"type": "BODY", "text": BODY["text"], "examples": ["Ann"]}
+    assert template.model() == Language(components=[created, extra])
+    assert template.content == canonical(template.model(), "UTILITY")
+    assert template.content is not None and template.content["components"][0] == created
 
 
 @pytest.mark.parametrize(

@@ -79,6 +79,10 @@ def test_an_unreadable_template_blocks_its_name_only_and_says_why(
     monkeypatch.setattr("wa_templates.cli.commands.drift.open_provider", odd_channel)
     plan = repo.run("plan", "--sandbox")
     assert plan.code == 3, plan.out + plan.err
-    assert "could not be read (en_US: more than one BODY component)" in plan.out
+    assert "could not be read (en_US: more than one BODY component (at components[1].type))" in (
+        plan.out
+    )
     drift = repo.run("drift", "--sandbox")
-    assert "could not be read (more than one BODY component)" in drift.out, drift.out
+    assert "could not be read (more than one BODY component (at components[1].type))" in (
+        drift.out
+    ), drift.out

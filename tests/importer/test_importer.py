@@ -161,8 +161,10 @@ def test_a_language_that_cannot_be_read_keeps_the_whole_name_out() -> None:
     ]
     channel = from_channel(items)
     assert list(channel.templates) == ["fine"]
-    assert channel.unreadable["broken"] == "es_MX: more than one BODY component"
-    assert channel.unreadable["odd"].startswith("en_US: 'components' must be an array")
+    assert channel.unreadable["broken"] == (
+        "es_MX: more than one BODY component (at components[1].type)"
+    )
+    assert channel.unreadable["odd"].startswith("en_US: components must be a list")
 
 
 def test_a_bug_reading_an_item_is_not_taken_for_an_unreadable_template(
@@ -228,7 +230,9 @@ def test_a_base_whose_current_version_cannot_be_read_is_unreadable() -> None:
     ]
     channel = from_channel(items, versioned=lambda base: True)
     assert channel.templates == {}
-    assert channel.unreadable == {"note": "note_v2 en_US: more than one BODY component"}
+    assert channel.unreadable == {
+        "note": "note_v2 en_US: more than one BODY component (at components[1].type)"
+    }
 
 
 def test_an_unreadable_earlier_version_does_not_matter() -> None:

@@ -206,7 +206,8 @@ def test_language_removed_from_file() -> None:
 def test_unreadable_channel_content_is_never_touched() -> None:
     src = source(TWO_LANGS)
     items = listed(src, status="PENDING")
-    items[0]["components"] = [{"type": "MYSTERY"}]
+    # Not even the raw form holds two components of one type.
+    items[0]["components"] = [{"type": "MYSTERY"}, {"type": "MYSTERY"}]
     plan = plan_of([src], items)
     change = by_address(plan, "template.order_update[en_US]")
     assert change.action is Action.BLOCKED and change.reason == "unreadable"

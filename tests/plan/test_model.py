@@ -266,10 +266,10 @@ def test_a_create_or_recreate_carries_a_payload_for_its_own_name() -> None:
     )
     data = _document()
     index, change = _first(data, "create")
-    change["payload"]["components"] = [{"type": "SIDEBAR\n"}]
+    change["payload"]["components"] = [{"type": ["SIDEBAR"]}]
     assert _refused(data) == (
         f"resource_changes[{index}].payload is not a create payload: "
-        "unknown component type 'SIDEBAR\\n'"
+        "a component needs a `type` (HEADER, BODY, ...), as text (at components[0])"
     )
 
 

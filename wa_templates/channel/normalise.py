@@ -8,7 +8,10 @@ difference has to disappear here, and nowhere else:
   (add_security_recommendation false when absent);
 - body samples as one flat list in placeholder order (a named mapping is flattened);
 - media header samples dropped: Meta re-hosts the file, so the channel never returns our URL;
-- defaults and empty values dropped, keys in one order (the model's).
+- defaults and empty values dropped, keys in one order (the model's);
+- a language in the raw form (`components:`) compared as the format's keys when they can hold
+  it, so writing a template either way makes no difference, and otherwise as its array
+  (`channel.raw.canonical`, on the same terms).
 The create-only options (allow_category_change, message_send_ttl_seconds) are not part of a
 language at all; `UNCONFIRMABLE` names them for the plan to say once.
 """
@@ -17,7 +20,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from wa_templates.channel.payload import body_samples, collapse_auth_presets
+from wa_templates.channel import raw
+from wa_templates.channel.auth_presets import collapse
+from wa_templates.channel.payload import PayloadError, body_samples, language_from_components
 from wa_templates.files.model import MEDIA_FORMATS, Body, Button, Card, Footer, Header, Language
 
 Canonical = dict[str, Any]
@@ -42,8 +47,14 @@ SAMPLE_KEYS = (
 
 
 def canonical(lang: Language, category: str) -> Canonical:
+    components = lang.components
+    if components is not None:
+        try:
+            lang = language_from_components(components, strict=True)
+        except PayloadError:
+            return raw.canonical(components, category)
     if category.upper() == "AUTHENTICATION":
-        lang = collapse_auth_presets(lang)
+        lang = collapse(lang)
     out: Canonical = {}
     if lang.header is not None:
         out["header"] = _header(lang.header)

@@ -8,8 +8,10 @@ from a dict.
 Three outcomes per item:
 - read: the content is held in its canonical form (`content`), which is what plan and drift
   compare; `model()` gives the file model, for import;
-- unreadable: 8x8 documents the shape as possible, but the model cannot hold it (a component or
-  button shape the model has no place for, a second BODY, a sample that is not text). The reason
+  what the file format has no keys for (a limited-time offer, a CATALOG button, a component
+  type Meta adds next year) is read in the raw form (`channel.raw`), as 8x8's component array;
+- unreadable: not even the raw form can hold it (a component that is not a mapping or has no
+  type, a second BODY, a sample that is not text, an array too deep for a file). The reason
   is kept, and plan, apply and import leave that name alone. Only `PayloadError`, raised by the
   conversion's own checks, means this: any other exception is a bug in this tool and propagates;
 - refused: an item that names no template (not an object, no `templateName` or `language`). It
@@ -26,12 +28,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from wa_templates.channel import raw
+from wa_templates.channel.auth_presets import collapse
 from wa_templates.channel.normalise import Canonical, canonical, from_list_components
-from wa_templates.channel.payload import (
-    PayloadError,
-    collapse_auth_presets,
-    language_from_components,
-)
+from wa_templates.channel.payload import PayloadError, language_from_components, raw_language
 from wa_templates.files.model import Language
 
 ListItem = dict[str, Any]
@@ -148,8 +148,14 @@ def parse(item: Any) -> ChannelTemplate:
 
 
 def _language(item: Mapping[str, Any], category: str) -> Language:
-    lang = language_from_components(item.get("components") or [])
-    return collapse_auth_presets(lang) if category == "AUTHENTICATION" else lang
+    components = item.get("components") or []
+    try:
+        lang = language_from_components(components)
+    except PayloadError:
+        if isinstance(components, list):
+            components = raw.from_list(components, category)
+        return raw_language(components)
+    return collapse(lang) if category == "AUTHENTICATION" else lang
 
 
 def by_name(templates: Iterable[ChannelTemplate]) -> dict[str, dict[str, ChannelTemplate]]:

@@ -26,6 +26,11 @@ KINDS: dict[str, str] = {
     "unknown_status": "warning",
     "quality_red": "warning",
     "quality": "info",
+    "reinstated": "info",
+    "unarchived": "info",
+    "locked": "info",
+    "archived": "error",
+    "limit_exceeded": "error",
 }
 """Every finding kind drift reports, with its severity."""
 

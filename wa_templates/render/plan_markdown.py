@@ -267,8 +267,8 @@ def _previews(change: ResourceChange) -> list[dict[str, str]]:
         return []
     if before is None or after is None:
         label = "Preview" if after is not None else "Preview, on the channel"
-        return [{"label": label, "text": _preview(after or before, change.category)}]
-    old, new = _preview(before, change.category), _preview(after, change.category)
+        return [{"label": label, "text": _preview(after or before, change)}]
+    old, new = _preview(before, change), _preview(after, change)
     if old == new:
         return [{"label": "Preview, the same on the channel and in the repository", "text": new}]
     return [
@@ -277,9 +277,10 @@ def _previews(change: ResourceChange) -> list[dict[str, str]]:
     ]
 
 
-def _preview(content: dict[str, Any] | None, category: str | None) -> str:
+def _preview(content: dict[str, Any] | None, change: ResourceChange) -> str:
+    # In the change's language: AUTHENTICATION's preset wording is Meta's, per language.
     try:
-        return "\n".join(message_text(content or {}, category))
+        return "\n".join(message_text(content or {}, change.category, change.language))
     except PreviewError as exc:
         return f"(no preview: {exc})"
 
