@@ -67,3 +67,12 @@ def assert_valid(document: Any, schema: str) -> None:
     )
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
     assert errors == [], errors
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """`wa-templates ARGS` in this process: exit code, stdout, stderr."""
+    from wa_templates.cli.main import main
+
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from wa_templates.channel.payload import from_payload
+from wa_templates.files.model import TemplateFile
 from wa_templates.rules.check import PARALLEL_MIN_FILES, check_paths, check_template
 
 TEMPLATE = """\
@@ -45,6 +47,25 @@ def test_parallel_validate_reports_exactly_what_serial_does(tmp_path: Path) -> N
     rules = {d.rule for d in parallel.diagnostics}
     assert {"WA001", "WA011", "WA111", "WA112"} <= rules
     assert len(parallel.sources) == len(serial.sources)
+
+
+def test_plan_gets_the_same_models_from_workers_and_this_process_is_free_meanwhile(
+    tmp_path: Path,
+) -> None:
+    _tree(tmp_path, PARALLEL_MIN_FILES + 20)
+    calls: list[int] = []
+
+    def meanwhile() -> None:
+        calls.append(os.getpid())
+
+    serial = check_paths([tmp_path], jobs=1, meanwhile=meanwhile)
+    assert calls == []  # checked here: the caller does its work afterwards
+    parallel = check_paths([tmp_path], jobs=2, meanwhile=meanwhile)
+    assert calls == [os.getpid()]
+    assert parallel.diagnostics == serial.diagnostics
+    assert [s.path for s in parallel.sources] == [s.path for s in serial.sources]
+    assert [s.template for s in parallel.sources] == [s.template for s in serial.sources]
+    assert all(isinstance(s.template, TemplateFile) for s in parallel.sources)
 
 
 def test_check_template_judges_a_payload_without_positions() -> None:

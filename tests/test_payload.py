@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.strategies import Payload, create_payloads, shuffled_keys
+from wa_templates.channel import auth_presets
 from wa_templates.channel import payload as conv
 from wa_templates.channel.remote import ListShapeError, parse
 from wa_templates.files.model import Body, Footer, Language
@@ -139,7 +140,7 @@ def list_item(payload: Payload, status: str = "APPROVED") -> Payload:
     template = conv.from_payload(payload)
     lang = template.languages[payload["language"]]
     if template.category == "AUTHENTICATION":
-        lang = conv.expand_auth_presets(lang)
+        lang = auth_presets.expand(lang, payload["language"])
     return {
         **LIST_ONLY,
         "templateName": payload["name"],
@@ -237,10 +238,13 @@ def test_authentication_presets_expand_and_collapse() -> None:
         body=Body(add_security_recommendation=True, examples=["123456"]),
         footer=Footer(code_expiration_minutes=10),
     )
-    expanded = conv.expand_auth_presets(lang)
-    assert expanded.body == Body(text=conv.AUTH_BODY + conv.AUTH_SECURITY, examples=["123456"])
+    expanded = auth_presets.expand(lang, "en_US")
+    assert expanded.body == Body(
+        text="*{{1}}* is your verification code. For your security, do not share this code.",
+        examples=["123456"],
+    )
     assert expanded.footer == Footer(text="This code expires in 10 minutes.")
-    assert conv.collapse_auth_presets(expanded) == lang
+    assert auth_presets.collapse(expanded) == lang
 
 
 def test_an_authentication_list_item_without_the_security_sentence_has_no_option() -> None:
@@ -248,7 +252,7 @@ def test_an_authentication_list_item_without_the_security_sentence_has_no_option
         "templateName": "login",
         "language": "en_US",
         "category": "AUTHENTICATION",
-        "components": [{"type": "BODY", "text": conv.AUTH_BODY}],
+        "components": [{"type": "BODY", "text": auth_presets.ENGLISH.body}],
     }
     assert parse(item).model().body == Body()
 
@@ -268,26 +272,17 @@ def test_an_authentication_list_item_without_the_security_sentence_has_no_option
             _payload({"type": "CAROUSEL", "cards": []}, {"type": "CAROUSEL", "cards": []}),
             "more than one CAROUSEL",
         ),
-        (_payload({"type": "STICKER"}), "unknown component type"),
-        (_payload({"type": "BODY", "text": "a", "parameter_format": "NAMED"}), "parameter_format"),
-        (_payload({"type": "BUTTONS", "buttons": [{"type": "URL", "txt": "x"}]}), "txt"),
-        (_payload({"type": "BUTTONS", "buttons": [{"text": "no type"}]}), "no type"),
-        (
-            _payload(
-                {"type": "CAROUSEL", "cards": [{"components": [{"type": "FOOTER", "text": "x"}]}]}
-            ),
-            "cannot hold a FOOTER",
-        ),
-        # The OpenAPI's flat card shape would otherwise be read as an empty card.
+        # The OpenAPI's flat card shape: not even the raw form reads it as a card.
         (
             _payload({"type": "CAROUSEL", "cards": [{"type": "HEADER", "format": "IMAGE"}]}),
-            "unknown key",
+            "needs `components`",
         ),
         (_payload({"type": "BODY", "text": ["not", "text"]}), "BODY"),
-        (_payload({"type": "BODY", "text": "a", "examples": "not a list"}), "must be an array"),
+        (_payload({"type": "BODY", "text": "a", "examples": "not a list"}), "must be a list"),
         (_payload({"type": "BODY", "text": "a", "examples": [None]}), "sample"),
-        (_payload({"type": "BUTTONS", "buttons": {"type": "URL"}}), "must be an array"),
-        ({**_payload(), "components": ["BODY"]}, "must be an object"),
+        (_payload({"type": "BUTTONS", "buttons": {"type": "URL"}}), "must be a list"),
+        (_payload({"type": "BODY", "text": "a"}, {"text": "no type"}), "needs a `type`"),
+        ({**_payload(), "components": ["BODY"]}, "must be a mapping"),
         ({**_payload({"type": "BODY", "text": "a"}), "extra": 1}, "extra"),
         ({"name": "t", "language": "en_US", "components": []}, "category"),
         ({**_payload({"type": "BODY", "text": "a"}), "language": 5}, "language"),
@@ -302,6 +297,34 @@ def test_an_authentication_list_item_without_the_security_sentence_has_no_option
 def test_what_cannot_be_represented_is_refused_not_dropped(payload: Any, message: str) -> None:
     with pytest.raises(conv.PayloadError, match=message):
         conv.from_payload(payload)
+
+
+@pytest.mark.parametrize(
+    "components",
+    [
+        [{"type": "STICKER"}, {"type": "BODY", "text": "a"}],
+        [{"type": "BODY", "text": "a", "parameter_format": "NAMED"}],
+        [
+            {"type": "BODY", "text": "a"},
+            {"type": "BUTTONS", "buttons": [{"type": "URL", "txt": "x"}]},
+        ],
+        [{"type": "BODY", "text": "a"}, {"type": "BUTTONS", "buttons": [{"type": "CATALOG"}]}],
+        [{"type": "HEADER", "format": "PRODUCT"}, {"type": "BODY", "text": "a"}],
+        [
+            {"type": "BODY", "text": "a"},
+            {"type": "CAROUSEL", "cards": [{"components": [{"type": "FOOTER", "text": "x"}]}]},
+        ],
+    ],
+)
+def test_what_the_format_has_no_keys_for_is_held_raw_and_sent_as_written(
+    components: list[Payload],
+) -> None:
+    payload = _payload(*components)
+    template = conv.from_payload(payload)
+    lang = template.languages[payload["language"]]
+    assert lang.components == components
+    assert lang.body is None and lang.buttons == []
+    assert conv.to_payload(template, payload["language"]) == payload
 
 
 def test_list_items_tolerate_display_fields_but_not_missing_identity() -> None:

@@ -231,3 +231,67 @@ def test_terminal_spells_out_control_characters_either_way() -> None:
 
 def test_mono_spans_lines() -> None:
     assert terminal("```a\nb```", color=True) == "\x1b[7ma\nb\x1b[27m"
+
+
+def test_a_raw_language_is_previewed_as_far_as_its_parts_fit() -> None:
+    language, category = lang(
+        """
+        name: picks
+        category: MARKETING
+        languages:
+          en_US:
+            components:
+              - {type: HEADER, format: TEXT, text: "Picks for {{1}}", examples: [Ana]}
+              - type: LIMITED_TIME_OFFER
+                limited_time_offer: {text: Ends soon!, has_expiration: true}
+              - {type: BODY, text: "Browse what is new. Reply STOP to opt out."}
+              - {type: HOLOGRAM}
+              - type: BUTTONS
+                buttons:
+                  - {type: MPM, text: View items}
+                  - {type: URL, text: Go, url: "https://x.example"}
+              - type: CAROUSEL
+                cards:
+                  - components:
+                      - {type: HEADER, format: PRODUCT}
+                      - {type: BUTTONS, buttons: [{type: SPM, text: View}]}
+              - {type: CALL_PERMISSION_REQUEST}
+        """
+    )
+    assert message_text(language, category) == [
+        "Picks for Ana",
+        "⏱ Ends soon! · offer expires",
+        "[HOLOGRAM]",
+        "Browse what is new. Reply STOP to opt out.",
+        "[ View items ]",
+        "[ Go ↗ ]  https://x.example",
+        "[ Allow calls ✆ ]  (call permission request)",
+        "── card 1 of 1 ──",
+        "[PRODUCT]",
+        "[ View ]",
+    ]
+    # A plan holds the raw canonical form: it previews the same.
+    assert message_text(canonical(language, category), category) == message_text(language, category)
+
+
+def test_authentication_wording_in_the_language_meta_documents_else_english() -> None:
+    language, category = lang(
+        """
+        name: login
+        category: AUTHENTICATION
+        languages:
+          es_MX:
+            body: {add_security_recommendation: false, examples: ["123456"]}
+            footer: {code_expiration_minutes: 7}
+            buttons: [{type: OTP, otp_type: ONE_TAP}]
+        """
+    )
+    assert message_text(language, category, "es_AR") == [
+        "Tu código de verificación es *123456*.",
+        "Este código caduca en 7 minutos.",
+        "[ Autocompletar ⧉ ]",
+    ]
+    assert message_text(language, category, "pt_BR")[:2] == [
+        "*123456* is your verification code.",
+        "This code expires in 7 minutes.",
+    ]

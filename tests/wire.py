@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from wa_templates.channel.known import Memory
 from wa_templates.channel.remote import parse_list
 from wa_templates.drift import report
 from wa_templates.files.load import Source
@@ -17,6 +18,7 @@ from wa_templates.importer import to_files
 from wa_templates.plan import build as plan_build
 from wa_templates.plan import stale
 from wa_templates.plan.model import ChannelBinding, Plan, PlanOptions
+from wa_templates.plan.selection import Selection
 
 Items = Iterable[Any]
 
@@ -27,8 +29,12 @@ def build(
     channel: ChannelBinding,
     options: PlanOptions | None = None,
     diagnostics: list[Any] | None = None,
+    selection: Selection | None = None,
+    memory: Memory | None = None,
 ) -> Plan:
-    return plan_build.build(sources, parse_list(items), channel, options, diagnostics)
+    return plan_build.build(
+        sources, parse_list(items), channel, options, diagnostics, selection, memory
+    )
 
 
 def drift(
@@ -37,8 +43,10 @@ def drift(
     target: str,
     options: PlanOptions | None = None,
     fail_on: report.FailOn | None = None,
+    selection: Selection | None = None,
+    memory: Memory | None = None,
 ) -> report.DriftReport:
-    return report.build(sources, parse_list(items), target, options, fail_on)
+    return report.build(sources, parse_list(items), target, options, fail_on, selection, memory)
 
 
 def from_channel(

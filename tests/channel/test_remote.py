@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -66,22 +68,28 @@ def test_extras_the_list_may_carry_are_read_and_junk_is_left_out() -> None:
     assert (junk.status, junk.category) == ("", "")
 
 
+def _nested(depth: int) -> Any:
+    value: Any = "deep"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 @pytest.mark.parametrize(
     ("components", "reason"),
     [
-        # Each is a shape 8x8's list schema allows (components are objects with a type, samples
-        # and buttons are open), that the file model has no place for.
+        # Shapes 8x8's list schema allows (components are objects with a type, samples and
+        # buttons are open) that not even the raw form can hold.
         ([BODY, BODY], "more than one BODY component"),
-        ([{"type": "LIMITED_TIME_OFFER", "limited_time_offer": {}}], "unknown component type"),
-        (
-            [{"type": "CAROUSEL", "cards": [{"components": [{"type": "FOOTER", "text": "x"}]}]}],
-            "cannot hold a FOOTER",
-        ),
-        ([{"type": "BODY", "text": "Hi {{1}}", "example": {"bodyText": [{"a": 1}]}}], "sample"),
-        ([{"type": "BUTTONS", "buttons": [{"text": "Go"}]}], "a button has no type"),
+        ([BODY, {"type": "LIMITED_TIME_OFFER", "limited_time_offer": {}}], "needs its `text`"),
+        ([{"type": "BODY", "text": "Hi {{1}}", "example": {"bodyText": [{"a": 1}]}}], "samples"),
+        ([BODY, {"type": "BUTTONS", "buttons": [{"text": "Go"}]}], "a button has no type"),
+        ([BODY, {"type": "STICKER", "limits": float("nan")}], "not a number JSON can carry"),
+        # A template file holds at most 64 levels: three of them around the components.
+        ([BODY, {"type": "STICKER", "deep": _nested(60)}], "nest deeper than 61 levels"),
     ],
 )
-def test_a_shape_the_model_cannot_hold_is_unreadable_with_the_reason(
+def test_a_shape_not_even_the_raw_form_can_hold_is_unreadable_with_the_reason(
     components: list[dict[str, Any]], reason: str
 ) -> None:
     template = parse(item(components=components))
@@ -95,16 +103,44 @@ def test_a_shape_the_model_cannot_hold_is_unreadable_with_the_reason(
     assert template.fingerprint != changed.fingerprint
 
 
+OFFER = {
+    "type": "LIMITED_TIME_OFFER",
+    "limited_time_offer": {"text": "Ends soon!", "has_expiration": True},
+}
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        OFFER,
+        {"type": "BUTTONS", "buttons": [{"type": "CATALOG", "text": "View catalog"}]},
+        {"type": "CAROUSEL", "cards": [{"components": [{"type": "FOOTER", "text": "x"}]}]},
+        {"type": "STICKER", "deep": _nested(59)},
+    ],
+)
+def test_what_the_format_has_no_keys_for_is_read_in_the_raw_form(extra: dict[str, Any]) -> None:
+    template = parse(item(components=[BODY, extra]))
+    assert template.unreadable is None
+    # The create payload's shape: the list's `example.bodyText` is the file's `examples`.
+    created = {"type": "BODY", "text": BODY["text"], "examples": ["Ann"]}
+    assert template.model() == Language(components=[created, extra])
+    assert template.content == canonical(template.model(), "UTILITY")
+    assert template.content is not None and template.content["components"][0] == created
+
+
 @pytest.mark.parametrize(
     "error", [KeyError("type"), TypeError("unhashable"), AttributeError("no get")]
 )
+@pytest.mark.parametrize("reader", ["from_list_components", "language_from_components"])
 def test_a_bug_in_the_parser_propagates_and_is_never_unreadable(
-    monkeypatch: pytest.MonkeyPatch, error: Exception
+    monkeypatch: pytest.MonkeyPatch, error: Exception, reader: str
 ) -> None:
-    def broken(components: object) -> None:
+    def broken(*args: object) -> None:
         raise error
 
-    monkeypatch.setattr(remote, "language_from_components", broken)
+    if reader == "language_from_components":  # the model's turn: the direct reading declines
+        monkeypatch.setattr(remote, "from_list_components", lambda *args: None)
+    monkeypatch.setattr(remote, reader, broken)
     with pytest.raises(type(error)):
         parse(item())
 
@@ -139,6 +175,21 @@ def test_the_list_fingerprint_ignores_order_and_sees_every_change() -> None:
     display = item(languageName="English (US)", channelName="Northwind", statusName="Approved")
     assert parse(item()).fingerprint == parse(display).fingerprint
     assert parse(item()).fingerprint != parse(item(status="PAUSED")).fingerprint
+
+
+def test_the_list_fingerprint_is_the_hash_of_every_item_as_listed_in_name_order() -> None:
+    """Each item is kept as its own JSON; joined, they must hash exactly as the whole sorted
+    list always has, or every plan saved before would look stale."""
+    items = [
+        item(language="es_MX", components=[{**BODY, "text": "¡Hola {{1}}! 🚚"}]),
+        item(templateName="another", score=1.5, paused=None, tags=["a", {"z": 1, "b": [2]}]),
+        item(),
+    ]
+    ordered = sorted(items, key=lambda i: (i["templateName"], i["language"]))
+    dumped = json.dumps(ordered, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    expected = "sha256:" + hashlib.sha256(dumped.encode()).hexdigest()
+    assert fingerprint(parse_list(items)) == expected
+    assert [t.raw for t in parse_list(items)] == items
 
 
 # --- whatever the channel sends, reading it is never an accident ------------------------------

@@ -36,3 +36,19 @@ def test_a_symlinked_folder_is_resolved_but_the_file_name_is_kept(tmp_path: Path
     (root / "real").mkdir()
     (root / "link").symlink_to(root / "real")
     assert from_root(str(root / "link" / "a.yaml"), root) == "real/a.yaml"
+
+
+def test_folders_resolved_once_give_the_same_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = (tmp_path / "project").resolve()
+    (root / "real").mkdir(parents=True)
+    (root / "link").symlink_to(root / "real")
+    (tmp_path / "shared").mkdir()
+    monkeypatch.chdir(root / "real")
+    paths = ["a.yaml", "b.yaml", "../link/c.yaml", str(root / "link" / "d.yaml"), "../../shared/e"]
+    folders: dict[str, str] = {}
+    assert [from_root(p, root, folders) for p in paths] == [from_root(p, root) for p in paths]
+    assert sorted(folders) == sorted(
+        [str(root / "real"), str(root / "link"), str(tmp_path / "shared")]
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,11 @@ import httpx
 import pytest
 
 from tests.plan.channel import simple
+from wa_templates.cli import target as cli_target
 from wa_templates.cli.main import main
+from wa_templates.config.project import Project
+from wa_templates.plan.model import ChannelBinding
+from wa_templates.provider.base import Provider
 from wa_templates.sandbox import embedded
 
 TEMPLATES = (
@@ -88,3 +93,35 @@ def repo(
     made = Repo(tmp_path, capsys)
     made.write("order_update", simple("order_update"))
     return made
+
+
+def count_channel_use(monkeypatch: pytest.MonkeyPatch, *commands: str) -> list[str]:
+    """Every channel the given commands open ("opened") and every list call on it ("listed"),
+    through `open_channel` or `open_provider`, whichever each command module calls."""
+    calls: list[str] = []
+    real_open = cli_target.open_channel
+
+    def counted_channel(
+        project: Project, target: str | None, sandbox: bool
+    ) -> tuple[Provider, ChannelBinding]:
+        calls.append("opened")
+        provider, channel = real_open(project, target, sandbox)
+        real_list = provider.list_templates
+
+        def listed() -> list[object]:
+            calls.append("listed")
+            return list(real_list())
+
+        monkeypatch.setattr(provider, "list_templates", listed)
+        return provider, channel
+
+    def counted(project: Project, target: str | None, sandbox: bool) -> Provider:
+        return counted_channel(project, target, sandbox)[0]
+
+    for command in commands:
+        module = importlib.import_module(f"wa_templates.cli.commands.{command}")
+        if hasattr(module, "open_channel"):
+            monkeypatch.setattr(module, "open_channel", counted_channel)
+        else:
+            monkeypatch.setattr(module, "open_provider", counted)
+    return calls

@@ -7,12 +7,8 @@ import json
 
 import pytest
 
-from tests.commands.conftest import Repo
-from wa_templates.cli import target as cli_target
+from tests.commands.conftest import Repo, count_channel_use
 from wa_templates.cli.invalid import MESSAGE
-from wa_templates.config.project import Project
-from wa_templates.plan.model import ChannelBinding
-from wa_templates.provider.base import Provider
 
 BROKEN = "name: broken\ncategory: UTILITY\nlanguages: {}\n"
 TOO_LONG = (
@@ -32,30 +28,8 @@ COMMANDS = [
 
 @pytest.fixture
 def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every list call on the channel, through the providers the commands open."""
-    calls: list[str] = []
-    real_open = cli_target.open_channel
-
-    def counted_channel(
-        project: Project, target: str | None, sandbox: bool
-    ) -> tuple[Provider, ChannelBinding]:
-        provider, channel = real_open(project, target, sandbox)
-        real_list = provider.list_templates
-
-        def listed() -> list[object]:
-            calls.append("listed")
-            return list(real_list())
-
-        monkeypatch.setattr(provider, "list_templates", listed)
-        return provider, channel
-
-    def counted(project: Project, target: str | None, sandbox: bool) -> Provider:
-        return counted_channel(project, target, sandbox)[0]
-
-    monkeypatch.setattr("wa_templates.cli.commands.plan.open_channel", counted_channel)
-    for module in ("drift", "names"):
-        monkeypatch.setattr(f"wa_templates.cli.commands.{module}.open_provider", counted)
-    return calls
+    """Every channel opened and every list call on it, by the commands."""
+    return count_channel_use(monkeypatch, "plan", "drift", "names")
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -182,12 +182,29 @@ def test_import_json_has_a_record_per_template(repo: Repo) -> None:
             "statuses": {"en_US": "APPROVED"},
             "registered": "order_update",
             "notes": [],
+            "changed": [],
         }
     ]
-    assert document["summary"]["created"] == 1
+    assert document["summary"]["created"] == 1 and document["dry_run"] is False
     assert outcome.err.startswith("created    templates/order_update.yaml")
     again = _json(repo.run("import", "--sandbox", "--format", "json").out)
     assert [t["action"] for t in again["templates"]] == ["unchanged"]
+
+
+def test_import_json_says_what_a_dry_run_would_change(repo: Repo) -> None:
+    assert repo.run("apply", "--sandbox", "--auto-approve").code == 0
+    path = repo.root / "templates" / "order_update.yaml"
+    edited = path.read_text(encoding="utf-8").replace("{{1}}", "{{1}} (edited)", 1)
+    assert edited != path.read_text(encoding="utf-8")
+    path.write_text(edited, encoding="utf-8")
+    outcome = repo.run("import", "--sandbox", "--force", "--dry-run", "--format", "json")
+    document = _json(outcome.out)
+    assert_valid(document, "import")
+    assert document["dry_run"] is True
+    (record,) = document["templates"]
+    assert record["action"] == "updated" and record["changed"], record
+    assert path.read_text(encoding="utf-8") == edited  # nothing written
+    assert "+++ b/templates/order_update.yaml" in outcome.err  # the diff is for people
 
 
 def test_import_json_of_an_empty_channel(repo: Repo) -> None:

@@ -265,3 +265,66 @@ def test_a_section_that_cannot_shrink_into_its_share_is_shown_compact() -> None:
     assert out.count("Details left out to fit GitHub's comment limit: run <code>") == 100
     assert "**3** to create · **0** to recreate · **0** to delete · **0** blocked" in out
     assert "<code>wa-templates plan --target n042</code>" in out
+
+
+class Approved:
+    """A channel where order_update is approved with other content: its change is blocked."""
+
+    description = "target approved"
+
+    def list_templates(self) -> list[ChannelTemplate]:
+        from wa_templates.channel.remote import parse
+
+        item = {
+            "templateName": "order_update",
+            "language": "en_US",
+            "category": "UTILITY",
+            "status": "APPROVED",
+            "components": [{"type": "BODY", "text": "Something else entirely, {{1}}."}],
+        }
+        return [parse(item)]
+
+    def close(self) -> None:
+        pass
+
+
+def test_github_annotations_of_several_targets_name_each(
+    targets: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def opened(project: Project, name: str | None, sandbox: bool) -> tuple[Provider, Any]:
+        assert name is not None
+        return Approved(), made_for(name)  # type: ignore[return-value]
+
+    monkeypatch.setattr(plan_command, "open_channel", opened)
+    code = main(["plan", "--target", "alpha", "--target", "bravo", "--format", "github"])
+    out = capsys.readouterr().out
+    assert code == 3, out
+    errors = [line for line in out.splitlines() if line.startswith("::error ")]
+    assert len(errors) == 2, out
+    assert "title=alpha%3A blocked%3A template.order_update[en_US]" in errors[0]
+    assert "title=bravo%3A blocked%3A template.order_update[en_US]" in errors[1]
+    assert all("file=templates/order_update.yaml" in line for line in errors)
+
+
+def test_only_selects_the_same_templates_on_every_target(
+    targets: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    waiting_channels(monkeypatch)
+    (targets / "templates" / "other_update.yaml").write_text(
+        (targets / "templates" / "order_update.yaml")
+        .read_text()
+        .replace("name: order_update", "name: other_update")
+        .replace("your order has shipped", "your other order has shipped")
+    )
+    code = main(["plan", "--all-targets", "--only", "order_*", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    document = json.loads(out)
+    assert len(document["targets"]) == len(NAMES)
+    for each in document["targets"]:
+        plan = each["plan"]
+        assert plan["selection"]["only"] == ["order_*"]
+        assert plan["selection"]["left_out"] == ["other_update"]
+        assert {c["name"] for c in plan["resource_changes"]} == {"order_update"}

@@ -20,18 +20,21 @@ from wa_templates.provider.base import Provider
 COMMANDS = [("plan",), ("apply", "--auto-approve"), ("drift",), ("names",), ("import",)]
 
 
+@pytest.mark.parametrize("reader", ["from_list_components", "language_from_components"])
 @pytest.mark.parametrize("command", COMMANDS)
 def test_a_bug_reading_the_channel_is_one_line_and_exit_1(
-    repo: Repo, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]
+    repo: Repo, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...], reader: str
 ) -> None:
     assert repo.run("apply", "--sandbox", "--auto-approve").code == 0
     calls: list[object] = []
 
-    def broken(components: object) -> None:
-        calls.append(components)
+    def broken(*args: object) -> None:
+        calls.append(args)
         raise KeyError("type")
 
-    monkeypatch.setattr(remote, "language_from_components", broken)
+    if reader == "language_from_components":  # the model's turn: the direct reading declines
+        monkeypatch.setattr(remote, "from_list_components", lambda *args: None)
+    monkeypatch.setattr(remote, reader, broken)
     outcome = repo.run(*command, "--sandbox")
     assert calls, "the patch did not take effect"
     assert outcome.code == 1
@@ -76,6 +79,10 @@ def test_an_unreadable_template_blocks_its_name_only_and_says_why(
     monkeypatch.setattr("wa_templates.cli.commands.drift.open_provider", odd_channel)
     plan = repo.run("plan", "--sandbox")
     assert plan.code == 3, plan.out + plan.err
-    assert "could not be read (en_US: more than one BODY component)" in plan.out
+    assert "could not be read (en_US: more than one BODY component (at components[1].type))" in (
+        plan.out
+    )
     drift = repo.run("drift", "--sandbox")
-    assert "could not be read (more than one BODY component)" in drift.out, drift.out
+    assert "could not be read (more than one BODY component (at components[1].type))" in (
+        drift.out
+    ), drift.out

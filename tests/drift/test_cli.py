@@ -164,7 +164,7 @@ def test_edited_outside_git_then_recategorised(repo: Repo) -> None:
     edited = repo.drift()
     assert edited.code == 2
     assert "out_of_sync: differs from the repository in body.text" in edited.out
-    assert '~ body.text: "Hello {{1}}, your order left today." -> ' in edited.out
+    assert "~ body.text: Hello {{1}}, your order [-left today.-]{+" in edited.out
 
     repo.patch("order_update", category="MARKETING")
     data = repo.drift("--format", "json").json()
@@ -176,7 +176,7 @@ def test_edited_outside_git_then_recategorised(repo: Repo) -> None:
         "`category: MARKETING` in templates/order_update.yaml" in (data["findings"][1]["next_step"])
     )
     markdown = repo.drift("--format", "markdown").out
-    assert '```diff\n- body.text: "Hello {{1}}, your order left today."' in markdown
+    assert "<code>body.text</code>: Hello {{1}}, your order <del>left today.</del><ins>" in markdown
 
 
 @pytest.mark.parametrize(
@@ -312,7 +312,7 @@ def test_usage_and_configuration_errors(repo: Repo) -> None:
     assert "Traceback" not in no_target.err
     (repo.root / "wa-templates.toml").write_text('ignore = "promo"\n')
     bad_config = repo.drift()
-    assert bad_config.code == 1 and "`ignore` must be a list" in bad_config.err
+    assert bad_config.code == 1 and "wa-templates.toml:1: 'ignore' must be a list" in bad_config.err
 
 
 def test_help_documents_the_default_fail_on() -> None:

@@ -28,8 +28,32 @@ def mixed() -> DriftReport:
 
 def test_json_has_exactly_the_documented_keys() -> None:
     data = json.loads(render.as_json(mixed()))
-    assert list(data) == ["format_version", "target", "drift", "findings", "unmanaged", "summary"]
-    assert data["format_version"] == "1.0" and data["target"] == "target prod"
+    assert list(data) == [
+        "format_version",
+        "target",
+        "drift",
+        "findings",
+        "unmanaged",
+        "selection",
+        "summary",
+        "history",
+        "cannot_know",
+        "phone",
+        "templates",
+    ]
+    assert data["format_version"] == "1.1" and data["target"] == "target prod"
+    # Without a history store: said once what it cannot know, and no history per template.
+    assert data["history"] is None and data["phone"] is None
+    assert "pause titles" in data["cannot_know"] and "quality scores" in data["cannot_know"]
+    assert data["templates"][0] == {
+        "name": "gone",
+        "language": "en_US",
+        "template": "gone",
+        "sync": "Missing",
+        "health": "Missing",
+        "status": None,
+        "category": None,
+    }
     assert data["drift"] is True
     for finding in data["findings"]:
         assert list(finding) == [
@@ -95,8 +119,8 @@ def test_text_shows_the_diff_the_step_and_the_verdict() -> None:
     assert "    warning out_of_sync: differs from the repository in body.text" in out
     assert "        channel -> repository:" in out
     assert (
-        '        ~ body.text: "Hello {{1}}, it `left` <b>today</b> @team." -> '
-        '"Hello {{1}}, your order has shipped."'
+        "        ~ body.text: Hello {{1}}, [-it `left` <b>today</b> @team.-]"
+        "{+your order has shipped.+}"
     ) in out
     assert "    warning paused: paused by Meta (RATE_LIMITING_PAUSE): not sendable" in out
     assert "        next: pacing pause" in out
@@ -171,9 +195,13 @@ def test_markdown_next_steps_name_each_template_once_per_step() -> None:
 
 def test_markdown_escapes_values_and_fences_the_diff() -> None:
     out = render.markdown(mixed())
-    # The channel's text is in a fenced diff that its backticks cannot close...
-    assert '```diff\n- body.text: "Hello {{1}}, it `left` <b>today</b> @team."\n' in out
-    # ...and never bare anywhere else.
+    # The channel's text is in a word diff, every character of it that markdown or HTML would
+    # read written as an entity...
+    assert (
+        "- <code>body.text</code>: Hello {{1}}, <del>it &#96;left&#96; &lt;b&gt;today&lt;/b&gt; "
+        "@\u200bteam.</del><ins>your order has shipped.</ins>\n"
+    ) in out
+    # ...and never bare anywhere.
     outside = re.sub(r"```diff\n.*?\n```", "", out, flags=re.S)
     assert "<b>" not in outside and "@team" not in outside
     src = source(ORDER)

@@ -275,7 +275,13 @@ def test_out_of_sync_agrees_with_plan() -> None:
         ("FLAGGED", "flagged", "warning", "Degraded", True),
         ("IN_APPEAL", "in_appeal", "info", "Progressing", False),
         ("PENDING_DELETION", "pending_deletion", "warning", "Degraded", True),
-        ("ARCHIVED", "unknown_status", "warning", "Unknown", True),
+        # Meta's message_template_status_update statuses beyond the review and quality ones.
+        ("REINSTATED", "reinstated", "info", "Healthy", False),
+        ("UNARCHIVED", "unarchived", "info", "Healthy", False),
+        ("LOCKED", "locked", "info", "Healthy", False),
+        ("ARCHIVED", "archived", "error", "Degraded", True),
+        ("LIMIT_EXCEEDED", "limit_exceeded", "error", "Degraded", True),
+        ("LIMBO", "unknown_status", "warning", "Unknown", True),
     ],
 )
 def test_every_status_has_its_kind_severity_and_health(
@@ -439,6 +445,10 @@ def test_ignore_patterns_hide_both_sides() -> None:
 # --- fail-on ------------------------------------------------------------------------------
 
 
+INFO_ONLY = ("reinstated", "unarchived", "locked")
+"""Statuses that say the template is fine again: reported, never drift."""
+
+
 def finding(kind: str) -> DriftFinding:
     return DriftFinding("t", "en_US", kind, KINDS[kind], "", "", "", "")
 
@@ -446,11 +456,14 @@ def finding(kind: str) -> DriftFinding:
 @pytest.mark.parametrize(
     ("spec", "counted"),
     [
-        ("warning", set(KINDS) - {"pending_review", "in_appeal"}),
-        ("error", {"missing", "rejected", "disabled"}),
+        ("warning", set(KINDS) - {"pending_review", "in_appeal", "quality", *INFO_ONLY}),
+        ("error", {"missing", "rejected", "disabled", "archived", "limit_exceeded"}),
         ("info", set(KINDS)),
         ("paused", {"paused"}),
-        ("error, paused ,flagged", {"missing", "rejected", "disabled", "paused", "flagged"}),
+        (
+            "error, paused ,flagged",
+            {"missing", "rejected", "disabled", "archived", "limit_exceeded", "paused", "flagged"},
+        ),
         ("PENDING_REVIEW", {"pending_review"}),
         ("none", set()),
         ("unmanaged", set()),

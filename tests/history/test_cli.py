@@ -156,8 +156,15 @@ def test_a_history_store_that_cannot_be_opened_stops_before_the_channel(
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ('history = "mysql://u:pw@h/db"', "history: must be a sqlite:///FILE or postgresql://"),
-        ('waba_id = "abc"', "'abc' is not a WhatsApp Business Account id"),
+        (
+            'history = "mysql://u:pw@h/db"',
+            "wa-templates.toml:6: 'targets.prod.history': must be a sqlite:///FILE or postgresql://",
+        ),
+        (
+            'waba_id = "abc"',
+            "wa-templates.toml:6: 'targets.prod.waba_id': 'abc' is not a WhatsApp Business "
+            "Account id",
+        ),
     ],
 )
 def test_bad_history_or_waba_keys_are_one_line(

@@ -8,7 +8,7 @@ from typing import Any
 from tests import cabm
 from wa_templates.channel.remote import parse
 from wa_templates.history.events import parse_event
-from wa_templates.history.queries import CategoryChange, History
+from wa_templates.history.queries import CategoryChange, History, Recollection
 from wa_templates.history.store import HistoryStore
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -182,3 +182,42 @@ def test_timeline_is_oldest_first_across_sources_and_as_json(store: HistoryStore
     data = entries[0].as_json()
     assert data["at"] == "2026-03-01T13:00:00+00:00"
     assert "quality" not in data
+
+
+def test_an_approval_before_the_name_was_gone_does_not_count_for_a_new_template(
+    store: HistoryStore,
+) -> None:
+    listing(store, 0, item("APPROVED"))
+    listing(store, 1)  # deleted: locked for 30 days, then created again
+    listing(store, 24 * 31, item("REJECTED"))
+    history = History(store, "prod")
+    assert history.ever_approved("order_update") is None
+    webhook(store, cabm.status("APPROVED", reason="NONE"), 24 * 32)
+    assert history.ever_approved("order_update", "en_US") == at(24 * 32)
+
+
+def test_recollection_answers_what_history_answers_one_name_at_a_time_or_all_at_once(
+    store: HistoryStore,
+) -> None:
+    names = [f"t{i}" for i in range(5)]
+    listing(store, 0, *({**item("APPROVED"), "templateName": name} for name in names))
+    for number, name in enumerate(names):
+        webhook(store, cabm.paused("FIRST_PAUSE", name=name), number + 0.5)
+        webhook(store, cabm.quality("GREEN", "RED", name=name), number + 0.6)
+    webhook(store, cabm.phone("DOWNGRADE", maxDailyConversationsPerBusiness="TIER_250"), 9)
+    history = History(store, "prod")
+    one_by_one = Recollection(history)
+    all_at_once = Recollection(history)
+    all_at_once.BULK_AFTER = 2
+    for name in names:
+        known = one_by_one.recall(name, "en_US")
+        assert known is not None
+        assert known == all_at_once.recall(name, "en_US")
+        assert (known.status, known.pause_title, known.pauses) == ("PAUSED", "FIRST_PAUSE", 1)
+        assert (known.quality, known.previous_quality) == ("RED", "GREEN")
+        assert known.approved_at == history.ever_approved(name, "en_US")
+        assert known.last_heard == history.last_heard(name, "en_US")
+    assert one_by_one.recall("t0", "es_MX") is None and all_at_once.recall("nope", "en_US") is None
+    phone = all_at_once.phone()
+    assert phone is not None and phone.tier == "TIER_250"
+    assert one_by_one.description == store.description

@@ -127,6 +127,23 @@ def test_a_listing_records_changes_only_and_what_disappeared(store: HistoryStore
     assert count(store, schema.runs) == 6
 
 
+def test_one_listing_records_a_changed_template_and_a_vanished_one_together(
+    store: HistoryStore,
+) -> None:
+    other = parse({**listed("APPROVED").raw, "templateName": "other"})
+    assert store.record_listing("prod", "plan", [listed("PENDING"), other], T0) == 2
+    # order_update approved, other deleted: both in one run (and one insert).
+    assert store.record_listing("prod", "plan", [listed("APPROVED")], T0 + timedelta(1)) == 2
+    with store.transaction() as connection:
+        rows = connection.execute(
+            select(schema.observations).order_by(schema.observations.c.id)
+        ).all()
+    assert [(r.name, r.kind, r.status) for r in rows][2:] == [
+        ("order_update", "listed", "APPROVED"),
+        ("other", "absent", None),
+    ]
+
+
 def test_a_listing_keeps_what_the_list_carries(store: HistoryStore) -> None:
     item = listed(
         "PAUSED",

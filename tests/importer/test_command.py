@@ -123,11 +123,14 @@ def test_a_differing_file_is_refused_with_exit_1_and_force_replaces_it(
     assert code == 1
     assert out.splitlines() == [
         "refused    templates/call_us.yaml: differs from the channel (en_US buttons[0].text); "
-        "--force replaces it",
+        "--force changes the keys that differ",
         "created    templates/contact_request.yaml (en_US APPROVED)",
     ]
     code, out, _ = run(capsys, "import", "--only", "call_us", "--force")
-    assert (code, out) == (0, "updated    templates/call_us.yaml (en_US APPROVED)\n")
+    assert (code, out) == (
+        0,
+        "updated    templates/call_us.yaml (en_US APPROVED): en_US buttons[0].text\n",
+    )
     assert path.read_bytes() == original
 
 
@@ -137,7 +140,10 @@ def test_only_names_a_template_that_is_not_on_the_channel(
     channel(monkeypatch, ITEMS)
     code, out, err = run(capsys, "import", "--only", "order_updat", "--only", "call_us")
     assert code == 1 and out == ""
-    assert err == "error: 'order_updat' is not on the channel (did you mean 'order_update'?)\n"
+    assert err == (
+        "error: --only order_updat matches no template on the channel; "
+        "did you mean 'order_update'?\n"
+    )
     assert not (project / "templates").exists()
 
 
@@ -153,7 +159,7 @@ def test_ignore_patterns_from_the_config(
     assert "spring_promo" in written
     code, _, err = run(capsys, "import", "--only", "login_code")
     assert code == 1
-    assert err == "error: 'login_code' matches the project's `ignore` patterns\n"
+    assert err == "error: --only login_code matches only names the `ignore` setting leaves out\n"
     code, out, _ = run(capsys, "plan", "--detailed-exitcode")
     assert code == 0, out
 
@@ -167,7 +173,14 @@ def test_versioned_templates_fold_into_the_base_with_versioning_suffix(
         item("order_note_v2", "en_US", "UTILITY", [body("Your order has left our store.")]),
     ]
     channel(monkeypatch, items)
-    code, out, _ = run(capsys, "import", "--only", "order_note_v2")
+    # Patterns match template names: a version is selected through its template.
+    code, out, err = run(capsys, "import", "--only", "order_note_v2")
+    assert (code, out) == (1, "")
+    assert err == (
+        "error: --only order_note_v2 names a version of the template 'order_note': patterns "
+        "match template names, so select it as 'order_note'\n"
+    )
+    code, out, _ = run(capsys, "import", "--only", "order_*")
     assert code == 0
     assert out == (
         "created    templates/order_note.yaml (en_US APPROVED)\n"

@@ -161,8 +161,10 @@ def test_a_language_that_cannot_be_read_keeps_the_whole_name_out() -> None:
     ]
     channel = from_channel(items)
     assert list(channel.templates) == ["fine"]
-    assert channel.unreadable["broken"] == "es_MX: more than one BODY component"
-    assert channel.unreadable["odd"].startswith("en_US: 'components' must be an array")
+    assert channel.unreadable["broken"] == (
+        "es_MX: more than one BODY component (at components[1].type)"
+    )
+    assert channel.unreadable["odd"].startswith("en_US: components must be a list")
 
 
 def test_a_bug_reading_an_item_is_not_taken_for_an_unreadable_template(
@@ -228,7 +230,9 @@ def test_a_base_whose_current_version_cannot_be_read_is_unreadable() -> None:
     ]
     channel = from_channel(items, versioned=lambda base: True)
     assert channel.templates == {}
-    assert channel.unreadable == {"note": "note_v2 en_US: more than one BODY component"}
+    assert channel.unreadable == {
+        "note": "note_v2 en_US: more than one BODY component (at components[1].type)"
+    }
 
 
 def test_an_unreadable_earlier_version_does_not_matter() -> None:
@@ -317,7 +321,7 @@ def test_a_file_that_differs_is_refused_naming_what_differs(tmp_path: Path) -> N
     assert outcome.action == "refused" and outcome.path == path
     assert outcome.detail == (
         "differs from the channel (en_US buttons[0].text, es_MX buttons[1].text); "
-        "--force replaces it"
+        "--force changes the keys that differ"
     )
     assert outcome.text is None
 
@@ -330,6 +334,8 @@ def test_force_replaces_it_in_place_keeping_what_the_channel_cannot_tell(tmp_pat
         order_update(), importer.local_files(tmp_path), tmp_path, "t", force=True
     )
     assert (outcome.action, outcome.path) == ("updated", path)
+    assert outcome.changed == ("en_US buttons[0].text",)
+    assert outcome.text == EXISTING  # only that line changed back; comments and styles stay
     importer.write(outcome)
     source, problems = load_file(path)
     assert source is not None and problems == []

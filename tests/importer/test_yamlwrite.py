@@ -204,9 +204,16 @@ def test_comments_cannot_break_out_into_data() -> None:
 
 def test_unwritable_values_are_refused() -> None:
     with pytest.raises(WriteError):
-        dump({"x": 1.5})
+        dump({"x": float("nan")})
     with pytest.raises(WriteError):
         dump({"x": {1: "a"}})
+
+
+@pytest.mark.parametrize("value", [1.5, 3.0, -2.5e-07, 1e20, 1e300])
+def test_decimal_numbers_of_a_raw_component_read_back_as_numbers(value: float) -> None:
+    # A raw component array (`components:`) may hold any JSON number the channel lists.
+    data = {"limits": {"ratio": value, "steps": [value, 1]}}
+    assert reads_back(dump(data)) == data
 
 
 def test_falls_back_to_quoting_every_string_when_a_style_would_not_read_back(

@@ -66,6 +66,17 @@ def test_missing_templates_are_created_with_their_payload() -> None:
     assert plan_exit_code(plan, detailed=False) == 0
 
 
+def test_an_unchanged_language_shares_one_copy_of_its_content_between_before_and_after() -> None:
+    src = source(TWO_LANGS)
+    changed = edited(TWO_LANGS, "tu pedido", "tu paquete")
+    same = by_address(plan_of([changed], listed(src)), "template.order_update[en_US]").change
+    assert same.after is not None and same.before is not None and same.after == same.before
+    assert same.after["body"] is same.before["body"]
+    other = by_address(plan_of([changed], listed(src)), "template.order_update[es_ES]").change
+    assert other.after is not None and other.before is not None
+    assert other.after["body"] is not other.before["body"]
+
+
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
 def test_no_false_positive_right_after_apply(name: str) -> None:
     src = source(CATALOGUE[name])
@@ -121,7 +132,7 @@ def test_changed_never_approved_name_is_recreated_with_every_language(status: st
     changed = by_address(plan, "template.order_update[en_US]")
     assert changed.reason == "changed_never_approved"
     assert [c.path for c in changed.change.fields] == ["body.text"]
-    assert "en_US, es_ES" in changed.detail and "not locked" in changed.detail
+    assert "en_US, es_ES" in changed.detail and "the name does not lock" in changed.detail
     same = by_address(plan, "template.order_update[es_ES]")
     assert same.reason == "recreated_with_name" and same.change.fields == []
     assert plan.safety is not None and plan.safety.destructive_names == ["order_update"]
@@ -195,7 +206,8 @@ def test_language_removed_from_file() -> None:
 def test_unreadable_channel_content_is_never_touched() -> None:
     src = source(TWO_LANGS)
     items = listed(src, status="PENDING")
-    items[0]["components"] = [{"type": "MYSTERY"}]
+    # Not even the raw form holds two components of one type.
+    items[0]["components"] = [{"type": "MYSTERY"}, {"type": "MYSTERY"}]
     plan = plan_of([src], items)
     change = by_address(plan, "template.order_update[en_US]")
     assert change.action is Action.BLOCKED and change.reason == "unreadable"

@@ -164,8 +164,8 @@ def test_safety_verdict_and_needs() -> None:
         ("1.0", "format_version 1.0 is a major version this wa-templates does not read (it "
          "reads 2.x): the plan was made by an older wa-templates; make it again with "
          "`wa-templates plan --out`"),
-        ("2", 'format_version must be MAJOR.MINOR, like 2.0 (found "2")'),
-        ("v2.0", 'format_version must be MAJOR.MINOR, like 2.0 (found "v2.0")'),
+        ("2", f'format_version must be MAJOR.MINOR, like {FORMAT_VERSION} (found "2")'),
+        ("v2.0", f'format_version must be MAJOR.MINOR, like {FORMAT_VERSION} (found "v2.0")'),
         (2.0, "format_version must be a string, not a number"),
     ],
 )  # fmt: skip
@@ -191,10 +191,13 @@ def test_a_newer_minor_version_is_read_and_its_new_fields_ignored() -> None:
 
 def test_an_unknown_field_in_a_version_it_knows_is_refused() -> None:
     data = _document(notes="hand-written")
-    assert _refused(data) == "notes is not part of a plan of format 2.0"
+    assert _refused(data) == f"notes is not part of a plan of format {FORMAT_VERSION}"
     data = _document()
     data["resource_changes"][2]["force"] = True
-    assert _refused(data) == "resource_changes[2].force is not part of a plan of format 2.0"
+    assert (
+        _refused(data)
+        == f"resource_changes[2].force is not part of a plan of format {FORMAT_VERSION}"
+    )
 
 
 def test_a_problem_names_its_field_on_one_line_and_counts_the_rest() -> None:
@@ -263,10 +266,10 @@ def test_a_create_or_recreate_carries_a_payload_for_its_own_name() -> None:
     )
     data = _document()
     index, change = _first(data, "create")
-    change["payload"]["components"] = [{"type": "SIDEBAR\n"}]
+    change["payload"]["components"] = [{"type": ["SIDEBAR"]}]
     assert _refused(data) == (
         f"resource_changes[{index}].payload is not a create payload: "
-        "unknown component type 'SIDEBAR\\n'"
+        "a component needs a `type` (HEADER, BODY, ...), as text (at components[0])"
     )
 
 

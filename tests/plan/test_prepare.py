@@ -10,11 +10,13 @@ import pytest
 
 from tests.plan.channel import made_for, simple
 from wa_templates.channel.remote import ChannelTemplate, ListItem, parse_list
-from wa_templates.config.project import Project
+from wa_templates.config.project import Project, project_of
 from wa_templates.errors import WaError
 from wa_templates.plan.build import PlanOptions
+from wa_templates.plan.model import ChannelBinding
 from wa_templates.plan.prepare import (
     InvalidTemplates,
+    ListedMeanwhile,
     PruneRefused,
     checked_templates,
     make_plan,
@@ -39,7 +41,7 @@ class Listing:
 
 def project(tmp_path: Path, settings: dict[str, Any] | None = None) -> Project:
     (tmp_path / "templates").mkdir(exist_ok=True)
-    return Project(tmp_path, settings or {}, tmp_path / "wa-templates.toml")
+    return project_of(tmp_path, settings or {}, tmp_path / "wa-templates.toml")
 
 
 def test_defaults(tmp_path: Path) -> None:
@@ -64,22 +66,23 @@ def test_settings_are_read(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("settings", "words"),
     [
-        ({"ignore": "legacy_*"}, "`ignore`"),
-        ({"ignore": 5}, "`ignore`"),
-        ({"ignore": ["a", 1]}, "`ignore`"),
-        ({"versioning": "prefix"}, "`versioning`"),
-        ({"prune": "false"}, "`prune`"),
-        ({"safety": "strict"}, "`safety`"),
-        ({"safety": {"max_names": "ten"}}, "`safety.max_names`"),
-        ({"safety": {"max_names": -1}}, "`safety.max_names`"),
-        ({"safety": {"max_names": True}}, "`safety.max_names`"),
-        ({"safety": {"max_fraction": 30}}, "`safety.max_fraction`"),
-        ({"safety": {"max_fraction": "30%"}}, "`safety.max_fraction`"),
+        ({"ignore": "legacy_*"}, "'ignore' must be a list, not a string"),
+        ({"ignore": 5}, "'ignore' must be a list, not 5"),
+        ({"ignore": ["a", 1]}, "'ignore[1]' must be a string, not 1"),
+        ({"versioning": "prefix"}, "'versioning' must be one of 'suffix', not a string"),
+        ({"prune": "false"}, "'prune' must be true or false, not a string"),
+        ({"safety": "strict"}, "'safety' must be a table, not a string"),
+        ({"safety": {"max_names": "ten"}}, "'safety.max_names' must be a whole number"),
+        ({"safety": {"max_names": -1}}, "'safety.max_names' must be at least 0, not -1"),
+        ({"safety": {"max_names": True}}, "'safety.max_names' must be a whole number, not true"),
+        ({"safety": {"max_fraction": 30}}, "'safety.max_fraction' must be at most 1, not 30"),
+        ({"safety": {"max_fraction": "30%"}}, "'safety.max_fraction' must be a number"),
     ],
 )
 def test_bad_settings_are_one_error(tmp_path: Path, settings: dict[str, Any], words: str) -> None:
-    with pytest.raises(WaError, match=words.replace(".", r"\.")):
+    with pytest.raises(WaError) as caught:
         plan_options(project(tmp_path, settings))
+    assert str(caught.value).startswith(f"wa-templates.toml: {words}")
 
 
 def test_invalid_templates_stop_before_the_channel_is_read(tmp_path: Path) -> None:
@@ -154,3 +157,53 @@ def test_the_templates_are_checked_against_the_project_root(tmp_path: Path) -> N
         checked_templates(proj)
     [d] = caught.value.report.diagnostics
     assert d.rule == "WA013" and "the project root" in d.message
+
+
+def test_a_refusal_after_the_list_was_read_meanwhile_says_it_was_set_aside() -> None:
+    refused = str(PruneRefused(["templates/t.yaml"], channel_read=True))
+    assert refused.endswith(
+        "the channel's list, read meanwhile, was set aside: nothing on it was changed"
+    )
+    assert "nothing on the channel was read" not in refused
+
+
+class Closing(Listing):
+    def __init__(self, error: Exception | None = None) -> None:
+        super().__init__()
+        self.error = error
+        self.closed = 0
+
+    def list_templates(self) -> list[ChannelTemplate]:
+        if self.error is not None:
+            raise self.error
+        return super().list_templates()
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+def test_an_error_met_listing_meanwhile_is_raised_when_the_provider_is_asked_for() -> None:
+    channel = Closing(WaError("cannot reach 8x8"))
+    listing = ListedMeanwhile(lambda: (channel, made_for("listing")))  # type: ignore[arg-type,return-value]
+    listing()  # what check_paths calls while its workers check the files
+    assert listing.requested and listing.listed is None
+    with pytest.raises(WaError, match="cannot reach 8x8"):
+        listing.opened()
+    listing.close()
+    assert channel.closed == 1
+
+
+def test_without_workers_the_target_is_opened_afterwards_once() -> None:
+    channel = Closing()
+    opened: list[Closing] = []
+
+    def open_channel() -> tuple[Closing, ChannelBinding]:
+        opened.append(channel)
+        return channel, made_for("listing")
+
+    listing = ListedMeanwhile(open_channel)  # type: ignore[arg-type]
+    first, again = listing.opened(), listing.opened()
+    assert first is again and opened == [channel]
+    assert not listing.requested and listing.listed is None
+    listing.close()
+    assert channel.closed == 1 and channel.lists == 0

@@ -55,8 +55,9 @@ def test_one_language(project: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert code == 0
     assert out == (
         "login_code · es_MX · AUTHENTICATION\n"
-        "*482913* is your verification code. For your security, do not share this code.\n"
-        "This code expires in 5 minutes.\n"
+        # Meta's preset wording in the template's language (its documented es_ES strings).
+        "Tu código de verificación es *482913*. Por tu seguridad, no lo compartas.\n"
+        "Este código caduca en 5 minutos.\n"
         "[ Copiar código ⧉ ]\n"
     )
 
@@ -130,7 +131,7 @@ def test_html_page(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert html.startswith("<!DOCTYPE html>")
     assert "Hi Sam, our new trail collection has landed." in html
     assert html.count('<div class="card">') == 3
-    assert 'src="https://chatapps.8x8.com/files/samples/trail-jacket.jpg"' in html
+    assert "url('https://chatapps.8x8.com/files/samples/trail-jacket.jpg')" in html
 
 
 def test_html_with_one_language(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,6 +1,5 @@
+import base64
 import re
-import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -8,7 +7,7 @@ import pytest
 
 from tests.helpers import source
 from wa_templates.files.model import Button, Language
-from wa_templates.render.preview_html import bubble, formatted, page
+from wa_templates.render.preview_html import bubble, embedder, formatted, page
 
 
 def html_of(text: str) -> str:
@@ -31,6 +30,17 @@ def tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
     parser = Tags()
     parser.feed(html)
     return parser.tags
+
+
+def backgrounds(html: str) -> list[str]:
+    """The images the page draws: each media layer's CSS background URL."""
+    found = []
+    for _, attrs in tags(html):
+        if attrs.get("class") == "media":
+            match = re.fullmatch(r"background-image: url\('([^'()\\\s]*)'\)", attrs["style"] or "")
+            assert match, attrs
+            found.append(match.group(1))
+    return found
 
 
 HOSTILE = """
@@ -152,9 +162,11 @@ def test_media_headers() -> None:
             body: {text: Image over http.}
         """
     )
-    images = [a for t, a in tags(html) if t == "img"]
-    # Only the https image is loaded; the http one and the local video are placeholders.
-    assert images == [{"class": "media", "src": "https://cdn.example/a%20b.jpg", "alt": "a b.jpg"}]
+    # Only the https image is loaded; the http one and the local video are placeholders. The
+    # image is the placeholder's background: one that cannot load leaves the placeholder be.
+    assert backgrounds(html) == ["https://cdn.example/a%20b.jpg"]
+    assert not [t for t, _ in tags(html) if t == "img"]
+    assert 'role="img" aria-label="a b.jpg"' in html
     assert '<span class="doc-type">PDF</span><span class="doc-name">invoice-7.pdf</span>' in html
     assert "Location shared when sending" in html
     assert "<span>tour.mp4</span>" in html and "<span>x.png</span>" in html
@@ -243,25 +255,122 @@ def test_an_empty_language_renders() -> None:
     assert (view.header, str(view.body), view.footer, view.buttons) == (None, "", "", [])
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
-def test_headless_chromium_renders_the_page(tmp_path: Path) -> None:
-    page_file = tmp_path / "preview.html"
-    page_file.write_text(html_of(HOSTILE), encoding="utf-8")
-    screenshot = tmp_path / "preview.png"
-    subprocess.run(
-        [
-            "chromium",
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--hide-scrollbars",
-            "--window-size=600,800",
-            f"--screenshot={screenshot}",
-            page_file.as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
+# --- local samples embedded, and URLs made safe for CSS ------------------------------------------
+
+
+def promo(folder: Path, sample: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    file = folder / "promo.yaml"
+    file.write_text(
+        "name: promo\ncategory: MARKETING\nlanguages:\n  en_US:\n"
+        f'    header: {{format: IMAGE, examples: ["{sample}"]}}\n'
+        '    body: {text: "Our sale. Reply STOP to opt out."}\n',
+        encoding="utf-8",
     )
-    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert screenshot.stat().st_size > 5_000  # more than a blank page
+    return file
+
+
+def embedded(file: Path, root: Path) -> list[str]:
+    template = source(file.read_text(encoding="utf-8")).template
+    languages = list(template.languages.items())
+    return backgrounds(page("promo", "MARKETING", languages, embedder(file, root)))
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24
+
+
+def test_a_local_image_inside_the_project_is_embedded(tmp_path: Path) -> None:
+    (tmp_path / "templates" / "media").mkdir(parents=True)
+    (tmp_path / "templates" / "media" / "banner.png").write_bytes(PNG)
+    file = promo(tmp_path / "templates", "media/banner.png")
+    assert embedded(file, tmp_path) == [
+        "data:image/png;base64," + base64.b64encode(PNG).decode("ascii")
+    ]
+    (tmp_path / "templates" / "media" / "photo.JPG").write_bytes(b"\xff\xd8\xff")
+    jpeg = promo(tmp_path / "templates", "media/photo.JPG")
+    assert embedded(jpeg, tmp_path)[0].startswith("data:image/jpeg;base64,/9j/")
+
+
+def test_a_local_sample_outside_the_project_is_never_read(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    outside = tmp_path / "secret.png"
+    outside.write_bytes(PNG)
+    file = promo(project / "templates", "../../secret.png")
+    assert embedded(file, project) == []
+    (project / "templates" / "link.png").symlink_to(outside)
+    linked = promo(project / "templates", "link.png")
+    assert embedded(linked, project) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("missing.png", None),
+        ("notes.txt", b"text"),
+        ("huge.png", b"\x89PNG" + b"\x00" * (5 * 1024 * 1024)),
+        ("folder.png", "dir"),
+    ],
+)
+def test_what_cannot_be_embedded_shows_the_placeholder(
+    tmp_path: Path, name: str, content: bytes | str | None
+) -> None:
+    target = tmp_path / "templates" / name
+    target.parent.mkdir(parents=True)
+    if content == "dir":
+        target.mkdir()
+    elif isinstance(content, bytes):
+        target.write_bytes(content)
+    file = promo(tmp_path / "templates", name)
+    assert embedded(file, tmp_path) == []
+    html = page("promo", "MARKETING", list(source(file.read_text()).template.languages.items()))
+    assert f"<span>{name}</span>" in html
+
+
+def test_quotes_and_parentheses_in_an_image_url_cannot_leave_the_css() -> None:
+    html = html_of(
+        """
+        name: media
+        category: MARKETING
+        languages:
+          en_US:
+            header: {format: IMAGE, examples: ["https://x.example/a') ;color:red(\\"x.png"]}
+            body: {text: "Reply STOP to opt out."}
+        """
+    )
+    assert backgrounds(html) == ["https://x.example/a%27%29%20;color:red%28%22x.png"]
+
+
+def test_a_raw_language_is_drawn_as_far_as_its_parts_fit() -> None:
+    html = html_of(
+        """
+        name: offer
+        category: MARKETING
+        languages:
+          en_US:
+            components:
+              - {type: HEADER, format: PRODUCT}
+              - {type: LIMITED_TIME_OFFER, limited_time_offer: {text: Ends soon!}}
+              - {type: BODY, text: "Hi {{1}}, it is back.", examples: [Ana]}
+              - {type: BUTTONS, buttons: [{type: SPM, text: View}]}
+        """
+    )
+    assert '<div class="note">⏱ Ends soon!</div>' in html
+    assert "Hi Ana, it is back." in html
+    assert "<span>PRODUCT</span>" in html and "<span>View</span>" in html
+
+
+def test_authentication_wording_is_in_the_template_s_language() -> None:
+    html = html_of(
+        """
+        name: login
+        category: AUTHENTICATION
+        languages:
+          es_ES:
+            body: {add_security_recommendation: true, examples: ["123456"]}
+            footer: {code_expiration_minutes: 10}
+            buttons: [{type: OTP, otp_type: COPY_CODE}]
+        """
+    )
+    assert "Tu código de verificación es <strong>123456</strong>. Por tu seguridad" in html
+    assert "Este código caduca en 10 minutos." in html
+    assert "<span>Copiar código</span>" in html

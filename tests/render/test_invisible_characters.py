@@ -138,7 +138,8 @@ def test_an_error_line_spells_out_what_it_quotes(
     )
     assert main(["plan", "--target", "prod"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("error: ") and "account_id: 'a\\u202e'" in err and visible(err), err
+    assert err.startswith("error: wa-templates.toml:2: ") and visible(err), err
+    assert "'targets.prod.account_id': 'a\\u202e' is not an 8x8 account id" in err
 
 
 def test_apply_progress_spells_out_what_the_channel_answered(

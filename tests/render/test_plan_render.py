@@ -82,7 +82,7 @@ def test_recreate_of_a_never_approved_name_shows_the_field_diff() -> None:
     out = lines(render.text(plan, color=False))
     [line] = [x for x in out if x.startswith("-/+ ")]
     assert line.startswith("-/+ template.order_update[en_US]  recreate  (8x8 cannot edit: ")
-    assert '      ~ body.text: "Order {{1}} has shipped." -> "Order {{1}} is on its way."' in out
+    assert "      ~ body.text: Order {{1}} [-has shipped.-]{+is on its way.+}" in out
     assert out[-1] == "Plan: 0 to create, 1 to recreate, 0 to delete, 0 blocked."
 
 
@@ -120,7 +120,7 @@ def test_versioned_create_names_the_version_and_diffs_against_the_live_one() -> 
     assert "  # order_update_v2 (a version of order_update), UTILITY" in out
     [line] = [x for x in out if x.startswith("  + ")]
     assert line.startswith("  + template.order_update_v2[en_US]  create  (versioning: suffix")
-    assert '      ~ body.text: "Order {{1}} has shipped." -> "Order {{1}} is on its way."' in out
+    assert "      ~ body.text: Order {{1}} [-has shipped.-]{+is on its way.+}" in out
 
 
 def test_findings_carry_their_next_step() -> None:
@@ -157,14 +157,20 @@ def test_colour_only_when_asked() -> None:
     assert "\x1b[" not in render.text(plan, color=False)
     coloured = render.text(plan, color=True)
     assert "\x1b[33m-/+\x1b[0m template.order_update[en_US]" in coloured
-    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == render.text(plan, color=False)
+    # In colour, removed and added words are told apart by colour and strikethrough alone.
+    assert "\x1b[31m\x1b[9mhas shipped.\x1b[0m\x1b[32m\x1b[1mis on its way.\x1b[0m" in coloured
+    plain = render.text(plan, color=False)
+    assert "[-has shipped.-]{+is on its way.+}" in plain
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain.replace(
+        "[-has shipped.-]{+is on its way.+}", "has shipped.is on its way."
+    )
 
 
 def test_control_and_bidi_characters_from_the_channel_cannot_drive_the_terminal() -> None:
     plan = build([order()], [item(body="\x1b[2J\u202egone", status="REJECTED")], made_for("prod"))
     out = render.text(plan, color=False)
     assert "\x1b" not in out and "\u202e" not in out
-    assert "\\u001b[2J\\u202egone" in out
+    assert "[-\\x1b[2J\\u202egone-]{+has shipped.+}" in out
 
 
 # --- markdown -------------------------------------------------------------------------------
@@ -254,12 +260,14 @@ def test_markdown_escapes_values_and_fences_cannot_be_broken() -> None:
         "| ➖ delete | x&lt;b&gt;&#124;y | en&#95;US | UTILITY | PENDING&#124;&lt;SCRIPT&gt;&#96; |"
         in table
     )
-    # The nasty body sits whole inside its fences: in the diff and in the preview.
-    assert any(
-        f"+ body.text: {json.dumps('Order {{1}} ' + nasty, ensure_ascii=False)}" in b
-        for b in blocks
-    )
-    assert [f"Order A-17 {nasty}"] in blocks
+    # The word diff is markdown, every character of the body an entity; the preview sits whole
+    # inside its fence.
+    assert (
+        "- <code>body.text</code>: Order {{1}} <del>old</del><ins>a &#124; b &lt;script&gt;"
+        "alert(1)&lt;/script&gt; &#96;x&#96; &#96;&#96;&#96; &#96;&#96;&#96;&#96; &#42;bold&#42; "
+        "&#95;i&#95; &#91;l&#93;(u) @\u200boctocat</ins>"
+    ) in outside
+    assert ["Order A-17 old"] in blocks and [f"Order A-17 {nasty}"] in blocks
 
 
 def test_markdown_stays_under_budget_dropping_the_largest_sections_first() -> None:

@@ -78,6 +78,12 @@ FAILING = [
         "a.mp4",
         "error",
     ),
+    # GIF headers get the media checks the other formats get.
+    ("WA704", template(header("GIF", "https://x.io/a.gif") + BODY, "MARKETING"), "a.gif", "error"),
+    ("WA704", template(header("GIF", "media/loop.mov") + BODY, "MARKETING"), "loop.mov", "error"),
+    ("WA704", template(header("GIF", "media/loop") + BODY, "MARKETING"), "media/loop", "error"),
+    ("WA703", template(header("GIF", "http://x.io/a.mp4") + BODY, "MARKETING"), "http", "error"),
+    ("WA703", template(header("GIF") + BODY, "MARKETING"), "GIF", "error"),
     ("WA801", template(BODY, top="message_send_ttl_seconds: 0\n"), "ttl", "error"),
     ("WA801", template(BODY, top="message_send_ttl_seconds: -5\n"), "ttl", "error"),
     ("WA801", template(BODY, top="message_send_ttl_seconds: 29\n"), "ttl", "error"),
@@ -103,6 +109,8 @@ PASSING = [
     ("WA704", template(header("IMAGE", "https://x.io/image.php") + BODY)),
     ("WA704", template(header("VIDEO", "https://x.io/a.3gp") + BODY)),
     ("WA704", template(header("DOCUMENT", "https://x.io/a.xlsx") + BODY)),
+    ("WA704", template(header("GIF", "https://x.io/loop.mp4") + BODY, "MARKETING")),
+    ("WA704", template(header("GIF", "media/loop.mp4") + BODY, "MARKETING")),
     # The helper's file does not exist on disk, so a local path is judged by its extension only.
     ("WA704", template(header("IMAGE", "media/a.png") + BODY)),
     ("WA801", template(BODY, top="message_send_ttl_seconds: -1\n")),
@@ -219,6 +227,9 @@ def test_missing_local_file_is_an_error(tmp_path: Path) -> None:
         ("VIDEO", "a.mp4", 16 * MB, False),
         ("DOCUMENT", "a.pdf", 100 * MB + 1, True),
         ("DOCUMENT", "a.pdf", 100 * MB, False),
+        # A GIF header is an MP4 WhatsApp loops: checked like any other media header.
+        ("GIF", "loop.mp4", 16 * MB + 1, True),
+        ("GIF", "loop.mp4", 16 * MB, False),
     ],
 )
 def test_local_file_size_limits(tmp_path: Path, fmt: str, name: str, size: int, bad: bool) -> None:

@@ -360,3 +360,34 @@ def test_channel_fields_and_removals_are_rendered_afresh() -> None:
     # A state parsed afresh holds new objects with the same content: rendered the same.
     reparsed = Channel.model_validate_json(channel.model_dump_json())
     assert cache.response(reparsed) == expected(channel)
+
+
+def test_an_authentication_template_is_listed_in_its_own_language(client: httpx.Client) -> None:
+    body = {
+        "name": "login_code",
+        "category": "AUTHENTICATION",
+        "components": [
+            {"type": "BODY", "add_security_recommendation": True, "examples": ["482913"]},
+            {"type": "FOOTER", "code_expiration_minutes": 5},
+            {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE"}]},
+        ],
+    }
+    for language in ("en_US", "es_MX", "pt_BR"):
+        assert client.post(TEMPLATES, json={**body, "language": language}).status_code == 200
+    texts = {
+        language: [c.get("text") for c in item(client, "login_code", language)["components"][:2]]
+        for language in ("en_US", "es_MX", "pt_BR")
+    }
+    assert texts["es_MX"] == [
+        "Tu código de verificación es *{{1}}*. Por tu seguridad, no lo compartas.",
+        "Este código caduca en 5 minutos.",
+    ]
+    # Meta documents no Portuguese wording: the sandbox lists the English one.
+    assert (
+        texts["pt_BR"]
+        == texts["en_US"]
+        == [
+            "*{{1}}* is your verification code. For your security, do not share this code.",
+            "This code expires in 5 minutes.",
+        ]
+    )

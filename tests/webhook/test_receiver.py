@@ -74,7 +74,11 @@ def test_a_notification_says_what_happened_and_what_to_do_in_drifts_words(
 
 
 TOLD = [
-    (cabm.status("REJECTED", reason="INCORRECT_CATEGORY"), "rejected by Meta: INCORRECT_CATEGORY"),
+    (
+        # Never seen approved (order_update is, in NOT_TOLD): rejected in its review.
+        cabm.status("REJECTED", reason="INCORRECT_CATEGORY", name="new_offer"),
+        "rejected by Meta: INCORRECT_CATEGORY",
+    ),
     (
         cabm.status("FLAGGED", disableInfo={"disableDate": "2026-12-09"}),
         "flagged for low quality: will be disabled on 2026-12-09",
@@ -119,6 +123,25 @@ def test_what_is_told_and_what_is_only_stored(start_sqlite_receiver: Start, chat
         assert told["next_step"]
     assert len(receiver.rows(schema.events)) == len(TOLD) + len(NOT_TOLD)
     assert len(receiver.settled()) == len(TOLD)
+
+
+def test_a_rejection_after_approval_is_told_as_drift_tells_it(
+    start_sqlite_receiver: Start, chat: Chat
+) -> None:
+    receiver = start_sqlite_receiver({"notify": chat.url})
+    approved = cabm.status("APPROVED", reason="NONE", timestamp="2026-03-01T12:00:00Z")
+    rejected = cabm.status(
+        "REJECTED", reason="INCORRECT_CATEGORY", timestamp="2026-03-01T13:00:00Z"
+    )
+    for event in (approved, rejected):
+        assert receiver.post(event).status_code == 200
+    (told,) = chat.wait_for(1)
+    # Not "apply recreates it": deleting a name that was approved locks it for 30 days.
+    assert told["message"] == (
+        "rejected by Meta after it was approved on 2026-03-01: INCORRECT_CATEGORY"
+    )
+    assert told["next_step"].startswith("it was approved, so deleting it would lock the name")
+    assert "recreate" not in told["next_step"]
 
 
 def test_the_answer_never_waits_for_slack(start_receiver: Start, chat: Chat) -> None:

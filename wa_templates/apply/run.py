@@ -14,6 +14,7 @@ from typing import Literal, get_args
 
 from wa_templates.apply.execute import ApplyOptions, Report, Result, apply_plan
 from wa_templates.apply.wait import Verdicts, wait_for_review
+from wa_templates.channel.known import Memory
 from wa_templates.config.project import Project
 from wa_templates.errors import WaError
 from wa_templates.plan.model import ChannelBinding, Plan
@@ -77,15 +78,17 @@ class Applied:
         return True
 
 
-def recheck_saved(applied: Applied, provider: Provider, project: Project) -> bool:
+def recheck_saved(
+    applied: Applied, provider: Provider, project: Project, memory: Memory | None = None
+) -> bool:
     """A saved plan checked against the channel as it is now: stale (exit 4) if what it
     touches changed since it was made, refused (exit 3) if it asks for what `plan` would
-    refuse now, from this project's repository. Either way nothing is touched; True when it
-    may go ahead."""
+    refuse now, from this project's repository and what the target's history (`memory`)
+    remembers. Either way nothing is touched; True when it may go ahead."""
     assert applied.plan is not None
     plan = applied.plan
     repository = repository_names(project) if any(c.prunes for c in plan.pending) else {}
-    found = recheck(plan, provider.list_templates(), repository)
+    found = recheck(plan, provider.list_templates(), repository, memory)
     if found.stale:
         applied.stop("stale", EXIT_STALE, list(found.stale))
         return False

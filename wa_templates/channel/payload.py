@@ -17,14 +17,17 @@ this normalisation, which is all that 8x8 itself treats as equal:
 - samples are strings (a number sample is written out as text);
 - empty sample lists, null values and a BUTTONS component without buttons are omitted;
 - keys come out in one fixed order.
-Anything else is refused with `PayloadError` rather than dropped: an unknown key or component
-type, a second HEADER/BODY/FOOTER/BUTTONS/CAROUSEL, a card component other than HEADER, BODY or
-BUTTONS, a button without a type, or a value of the wrong shape.
+What the file format has no place for (an unknown key, component type, button type or header
+format, a card component other than HEADER, BODY or BUTTONS) is never dropped: the model holds
+such a language in its raw form, `components` (`files.components`), and `to_payload` sends that
+array as written. Only what even the raw form cannot hold is refused with `PayloadError`: a
+component that is not a mapping or has no type, a second component of a type, a value of the
+wrong shape (`files.components.problems` says which).
 
 A list item (`remote.parse` reads its identity, this module its components) is read leniently
 (8x8 adds display fields such as `languageName`, and may add more), and it lacks what only the
 create request carries: `allow_category_change` and `message_send_ttl_seconds`. For
-AUTHENTICATION, Meta stores its preset wording, which `collapse_auth_presets` maps back to the
+AUTHENTICATION, Meta stores its preset wording, which `auth_presets.collapse` maps back to the
 options; as Meta keeps no trace of `add_security_recommendation: false`, that option comes back
 absent.
 
@@ -33,21 +36,28 @@ Import, plan and apply all go through these functions, so they agree on what a t
 
 from __future__ import annotations
 
-import re
+import copy
 from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
-from wa_templates.files.model import Body, Button, Card, Footer, Header, Language, TemplateFile
+from wa_templates.files import components as structure
+from wa_templates.files.model import (
+    BUTTON_TYPES,
+    HEADER_FORMATS,
+    Body,
+    Button,
+    Card,
+    Footer,
+    Header,
+    Language,
+    TemplateFile,
+)
 from wa_templates.files.placeholders import named
 
 Payload = dict[str, Any]
 
-AUTH_BODY = "*{{1}}* is your verification code."
-AUTH_SECURITY = " For your security, do not share this code."
-AUTH_FOOTER = "This code expires in {n} minutes."
-_AUTH_FOOTER_RE = re.compile(r"^This code expires in (\d+) minutes?\.$")
 
 # (file field, payload key) for button fields, in emission order.
 _BUTTON_FIELDS = (
@@ -88,7 +98,7 @@ _PAYLOAD_KEYS = frozenset(
         "message_send_ttl_seconds",
     }
 )
-_COMPONENT_KEYS = {
+COMPONENT_KEYS = {
     "HEADER": frozenset({"type", "format", "text", "examples", "example"}),
     "BODY": frozenset({"type", "text", "examples", "example", "add_security_recommendation"}),
     "FOOTER": frozenset({"type", "text", "code_expiration_minutes"}),
@@ -96,7 +106,7 @@ _COMPONENT_KEYS = {
     "CAROUSEL": frozenset({"type", "cards"}),
     "CALL_PERMISSION_REQUEST": frozenset({"type"}),
 }
-_BUTTON_KEYS = frozenset({"type", "example", *(key for _, key in _BUTTON_FIELDS)})
+BUTTON_KEYS = frozenset({"type", "example", *(key for _, key in _BUTTON_FIELDS)})
 _CARD_KEYS = frozenset({"components"})
 
 
@@ -120,6 +130,8 @@ def to_payload(template: TemplateFile, language: str) -> Payload:
 
 
 def language_components(lang: Language) -> list[Payload]:
+    if lang.components is not None:
+        return copy.deepcopy(lang.components)  # the raw form, as written
     components: list[Payload] = []
     if lang.header is not None:
         components.append(_header(lang.header))
@@ -207,7 +219,7 @@ def from_payload(payload: Payload) -> TemplateFile:
     for key in ("name", "language", "category", "components"):
         if payload.get(key) is None:
             raise PayloadError(f"payload has no '{key}'")
-    lang = language_from_components(payload["components"], strict=True)
+    lang = language_or_raw(payload["components"], strict=True)
     try:
         return TemplateFile(
             name=payload["name"],
@@ -220,8 +232,28 @@ def from_payload(payload: Payload) -> TemplateFile:
         raise PayloadError(_first_error(exc)) from None
 
 
+def language_or_raw(components: Any, *, strict: bool = False) -> Language:
+    """The language in the format's keys where they can hold it, else in its raw form;
+    `PayloadError` when not even the raw form can (the first structural problem)."""
+    try:
+        return language_from_components(components, strict=strict)
+    except PayloadError:
+        return raw_language(components)
+
+
+def raw_language(components: Any) -> Language:
+    """The language in its raw form, or `PayloadError` naming its first structural problem."""
+    found = structure.problems(components)
+    if found:
+        path, message = found[0]
+        where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path)
+        raise PayloadError(f"{message} (at components{where})" if where else message)
+    return Language(components=components)
+
+
 def language_from_components(components: Any, *, strict: bool = False) -> Language:
-    """One language from a component array. `strict` refuses keys a create payload cannot hold."""
+    """One language in the format's keys. `strict` refuses keys a create payload cannot hold;
+    types, formats and button types the format does not know are refused either way."""
     fields: dict[str, Any] = {}
     for component in _sequence(components, "components"):
         component = _mapping(component, "a component")
@@ -232,7 +264,7 @@ def language_from_components(components: Any, *, strict: bool = False) -> Langua
         if field in fields:
             raise PayloadError(f"more than one {kind} component")
         if strict:
-            _known_keys(component, _COMPONENT_KEYS[kind], f"a {kind} component")
+            _known_keys(component, COMPONENT_KEYS[kind], f"a {kind} component")
         try:
             fields[field] = _component_value(kind, component, strict)
         except ValidationError as exc:
@@ -294,6 +326,8 @@ def _number_text(value: Any) -> str:
 def _header_from(component: Payload) -> Header:
     fmt = component.get("format") or "TEXT"
     fmt = _text(fmt, "header format").upper()
+    if fmt not in HEADER_FORMATS:
+        raise PayloadError(f"the file format has no {fmt} header")
     key = "headerText" if fmt == "TEXT" else "headerHandle"
     return Header(format=fmt, text=component.get("text"), examples=_samples(component, key))
 
@@ -315,11 +349,13 @@ def _body_from(component: Payload) -> Body:
 def _button_from(raw: Any, strict: bool) -> Button:
     raw = _mapping(raw, "a button")
     if strict:
-        _known_keys(raw, _BUTTON_KEYS, "a button")
+        _known_keys(raw, BUTTON_KEYS, "a button")
     kind = raw.get("type")
     if kind is None:
         raise PayloadError("a button has no type")
     fields: dict[str, Any] = {"type": _text(kind, "button type").upper()}
+    if fields["type"] not in BUTTON_TYPES:
+        raise PayloadError(f"the file format has no {fields['type']} button")
     for field, key in _BUTTON_FIELDS:
         value = raw.get(key)
         if field == "examples":
@@ -372,34 +408,3 @@ def _first_error(exc: ValidationError) -> str:
     error = exc.errors()[0]
     where = ".".join(str(part) for part in error["loc"])
     return f"{where}: {error['msg']}" if where else str(error["msg"])
-
-
-# --- AUTHENTICATION presets -----------------------------------------------------------------
-
-
-def expand_auth_presets(lang: Language) -> Language:
-    """What Meta stores for an AUTHENTICATION template: its preset wording spelled out."""
-    update: dict[str, Any] = {}
-    body = lang.body or Body()
-    if body.text is None:
-        text = AUTH_BODY + (AUTH_SECURITY if body.add_security_recommendation else "")
-        # The code sample stays: Meta keeps it as the example of {{1}}.
-        update["body"] = Body(text=text, examples=body.examples)
-    footer = lang.footer
-    if footer is not None and footer.text is None and footer.code_expiration_minutes is not None:
-        update["footer"] = Footer(text=AUTH_FOOTER.format(n=footer.code_expiration_minutes))
-    return lang.model_copy(update=update)
-
-
-def collapse_auth_presets(lang: Language) -> Language:
-    """Inverse of `expand_auth_presets`: Meta's wording back to the options that produce it."""
-    update: dict[str, Any] = {}
-    body = lang.body
-    if body is not None and body.text in (AUTH_BODY, AUTH_BODY + AUTH_SECURITY):
-        secure = body.text != AUTH_BODY
-        update["body"] = Body(add_security_recommendation=secure or None, examples=body.examples)
-    if lang.footer is not None and lang.footer.text is not None:
-        match = _AUTH_FOOTER_RE.match(lang.footer.text)
-        if match:
-            update["footer"] = Footer(code_expiration_minutes=int(match.group(1)))
-    return lang.model_copy(update=update)

@@ -8,8 +8,10 @@ from a dict.
 Three outcomes per item:
 - read: the content is held in its canonical form (`content`), which is what plan and drift
   compare; `model()` gives the file model, for import;
-- unreadable: 8x8 documents the shape as possible, but the model cannot hold it (a component or
-  button shape the model has no place for, a second BODY, a sample that is not text). The reason
+  what the file format has no keys for (a limited-time offer, a CATALOG button, a component
+  type Meta adds next year) is read in the raw form (`channel.raw`), as 8x8's component array;
+- unreadable: not even the raw form can hold it (a component that is not a mapping or has no
+  type, a second BODY, a sample that is not text, an array too deep for a file). The reason
   is kept, and plan, apply and import leave that name alone. Only `PayloadError`, raised by the
   conversion's own checks, means this: any other exception is a bug in this tool and propagates;
 - refused: an item that names no template (not an object, no `templateName` or `language`). It
@@ -26,12 +28,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from wa_templates.channel.normalise import Canonical, canonical
-from wa_templates.channel.payload import (
-    PayloadError,
-    collapse_auth_presets,
-    language_from_components,
-)
+from wa_templates.channel import raw
+from wa_templates.channel.auth_presets import collapse
+from wa_templates.channel.normalise import Canonical, canonical, from_list_components
+from wa_templates.channel.payload import PayloadError, language_from_components, raw_language
 from wa_templates.files.model import Language
 
 ListItem = dict[str, Any]
@@ -62,8 +62,17 @@ class ChannelTemplate:
     """The rejection reason, where the channel reports one (8x8's list usually does not)."""
     pause_title: str | None = None
     disable_date: str | None = None
-    raw: ListItem = field(default_factory=dict, repr=False)
-    """The item as listed: for display, and the fingerprint of what could not be read."""
+    listed_json: str = field(default="{}", repr=False)
+    """The item as listed, as compact JSON with sorted keys (what `fingerprint()` hashes). Kept
+    as text, not as the decoded item: 12,000 items of a full channel take about 40 MB as dicts
+    and a quarter of that as text; `raw` decodes it for the few that need it."""
+
+    @property
+    def raw(self) -> ListItem:
+        """The item as listed (keys sorted): for display, import, and the fingerprint of what
+        could not be read."""
+        item: ListItem = json.loads(self.listed_json)
+        return item
 
     @property
     def address(self) -> str:
@@ -115,7 +124,9 @@ def parse(item: Any) -> ChannelTemplate:
     content: Canonical | None = None
     unreadable = None
     try:
-        content = canonical(_language(item, category), category)
+        content = from_list_components(item.get("components"), category)
+        if content is None:  # a shape the direct reading leaves to the model
+            content = canonical(_language(item, category), category)
     except PayloadError as exc:
         unreadable = str(exc)
     other, disable = item.get("otherInfo"), item.get("disableInfo")
@@ -132,13 +143,19 @@ def parse(item: Any) -> ChannelTemplate:
         reason=str(reason) if reason else None,
         pause_title=_text(other.get("title")) if isinstance(other, Mapping) else None,
         disable_date=_text(disable.get("disableDate")) if isinstance(disable, Mapping) else None,
-        raw=item if isinstance(item, dict) else dict(item),
+        listed_json=_dumps(item if isinstance(item, dict) else dict(item)),
     )
 
 
 def _language(item: Mapping[str, Any], category: str) -> Language:
-    lang = language_from_components(item.get("components") or [])
-    return collapse_auth_presets(lang) if category == "AUTHENTICATION" else lang
+    components = item.get("components") or []
+    try:
+        lang = language_from_components(components)
+    except PayloadError:
+        if isinstance(components, list):
+            components = raw.from_list(components, category)
+        return raw_language(components)
+    return collapse(lang) if category == "AUTHENTICATION" else lang
 
 
 def by_name(templates: Iterable[ChannelTemplate]) -> dict[str, dict[str, ChannelTemplate]]:
@@ -150,9 +167,15 @@ def by_name(templates: Iterable[ChannelTemplate]) -> dict[str, dict[str, Channel
 
 
 def fingerprint(templates: Iterable[ChannelTemplate]) -> str:
-    """The whole answer's fingerprint: every item as listed, in name + language order."""
+    """The whole answer's fingerprint: every item as listed, in name + language order (the
+    JSON of that list, written from each item's own)."""
     ordered = sorted(templates, key=lambda t: (t.name, t.language))
-    return "sha256:" + hashlib.sha256(_dumps([t.raw for t in ordered]).encode()).hexdigest()
+    digest = hashlib.sha256(b"[")
+    for index, template in enumerate(ordered):
+        # Item by item: the whole text of a full channel would be 10 MB twice over.
+        digest.update((b"," if index else b"") + template.listed_json.encode())
+    digest.update(b"]")
+    return "sha256:" + digest.hexdigest()
 
 
 def _kind(value: Any) -> str:

@@ -4,10 +4,14 @@
 Business Management webhooks report, in the same form (a `StatusFinding`: message and next
 step), so the receiver's notifications and drift say the same thing. A category change Meta
 makes from UTILITY to MARKETING is worded by `statuses` itself, as drift has always worded it.
+What a history adds up to (pauses so far, the phone number's state) is worded here too.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from wa_templates.channel.known import PhoneState
 from wa_templates.channel.remote import ChannelTemplate
 from wa_templates.channel.statuses import StatusFinding, status_findings
 
@@ -56,6 +60,35 @@ def quality_finding(previous: str | None, new: str) -> StatusFinding:
     )
 
 
+def pauses_note(count: int) -> str | None:
+    """How near quality pauses have brought a template to being disabled: Meta disables it at
+    the third. None before the first."""
+    if count <= 0:
+        return None
+    nth = {1: "1st", 2: "2nd", 3: "3rd"}.get(count, f"{count}th")
+    return f"{nth} pause: a 3rd disables it" if count < 3 else f"{nth} pause: Meta disables it"
+
+
+def phone_state_finding(state: PhoneState) -> StatusFinding:
+    """The phone number as the webhooks last described it: quality (flagged or not) and tier."""
+    tier = f"messaging limit {state.tier}" if state.tier else "messaging limit not reported"
+    if state.flagged:
+        flagged = phone_finding(state.phone_number, "FLAGGED", None, None)
+        return replace(flagged, message=f"{flagged.message}; {tier}")
+    quality = "not flagged" if state.flagged is False else "quality not reported"
+    return StatusFinding(
+        "phone",
+        "info",
+        f"{_number(state.phone_number)}: {tier}; {quality}",
+        "nothing to do",
+        "Healthy",
+    )
+
+
+def _number(phone_number: str | None) -> str:
+    return f"phone number {phone_number}" if phone_number else "the phone number"
+
+
 def phone_finding(
     phone_number: str | None,
     event: str,
@@ -64,7 +97,7 @@ def phone_finding(
     reason: str | None = None,
 ) -> StatusFinding:
     """A phone_number_quality_update: FLAGGED and DOWNGRADE are warnings."""
-    number = f"phone number {phone_number}" if phone_number else "the phone number"
+    number = _number(phone_number)
     tier = f" to {limit}" if limit else ""
     was = f" (was {old_limit})" if old_limit else ""
     why = f" ({reason})" if reason else ""

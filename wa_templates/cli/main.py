@@ -33,6 +33,7 @@ COMMANDS = {
     "sandbox": "wa_templates.cli.commands.sandbox",
     "webhook": "wa_templates.cli.commands.webhook",
     "history": "wa_templates.cli.commands.history",
+    "config": "wa_templates.cli.commands.config",
 }
 """Command name -> module defining `command`, imported only when that command runs: validate
 must not pay for httpx, deepdiff (and its numpy), jinja2 and starlette at every start."""
@@ -103,7 +104,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except WaError as exc:
         # Masked here too: an error may quote a URL with an upload token, or a key echoed back.
-        click.echo(f"error: {shown(redact.scrub(str(exc)))}", err=True)
+        # An error of several problems (a configuration's) is one line per problem.
+        for line in redact.scrub(str(exc)).splitlines() or [""]:
+            click.echo(f"error: {shown(line)}", err=True)
         return exc.exit_code
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)

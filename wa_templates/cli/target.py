@@ -18,6 +18,7 @@ from wa_templates.provider.base import Provider
 from wa_templates.provider.client import Client
 
 if TYPE_CHECKING:
+    from wa_templates.channel.known import Memory
     from wa_templates.history.store import HistoryStore
     from wa_templates.plan.model import ChannelBinding
 
@@ -202,6 +203,14 @@ def open_channel(
         opened.client, store, opened.name, command, warn=lambda text: click.echo(text, err=True)
     )
     return recording, binding
+
+
+def memory_of(provider: Provider) -> Memory | None:
+    """What the target's history store remembers, for plan, apply and drift to ask; None when it
+    has none. Only the recording provider `open_channel` wraps a store-backed channel in has
+    one (looked up by name, so commands without a store never import the database layer)."""
+    remember: Callable[[], Memory] | None = getattr(provider, "memory", None)
+    return remember() if remember is not None else None
 
 
 @dataclass(frozen=True, slots=True)

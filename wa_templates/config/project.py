@@ -1,78 +1,98 @@
 """Project configuration: `wa-templates.toml` at the repo root, or `[tool.wa-templates]`.
 
 The project root is the nearest folder, from the working directory up, holding either file.
-Without one, the working directory is the root and every setting has its default.
+Without one, the working directory is the root and every setting has its default. Whichever file
+holds them, the settings are read through the one schema of `config.settings`.
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wa_templates.config import CONFIG_FILE as CONFIG_FILE
+from wa_templates.config.locate import key_lines
+from wa_templates.config.settings import Origin, Settings, kind_of, read_settings
 from wa_templates.errors import WaError
+from wa_templates.files.regular import NotRegular, read_regular
 
-CONFIG_FILE = "wa-templates.toml"
+MAX_CONFIG_BYTES = 1024 * 1024
+"""A configuration is a few hundred bytes, a pyproject.toml a few KB: more is no configuration."""
+PYPROJECT = "pyproject.toml"
+TOOL_TABLE: tuple[str, ...] = ("tool", "wa-templates")
 
 
 @dataclass(frozen=True, slots=True)
 class Project:
     root: Path
-    settings: dict[str, Any] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)
     source: Path | None = None
+    """The file the settings came from, if any."""
+    origin: Origin | None = None
+    """Where in that file each setting is written, for messages and `wa-templates config`."""
 
     @property
     def templates_dir(self) -> Path:
-        return self.root / str(self.settings.get("templates_dir", "templates"))
+        return self.root / self.settings.templates_dir
+
+
+def project_of(
+    root: Path, table: Mapping[str, Any] | None = None, source: Path | None = None
+) -> Project:
+    """A project whose settings are `table` (checked), as if read from `source`."""
+    origin = Origin(source) if source is not None else None
+    return Project(root, read_settings(table or {}, origin), source, origin)
 
 
 def find_project(start: Path | None = None) -> Project:
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
-        config = folder / CONFIG_FILE
-        if config.is_file():
-            return Project(folder, _checked(_read(config), config), config)
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
-            tool = _read(pyproject).get("tool", {})
-            if isinstance(tool, dict) and "wa-templates" in tool:
-                table = tool["wa-templates"]
-                if not isinstance(table, dict):
-                    raise WaError(
-                        f"{pyproject}: [tool.wa-templates] must be a table, not {_kind(table)}"
-                    )
-                return Project(folder, _checked(table, pyproject), pyproject)
+        # Not is_file(): a configuration that is a folder, a FIFO or a broken link is an error to
+        # report, not a reason to go on with the defaults.
+        for name, prefix in ((CONFIG_FILE, ()), (PYPROJECT, TOOL_TABLE)):
+            path = folder / name
+            project = _read(folder, path, prefix) if os.path.lexists(path) else None
+            if project is not None:
+                return project
     return Project(here)
 
 
-def _checked(settings: dict[str, Any], path: Path) -> dict[str, Any]:
-    """The settings every command reads before anything else; the rest are checked where used
-    (plan options, targets), each naming its key."""
-    folder = settings.get("templates_dir", "templates")
-    if not isinstance(folder, str) or not folder:
-        raise WaError(
-            f"{path}: `templates_dir` must be a folder path as a string, not {_kind(folder)}"
-        )
-    return dict(settings)
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    if isinstance(value, str):
-        return "an empty string" if not value else "a string"
-    if isinstance(value, list):
-        return "a list"
-    return "a table" if isinstance(value, dict) else type(value).__name__
-
-
-def _read(path: Path) -> dict[str, Any]:
+def _read(folder: Path, path: Path, prefix: tuple[str, ...]) -> Project | None:
+    """The project whose settings are the table at `prefix` in `path` (None if it has none)."""
+    text = _text(path)
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise WaError(f"{path}: cannot read configuration: {exc}") from None
+        document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise WaError(f"{path}: invalid TOML: {exc}") from None
+    table: Any = document
+    for key in prefix:
+        if not isinstance(table, dict) or key not in table:
+            return None
+        table = table[key]
+    origin = Origin(path, prefix, key_lines(text))
+    if not isinstance(table, dict):
+        raise WaError(
+            f"{origin.where(())}: [{origin.key(())}] must be a table, not {kind_of(table)}"
+        )
+    return Project(folder, read_settings(table, origin), path, origin)
+
+
+def _text(path: Path) -> str:
+    try:
+        raw = read_regular(path, MAX_CONFIG_BYTES, _check_size)
+        return raw.decode("utf-8")
+    except NotRegular as exc:
+        raise WaError(f"{path}: cannot read configuration: not a regular file ({exc})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WaError(f"{path}: cannot read configuration: {exc}") from None
+
+
+def _check_size(size: int) -> None:
+    if size > MAX_CONFIG_BYTES:
+        raise OSError(
+            f"{size:,} bytes is over the {MAX_CONFIG_BYTES // 1024} KiB a configuration may be"
+        )

@@ -10,8 +10,10 @@
     history = "sqlite:///.wa-templates/history.db"  # or postgresql://...: the status history
     waba_id = "950523421983857"     # the WABA: webhook events for another one are refused
 
-The key itself never lives in a file: only the name of the variable that holds it. Every problem
-is reported at once, naming the table and key, and never echoing a value that might be a key.
+The key itself never lives in a file: only the name of the variable that holds it. This model is
+the one definition of a target table; the project's settings (`config.settings`) read it as part
+of the one schema of the configuration, which reports every problem at once with its file and
+line, and never echoes a value that might be a key.
 """
 
 from __future__ import annotations
@@ -21,13 +23,17 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
-from wa_templates.config.project import CONFIG_FILE, Project
+from wa_templates.config import CONFIG_FILE
 from wa_templates.errors import WaError
 from wa_templates.provider.endpoints import REGIONS, check_base_url
+
+if TYPE_CHECKING:
+    from wa_templates.config.project import Project
 
 ACCOUNT_ID = re.compile(r"^[0-9A-Fa-f]{8}[-]?(?:[0-9A-Fa-f]{4}[-]?){3}[0-9A-Fa-f]{12}$")
 """The accountId path parameter's pattern in 8x8's templates OpenAPI."""
@@ -67,6 +73,12 @@ class TargetSettings(BaseModel):
         if value is not None and not WABA_ID.match(value):
             raise ValueError(f"'{value}' is not a WhatsApp Business Account id (digits)")
         return value
+
+    misplaced: ClassVar[dict[str, str]] = {
+        "api_key": "is not read: keep the key out of files; put it in an environment variable "
+        "and give that variable's name as api_key_env",
+    }
+    """Keys that do not belong in a target table, with what to do instead of a did-you-mean."""
 
     @field_validator("account_id")
     @classmethod
@@ -112,6 +124,15 @@ class TargetSettings(BaseModel):
             )
         return value
 
+    @model_validator(mode="after")
+    def _one_endpoint(self) -> TargetSettings:
+        if self.region is not None and self.base_url is not None:
+            raise PydanticCustomError("config", "set region or base_url, not both")
+        if self.region is None and self.base_url is None:
+            choices = ", ".join(REGIONS)
+            raise PydanticCustomError("config", f"set region ({choices}) or base_url")
+        return self
+
     @property
     def url(self) -> str:
         return self.base_url if self.base_url is not None else REGIONS[str(self.region)]
@@ -133,32 +154,9 @@ class Target:
 
 
 def load_targets(project: Project) -> dict[str, TargetSettings]:
-    """Every target table, checked; no environment variable is read here."""
-    raw = project.settings.get("targets")
-    if raw is None:
-        return {}
-    where = _location(project)
-    if not isinstance(raw, Mapping):
-        raise WaError(f"{where}: 'targets' must be a table of [targets.NAME] tables")
-    targets: dict[str, TargetSettings] = {}
-    problems: list[str] = []
-    for name, table in raw.items():
-        label = f"[{_prefix(project)}targets.{name}]"
-        if not isinstance(table, Mapping):
-            problems.append(f"{label} must be a table")
-            continue
-        try:
-            targets[str(name)] = _settings(table)
-        except _Problems as exc:
-            problems += [f"{label} {problem}" for problem in exc.problems]
-    if problems:
-        raise WaError(f"{where}: " + "; ".join(problems))
-    defaults = [name for name, target in targets.items() if target.default]
-    if len(defaults) > 1:
-        raise WaError(
-            f"{where}: targets {', '.join(defaults)} are all marked default = true; mark only one"
-        )
-    return targets
+    """Every target table, as the project's settings checked it; no environment variable is
+    read here."""
+    return dict(project.settings.targets)
 
 
 def resolve_target(
@@ -238,61 +236,3 @@ def _default(targets: dict[str, TargetSettings]) -> str:
         f"several targets ({', '.join(targets)}) and none is marked default = true: "
         "pick one with --target NAME"
     )
-
-
-class _Problems(Exception):
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
-
-
-_FIELDS = tuple(TargetSettings.model_fields)
-
-
-def _settings(table: Mapping[str, Any]) -> TargetSettings:
-    problems: list[str] = []
-    if "api_key" in table:
-        problems.append(
-            "'api_key' is not read: keep the key out of files; put it in an environment "
-            "variable and give that variable's name as api_key_env"
-        )
-        table = {key: value for key, value in table.items() if key != "api_key"}
-    if table.get("region") is not None and table.get("base_url") is not None:
-        problems.append("set region or base_url, not both")
-    elif table.get("region") is None and table.get("base_url") is None:
-        problems.append(f"set region ({', '.join(REGIONS)}) or base_url")
-    try:
-        settings = TargetSettings.model_validate(dict(table))
-    except ValidationError as exc:
-        problems += [_describe(error) for error in exc.errors(include_input=False)]
-        raise _Problems(problems) from None
-    if problems:
-        raise _Problems(problems)
-    return settings
-
-
-def _describe(error: Any) -> str:
-    key = ".".join(str(part) for part in error["loc"])
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        guess = difflib.get_close_matches(key, _FIELDS, n=1)
-        hint = f" (did you mean '{guess[0]}'?)" if guess else ""
-        return f"unknown key '{key}'{hint}"
-    if kind == "missing":
-        return f"missing '{key}'"
-    if kind == "value_error":
-        return f"{key}: {error['ctx']['error']}"
-    if kind == "bool_type":
-        return f"{key} must be true or false"
-    if kind in ("string_type", "string_too_short"):
-        return f"{key} must be a non-empty string"
-    return f"{key}: {error['msg']}"
-
-
-def _location(project: Project) -> str:
-    return str(project.source.name) if project.source is not None else CONFIG_FILE
-
-
-def _prefix(project: Project) -> str:
-    is_pyproject = project.source is not None and project.source.name == "pyproject.toml"
-    return "tool.wa-templates." if is_pyproject else ""

@@ -7,7 +7,8 @@ Progressing, Suspended, Degraded, plus Missing and Unknown). A template can be S
 Suspended, or OutOfSync and Healthy: the two need different people to act.
 
 Drift reads the channel once and never changes it. It compares exactly what plan compares (the
-canonical forms of `normalise`), so a template plan calls unchanged is never out of sync.
+canonical forms of `normalise`), so a template plan calls unchanged is never out of sync. With a
+history store (`memory`) it also says what 8x8's list cannot (`drift.remembered`).
 """
 
 from __future__ import annotations
@@ -16,93 +17,39 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from wa_templates.channel.known import Known, Memory, PhoneState
 from wa_templates.channel.normalise import canonical
 from wa_templates.channel.remote import ChannelTemplate, by_name, fingerprint
-from wa_templates.channel.statuses import HEALTH, LIVE, NEVER_APPROVED, SENDABLE, status_findings
+from wa_templates.channel.statuses import HEALTH, LIVE, SENDABLE, StatusFinding, status_findings
+from wa_templates.drift import remembered
 from wa_templates.drift.document import DriftDocument
+from wa_templates.drift.fail_on import DEFAULT_FAIL_ON as DEFAULT_FAIL_ON
+from wa_templates.drift.fail_on import KINDS as KINDS
+from wa_templates.drift.fail_on import SEVERITIES as SEVERITIES
+from wa_templates.drift.fail_on import FailOn as FailOn
+from wa_templates.drift.fail_on import FailOnError as FailOnError
+from wa_templates.drift.fail_on import parse_fail_on as parse_fail_on
 from wa_templates.files.load import Source
 from wa_templates.plan.build import PlanOptions, compare, is_ignored
 from wa_templates.plan.diff import FieldChange
+from wa_templates.plan.lifecycle import name_verdict
+from wa_templates.plan.selection import Selection, channel_names
 from wa_templates.plan.versions import version_name, versions_on_channel
 
-FORMAT_VERSION = "1.0"
+# The `x as x` imports keep what `--fail-on` takes importable from here, where the CLI and the
+# tests found it before it moved to drift.fail_on.
+
+FORMAT_VERSION = "1.1"
+"""MAJOR.MINOR: a minor version only adds keys (1.1: `selection`, for `--only`/`--exclude`;
+history, phone, cannot_know, templates)."""
 
 SYNC = ("Synced", "OutOfSync", "Missing", "Unknown", "Superseded")
 """Unknown: the channel's content could not be read. Superseded: an older version of a
 `versioning: suffix` template, reported only while it is still the one being sent."""
 HEALTHS = ("Degraded", "Missing", "Suspended", "Unknown", "Progressing", "Healthy")
 """Worst first: the order findings are grouped in."""
-SEVERITIES = ("info", "warning", "error")
-
-KINDS: dict[str, str] = {
-    "out_of_sync": "warning",
-    "missing": "error",
-    "extra_language": "warning",
-    "unreadable": "warning",
-    "pending_review": "info",
-    "rejected": "error",
-    "paused": "warning",
-    "disabled": "error",
-    "flagged": "warning",
-    "in_appeal": "info",
-    "pending_deletion": "warning",
-    "category_changed": "warning",
-    "unknown_status": "warning",
-}
-"""Every finding kind drift reports, with its severity."""
-
-DEFAULT_FAIL_ON = "warning"
-"""Every warning and error counts as drift (a paused template does); pending_review and
-in_appeal, which only need waiting, do not."""
-
 _FIELDS_NAMED = 4
 """Differing fields named in a one-line detail before 'and N more'."""
-
-
-class FailOnError(ValueError):
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class FailOn:
-    """Which findings make drift exit 2: named kinds, a severity and up, and/or unmanaged."""
-
-    spec: str
-    kinds: frozenset[str] = frozenset()
-    severity: str | None = None
-    """The lowest severity that counts; None when only named kinds count."""
-    unmanaged: bool = False
-    """Whether templates on the channel that the repository does not manage count too."""
-
-    def counts(self, finding: DriftFinding) -> bool:
-        if finding.kind in self.kinds:
-            return True
-        if self.severity is None or finding.severity not in SEVERITIES:
-            return False
-        return SEVERITIES.index(finding.severity) >= SEVERITIES.index(self.severity)
-
-
-def parse_fail_on(spec: str) -> FailOn:
-    """`--fail-on`: comma-separated kinds, severities (each meaning 'this and worse'),
-    `unmanaged`, or `none` alone for a report that never fails."""
-    tokens = [t.strip().lower() for t in spec.split(",")]
-    if not any(tokens):
-        raise FailOnError("give at least one kind or severity, or `none`")
-    if "none" in tokens:
-        if len(tokens) > 1:
-            raise FailOnError("`none` cannot be combined with anything else")
-        return FailOn("none")
-    unknown = [t for t in tokens if t not in KINDS and t not in SEVERITIES and t != "unmanaged"]
-    if unknown:
-        choices = ", ".join([*SEVERITIES, *KINDS, "unmanaged", "none"])
-        raise FailOnError(f"unknown {', '.join(repr(t) for t in unknown)}; choose from {choices}")
-    severities = [t for t in tokens if t in SEVERITIES]
-    return FailOn(
-        spec=",".join(dict.fromkeys(tokens)),
-        kinds=frozenset(t for t in tokens if t in KINDS),
-        severity=min(severities, key=SEVERITIES.index) if severities else None,
-        unmanaged="unmanaged" in tokens,
-    )
 
 
 @dataclass(slots=True)
@@ -118,6 +65,22 @@ class Resource:
     status: str | None
     category: str | None
     source: str
+    known: Known | None = None
+    """What the history store holds of it; None without a store, or when it holds nothing."""
+
+    def as_dict(self, history: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "language": self.language,
+            "template": self.template,
+            "sync": self.sync,
+            "health": self.health,
+            "status": self.status,
+            "category": self.category,
+        }
+        if history:
+            out["history"] = remembered.known_json(self.known)
+        return out
 
 
 @dataclass(slots=True)
@@ -156,7 +119,13 @@ class DriftReport:
     resources: list[Resource] = field(default_factory=list)
     findings: list[DriftFinding] = field(default_factory=list)
     unmanaged: list[dict[str, str]] = field(default_factory=list)
+    selection: Selection = field(default_factory=Selection)
+    """`--only`/`--exclude`, and what they left out: a partial report says so."""
     format_version: str = FORMAT_VERSION
+    history: str | None = None
+    """The history store asked (never with a password); None: drift saw only 8x8's list."""
+    phone: PhoneState | None = None
+    """The phone number as the history last heard of it."""
 
     @property
     def counted(self) -> list[DriftFinding]:
@@ -184,6 +153,7 @@ class DriftReport:
 
 def to_json(report: DriftReport) -> dict[str, Any]:
     """The `drift --format json` document, through its model (`drift.document`)."""
+    history = report.history is not None
     document = DriftDocument.model_validate(
         {
             "format_version": report.format_version,
@@ -191,10 +161,16 @@ def to_json(report: DriftReport) -> dict[str, Any]:
             "drift": report.drift,
             "findings": [f.as_dict() for f in report.findings],
             "unmanaged": report.unmanaged,
+            "selection": report.selection,
             "summary": report.summary(),
+            "history": {"store": report.history} if history else None,
+            "cannot_know": [] if history else list(remembered.CANNOT_KNOW),
+            "phone": remembered.phone_json(report.phone),
+            "templates": [r.as_dict(history) for r in report.resources],
         }
     )
-    return document.model_dump(mode="json")
+    # A template's `history` is there only when a store was asked: null would say "nothing".
+    return document.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
 
 def build(
@@ -203,29 +179,49 @@ def build(
     target: str,
     options: PlanOptions | None = None,
     fail_on: FailOn | None = None,
+    selection: Selection | None = None,
+    memory: Memory | None = None,
 ) -> DriftReport:
+    """The drift of the channel that lists `listed` from `sources`; with a `selection`
+    (`--only`/`--exclude`), of the selected templates only, as a plan would be; `memory` is the
+    target's history store, if it has one."""
     options = options or PlanOptions()
+    selection = selection or Selection()
     remote = by_name(listed)
     report = DriftReport(target, fingerprint(listed), fail_on or parse_fail_on(DEFAULT_FAIL_ON))
+    if memory is not None:
+        report.history = memory.description
+        report.phone = memory.phone()
     managed: set[str] = set()
     owned = {s.template.name for s in sources if not is_ignored(s.template.name, options)}
+    left_out: list[str] = []
     for source in sorted(sources, key=lambda s: s.template.name):
         template = source.template
         if is_ignored(template.name, options):
+            continue
+        if not selection.selects(template.name):
+            left_out.append(template.name)
+            managed |= channel_names(template, remote, owned, options.versioning)
             continue
         managed.add(template.name)
         if (template.versioning or options.versioning) == "suffix":
             versions = versions_on_channel(template.name, remote, owned)
             managed |= set(versions.values())
-            _versioned(report, source, versions, remote)
+            _versioned(report, source, versions, remote, memory)
         else:
-            _name(report, source, template.name, remote.get(template.name, {}), None)
-    for name in sorted(set(remote) - managed):
-        if not is_ignored(name, options):
+            _name(report, source, template.name, remote.get(template.name, {}), None, memory)
+    loose = [name for name in sorted(set(remote) - managed) if not is_ignored(name, options)]
+    ignored = {n for n in {*remote, *(s.template.name for s in sources)} if is_ignored(n, options)}
+    unselected = selection.leaves_out(loose, owned, remote, ignored)
+    for name in loose:
+        if not unselected or selection.selects(name):
             report.unmanaged.extend(
                 {"name": name, "language": r.language, "status": r.status, "category": r.category}
                 for r in sorted(remote[name].values(), key=lambda r: r.language)
             )
+    report.selection = selection.model_copy(
+        update={"left_out": left_out, "unmanaged_left_out": unselected}
+    )
     return report
 
 
@@ -234,16 +230,17 @@ def _versioned(
     source: Source,
     versions: dict[int, str],
     remote: dict[str, dict[str, ChannelTemplate]],
+    memory: Memory | None,
 ) -> None:
     """Compare the current (newest) version, which must hold the repository's content; while
     it cannot be sent yet, the older version still being sent is watched for health too."""
     template = source.template
     if not versions:
-        _name(report, source, template.name, {}, None)
+        _name(report, source, template.name, {}, None, memory)
         return
     current = max(versions)
     languages = remote[versions[current]]
-    _name(report, source, versions[current], languages, current)
+    _name(report, source, versions[current], languages, current, memory)
     for code in sorted(template.languages):
         r = languages.get(code)
         if r is not None and r.status in SENDABLE:
@@ -266,7 +263,7 @@ def _versioned(
                     finding.kind in ("pending_review", "in_appeal", "rejected", "missing")
                 ):
                     finding.detail += f"; '{sent.name}' (version {number}) is sent meanwhile"
-        for finding in _status(sent, source, "Superseded"):
+        for finding in _status(sent, source, "Superseded", _recall(memory, sent)):
             finding.detail += f" (version {number}, in use until '{versions[current]}' can be sent)"
             report.findings.append(finding)
 
@@ -277,14 +274,16 @@ def _name(
     name: str,
     languages: dict[str, ChannelTemplate],
     version: int | None,
+    memory: Memory | None,
 ) -> None:
     template = source.template
-    statuses = {r.status for r in languages.values()}
+    recreatable = name_verdict(languages.values(), memory).may_recreate
     for code in sorted(set(template.languages) | set(languages)):
         r = languages.get(code)
         if r is None:
             _missing(report, source, name, code, version)
             continue
+        known = _recall(memory, r)
         health = HEALTH.get(r.status, "Unknown")
         if code not in template.languages:
             sync = "OutOfSync"
@@ -328,16 +327,18 @@ def _name(
                         sync,
                         f"differs from the repository in {_fields(changes)}: edited outside git, "
                         "or not applied yet",
-                        _resync_step(source, name, statuses, version),
+                        _resync_step(source, name, recreatable, version),
                         changes,
                     )
                 )
             else:
                 sync = "Synced"
         report.resources.append(
-            Resource(template.name, name, code, sync, health, r.status, r.category, source.path)
+            Resource(
+                template.name, name, code, sync, health, r.status, r.category, source.path, known
+            )
         )
-        report.findings.extend(_status(r, source, sync))
+        report.findings.extend(_status(r, source, sync, known))
 
 
 def _missing(
@@ -379,9 +380,9 @@ def _fields(changes: list[FieldChange]) -> str:
     return ", ".join(paths)
 
 
-def _resync_step(source: Source, name: str, statuses: set[str], version: int | None) -> str:
+def _resync_step(source: Source, name: str, recreatable: bool, version: int | None) -> str:
     keep = f"if the channel is right, copy its content into {source.path}"
-    if statuses <= NEVER_APPROVED:
+    if recreatable:
         return f"if the repository is right, `wa-templates apply` recreates '{name}'; {keep}"
     if version is not None:
         following = version_name(source.template.name, version + 1)
@@ -416,18 +417,39 @@ def _sync_finding(
     )
 
 
-def _status(r: ChannelTemplate, source: Source, sync: str) -> list[DriftFinding]:
-    return [
-        DriftFinding(
-            r.name,
-            r.language,
-            f.kind,
-            f.severity,
-            f.health,
-            sync,
-            f.message,
-            f.next_step,
-            source.template.name,
-        )
-        for f in status_findings(r, source.template.category, source.path)
-    ]
+def _recall(memory: Memory | None, r: ChannelTemplate) -> Known | None:
+    return memory.recall(r.name, r.language) if memory is not None else None
+
+
+def _status(
+    r: ChannelTemplate, source: Source, sync: str, known: Known | None
+) -> list[DriftFinding]:
+    """What the status means (with the details the history heard), and a worrying quality."""
+    found = status_findings(r, source.template.category, source.path, known)
+    quality = remembered.quality_signal(known)
+    if quality is not None:
+        found.append(quality)
+    out = []
+    for f in found:
+        detail = f.message
+        changed_at = remembered.category_changed_at(known, r.category)
+        if f.kind == "category_changed" and changed_at is not None:
+            detail += f" on {remembered.when(changed_at)}"
+        out.append(_drift_finding(r, source, sync, f, detail))
+    return out
+
+
+def _drift_finding(
+    r: ChannelTemplate, source: Source, sync: str, f: StatusFinding, detail: str
+) -> DriftFinding:
+    return DriftFinding(
+        r.name,
+        r.language,
+        f.kind,
+        f.severity,
+        f.health,
+        sync,
+        detail,
+        f.next_step,
+        source.template.name,
+    )

@@ -301,7 +301,7 @@ def _type_message(error: Any, path: tuple[str | int, ...], value: Any) -> str:
     kind = error["type"]
     loc = error["loc"]
     name = f"'{path[-1]}'" if path and isinstance(path[-1], str) else _describe(path)
-    got = _kind_of(value)
+    got = kind_of(value)
     if kind == "literal_error":
         return f"{name} must be {error['ctx']['expected']}, not {_shown_value(value)}"
     if kind in ("written_number", "written_boolean"):  # model.py's words, with the fix
@@ -317,7 +317,7 @@ def _type_message(error: Any, path: tuple[str | int, ...], value: Any) -> str:
 
 
 def _shown_value(value: Any) -> str:
-    return f"'{value}'" if type(value) is str else _kind_of(value)
+    return f"'{value}'" if type(value) is str else kind_of(value)
 
 
 def _data_path(loc: tuple[str | int, ...], data: Any) -> tuple[str | int, ...]:
@@ -348,7 +348,8 @@ def _value_at(data: Any, path: tuple[str | int, ...]) -> Any:
     return data
 
 
-def _kind_of(value: Any) -> str:
+def kind_of(value: Any) -> str:
+    """A value from a file, named for a one-line message ("a mapping", "the number 5")."""
     if value is None:
         return "an empty value"
     if isinstance(value, Scalar):

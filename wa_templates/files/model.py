@@ -17,7 +17,11 @@ and each field decides here what that text may mean:
 - boolean fields accept `true` and `false` only (also `True`, `TRUE`...: YAML 1.2's booleans);
   `yes`, `no`, `on`, `off` are booleans only in YAML 1.1, so they are WA004, as is a quoted word;
 - where a mapping, a list or an option belongs, `null` and `~` mean the key is absent, as an empty
-  value does everywhere.
+  value does everywhere;
+- the raw form (`components`, 8x8's component array) holds JSON: `true` and `false`, `null` and
+  `~`, plain decimal numbers and decimals such as `1.5` are those values (`json_values`); a date
+  is its text; an unquoted value only YAML 1.1 reads as a boolean or number (`yes`, `0x1F`,
+  `010`, `.inf`) stays a `Scalar`, for WA108 to ask for it in JSON or in quotes.
 """
 
 from __future__ import annotations
@@ -120,6 +124,29 @@ def _true_or_false(value: Any) -> Any:
     return value
 
 
+_JSON_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][-+]?[0-9]+)?")
+
+
+def json_values(value: Any) -> Any:
+    """A raw component array's values as JSON means them (see the module's doc); a value only
+    YAML 1.1 types stays a `Scalar`, which `files.components` reports."""
+    if isinstance(value, Scalar):
+        if value.tag == "null":
+            return None
+        if value.tag == "bool" and value in _TRUE_FALSE:
+            return value.value
+        if value.tag == "int" and _DECIMAL.fullmatch(value):
+            return value.value
+        if value.tag == "float" and _JSON_DECIMAL.fullmatch(value):
+            return float(value)
+        return str(value) if value.tag == "timestamp" else value
+    if isinstance(value, dict):
+        return {str(key): json_values(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [json_values(item) for item in value]
+    return value
+
+
 # The validators wrap the whole union: inside it, `null` would be refused by both members.
 WholeNumber = Annotated[StrictInt | None, BeforeValidator(_whole_number)]
 """A whole number written in plain decimal digits, or absent."""
@@ -129,6 +156,8 @@ MaybeTrueFalse = Annotated[StrictBool | None, BeforeValidator(_true_or_false)]
 """A boolean written `true` or `false`, or absent."""
 Absent = BeforeValidator(_absent_if_null)
 """Put on a mapping, list or option field: `null` and `~` there mean the key is absent."""
+RawComponents = Annotated[list[dict[str, Any]] | None, BeforeValidator(json_values), Absent]
+"""8x8's component array, holding JSON values (`json_values`), or absent."""
 
 
 def _enum(*values: str) -> dict[str, Any]:
@@ -197,7 +226,12 @@ class Card(_Strict):
 
 
 class Language(_Strict):
-    """One language of a template: what 8x8 calls a template (name + language)."""
+    """One language of a template: what 8x8 calls a template (name + language).
+
+    Either the format's keys (header, body, footer, buttons, carousel, call_permission_request)
+    or, for what they cannot express, `components`: 8x8's component array, sent as written (its
+    structure is checked; Meta's rules cannot be).
+    """
 
     header: Annotated[Header | None, Absent] = None
     body: Annotated[Body | None, Absent] = None
@@ -208,6 +242,20 @@ class Language(_Strict):
     )
     call_permission_request: TrueFalse = Field(
         False, description="Adds a CALL_PERMISSION_REQUEST component."
+    )
+    components: RawComponents = Field(
+        None,
+        description="The raw form, instead of the keys above: 8x8's create payload component "
+        "array, sent as written, for what the format cannot express (limited-time offers, "
+        "CATALOG, MPM and SPM buttons, PRODUCT headers, product carousels). Its structure is "
+        "checked; Meta's rules are not.",
+        json_schema_extra={
+            "items": {
+                "type": "object",
+                "required": ["type"],
+                "properties": {"type": {"type": "string"}},
+            }
+        },
     )
 
 

@@ -16,6 +16,7 @@ double-quoted, which always does.
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -65,7 +66,8 @@ _CORE_12 = re.compile(
 
 
 class WriteError(ValueError):
-    """Data the emitter cannot write (a type outside str, int, bool, list and mapping)."""
+    """Data the emitter cannot write (a type outside str, int, finite float, bool, None, list and
+    mapping)."""
 
 
 def dump(data: Mapping[str, Any], comments: Iterable[str] = ()) -> str:
@@ -172,6 +174,12 @@ def _needs_block(item: Any) -> bool:
     return isinstance(item, str) and "\n" in item
 
 
+def plain_ok(text: str) -> bool:
+    """Whether `text` may be written as a plain block scalar: YAML 1.1 and 1.2 both read it back
+    as exactly this text (not a number, a boolean, a date or null)."""
+    return _plain(text, flow=False)
+
+
 def _plain(text: str, flow: bool) -> bool:
     if not text or _ODD_BREAKS & set(text):
         return False
@@ -195,6 +203,10 @@ def _scalar(value: Any) -> str:
         return "null"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, float) and math.isfinite(value):
+        # YAML reads a float back only with a dot in it ("1e+20" would be text): "1.0e+20".
+        text = repr(value)
+        return text if "." in text else text.replace("e", ".0e", 1)
     raise WriteError(f"cannot write {type(value).__name__} {value!r}")
 
 

@@ -3,7 +3,8 @@
 The CLI wraps the provider of any command that has a history store configured (`cli.target`),
 so plan, apply (its stale check and `--wait` polls included), drift, names and import record
 every status they saw without any of them knowing: the list response is recorded where it is
-fetched, the one place all of them share.
+fetched, the one place all of them share. Its `memory` is what plan, apply and drift ask the
+history (`channel.known.Memory`), and it includes the listing just recorded.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from wa_templates.channel.remote import ChannelTemplate
+from wa_templates.history.queries import History, Recollection
 from wa_templates.history.store import HistoryStore, StoreError
 from wa_templates.provider.base import CreatePayload, Deleted, Provider
 
@@ -55,6 +57,10 @@ class RecordingProvider:
                 self._warn(f"warning: this run's statuses were not recorded: {exc}")
                 self._warn = None
         return items
+
+    def memory(self) -> Recollection:
+        """The history of this target, as plan, apply and drift ask it."""
+        return Recollection(History(self.store, self.target))
 
     def create_template(self, payload: CreatePayload) -> None:
         self.inner.create_template(payload)

@@ -308,7 +308,9 @@ class HistoryStore:
                     rows.append({**row, "name": key[0], "language": key[1], "kind": "listed"})
             for key, old in before.items():
                 if key not in seen and old.kind != "absent":
-                    rows.append({"name": key[0], "language": key[1], "kind": "absent"})
+                    # Every row carries the same keys: one INSERT takes them all at once.
+                    gone = dict.fromkeys(LISTED)
+                    rows.append({**gone, "name": key[0], "language": key[1], "kind": "absent"})
             common = {"target": target, "at": at, "source": "list", "command": command_name}
             if rows:
                 connection.execute(o.insert(), [{**common, **row} for row in rows])

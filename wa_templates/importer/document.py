@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any, Literal, get_args
 
+from pydantic import Field
+
 from wa_templates.document import Document
 from wa_templates.untrusted import json_text
 
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"
 
 Action = Literal["created", "updated", "unchanged", "refused", "failed"]
 
@@ -22,9 +24,10 @@ class ImportedTemplate(Document):
     name: str
     """The template: the file's name (versions folded in with `versioning: suffix`)."""
     action: Action
-    """created, updated (replaced, with --force), unchanged (the file already says what the
-    channel holds), refused (see `detail`: a file that differs without --force, content the
-    model cannot hold, ...), failed (the file could not be written)."""
+    """created, updated (with --force: the keys in `changed` edited in place), unchanged (the
+    file already says what the channel holds), refused (see `detail`: a file that differs
+    without --force, content the model cannot hold, ...), failed (the file could not be
+    written)."""
     path: str | None
     """The file, as the text output names it; null when none could be chosen."""
     detail: str
@@ -34,6 +37,8 @@ class ImportedTemplate(Document):
     registered: str | None
     """The registered name the content comes from (`name_v3` when versions are folded)."""
     notes: list[str]
+    changed: list[str] = Field(default_factory=list)
+    """For updated: the keys that were (or, with `dry_run`, would be) changed in the file."""
 
 
 class ImportDocument(Document):
@@ -43,16 +48,22 @@ class ImportDocument(Document):
     target: str
     """As output names it: `target prod`, `sandbox (.wa-templates/sandbox.json)`."""
     exit_code: int
+    dry_run: bool = False
+    """Since 1.1. True with --dry-run: nothing was written, each action is what would be."""
     templates: list[ImportedTemplate]
     summary: dict[str, int]
     """How many templates had each action."""
 
 
-def document(target: str, templates: list[ImportedTemplate], exit_code: int) -> str:
+def document(
+    target: str, templates: list[ImportedTemplate], exit_code: int, dry_run: bool = False
+) -> str:
     summary = {action: 0 for action in get_args(Action)}
     for template in templates:
         summary[template.action] += 1
-    built = ImportDocument(target=target, exit_code=exit_code, templates=templates, summary=summary)
+    built = ImportDocument(
+        target=target, exit_code=exit_code, dry_run=dry_run, templates=templates, summary=summary
+    )
     return json_text(built.model_dump_json(indent=2))
 
 

@@ -5,8 +5,9 @@ languages, from the very templates plan reads (`channel.remote`, AUTHENTICATION 
 collapsed), so an imported file plans as "no changes". `place` then decides
 per name what happens on disk: a name that already has a file anywhere under the templates folder
 keeps that file, which is left alone when it already says what the channel holds (compared the
-way plan compares, not byte for byte) and otherwise only replaced with `force`; a new name gets
-`<folder>/<name>.yaml`.
+way plan compares, not byte for byte) and otherwise, with `force`, edited: only the keys that
+differ change, and its comments, key order, quoting and block scalars stay (`importer.merge`); a
+new name gets `<folder>/<name>.yaml`.
 
 What the list cannot say (`allow_category_change`, `message_send_ttl_seconds`) and what only
 the repository decides (`ignore`, `versioning`) is kept from an existing file.
@@ -24,13 +25,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wa_templates.channel.normalise import align_samples, canonical
 from wa_templates.channel.remote import ChannelTemplate
 from wa_templates.channel.statuses import LIVE
 from wa_templates.files.load import discover, display, load_file
 from wa_templates.files.model import TemplateFile
+from wa_templates.files.regular import NotRegular, read_regular
 from wa_templates.files.write import dump
-from wa_templates.plan.diff import diff
+from wa_templates.files.yamlsafe import MAX_BYTES, YamlError, check_size, decode
+from wa_templates.importer.differences import differences_from as differences_from
+from wa_templates.importer.merge import MergeError, merge
 from wa_templates.plan.versions import versions_on_channel
 
 SCHEMA = Path("schema") / "template.schema.json"
@@ -211,6 +214,10 @@ class Outcome:
     detail: str = ""
     text: str | None = None
     """The file's new content, for created and updated."""
+    before: str | None = None
+    """The file's content before, for updated (what `--dry-run` diffs against)."""
+    changed: tuple[str, ...] = ()
+    """For an existing file updated: the keys changed (`en_US body.text`)."""
 
 
 def place(
@@ -240,9 +247,10 @@ def place(
                 "refused",
                 name,
                 path,
-                f"differs from the channel ({_summary(differences)}); --force replaces it",
+                f"differs from the channel ({_summary(differences)}); --force changes the keys "
+                "that differ",
             )
-        return Outcome("updated", name, path, text=render(imported, template, path, origin, schema))
+        return _merged(name, path, current, template)
     if not FILE_NAME.match(name):
         return Outcome("refused", name, None, f"'{name}' is not a template name a file can take")
     broken = [p for p in local.unreadable if p.stem == name]
@@ -268,30 +276,24 @@ def place(
     )
 
 
+def _merged(name: str, path: Path, current: TemplateFile, template: TemplateFile) -> Outcome:
+    """The existing file with only the keys that differ changed (importer.merge)."""
+    try:
+        before = decode(read_regular(path, MAX_BYTES, check_size))
+        merged = merge(before, current, template)
+    except (OSError, NotRegular, YamlError) as exc:
+        return Outcome("refused", name, path, f"cannot read it again: {exc}")
+    except MergeError as exc:
+        return Outcome(
+            "refused", name, path, f"{exc}; move it away and import again to write it anew"
+        )
+    return Outcome(
+        "updated", name, path, text=merged.text, before=before, changed=tuple(merged.changed)
+    )
+
+
 def _keep_local_fields(new: TemplateFile, current: TemplateFile) -> TemplateFile:
     return new.model_copy(update={key: getattr(current, key) for key in LOCAL_ONLY})
-
-
-def differences_from(local: TemplateFile, channel: TemplateFile) -> list[str]:
-    """What plan would call a change between a file and the channel's template, as paths.
-
-    Samples the channel does not report and media samples (Meta re-hosts the file) are no
-    difference, exactly as in plan; the category is, even for a live template.
-    """
-    out: list[str] = []
-    if local.category != channel.category:
-        out.append("category")
-    for code in sorted(set(local.languages) | set(channel.languages)):
-        if code not in channel.languages:
-            out.append(f"{code} (not on the channel)")
-        elif code not in local.languages:
-            out.append(f"{code} (not in the file)")
-        else:
-            mine = canonical(local.languages[code], local.category)
-            theirs = canonical(channel.languages[code], channel.category)
-            mine, theirs = align_samples(mine, theirs)
-            out += [f"{code} {change.path}" for change in diff(mine, theirs)]
-    return out
 
 
 def _summary(differences: list[str], limit: int = 3) -> str:

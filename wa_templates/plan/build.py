@@ -4,13 +4,16 @@ The API can list, create (per name + language) and delete (per name, every langu
 So a changed template can only be deleted and created again, and that is only safe while no
 language of the name was ever approved: deleting an approved name locks it for 30 days. This
 module decides, per name, which of create / no-op / recreate / blocked / versioned create /
-delete is honest, and never calls a change anything it is not.
+delete is honest, and never calls a change anything it is not. Whether a name was ever
+approved is asked of `plan.lifecycle` with what the history store remembers (`memory`), when the
+target has one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from wa_templates.channel.known import Memory
 from wa_templates.channel.normalise import UNCONFIRMABLE, Canonical, align_samples, canonical
 from wa_templates.channel.payload import to_payload
 from wa_templates.channel.remote import ChannelTemplate, by_name, fingerprint
@@ -22,6 +25,7 @@ from wa_templates.plan.lifecycle import is_ignored as is_ignored
 from wa_templates.plan.lifecycle import name_verdict, safety_on
 from wa_templates.plan.model import (
     LANGUAGE_REMOVED,
+    LIVE_BLOCK,
     Action,
     Change,
     ChannelBinding,
@@ -31,6 +35,7 @@ from wa_templates.plan.model import (
     Unmanaged,
 )
 from wa_templates.plan.model import PlanOptions as PlanOptions
+from wa_templates.plan.selection import Selection, channel_names
 from wa_templates.plan.versions import base_name, next_version, versions_on_channel
 
 # The `x as x` imports above keep is_ignored and PlanOptions importable from here, where drift
@@ -42,6 +47,7 @@ class _Builder:
     sources: list[Source]
     remote: dict[str, dict[str, ChannelTemplate]]
     options: PlanOptions
+    memory: Memory | None = None
     changes: list[ResourceChange] = field(default_factory=list)
     touched: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
@@ -56,17 +62,25 @@ def build(
     channel: ChannelBinding,
     options: PlanOptions | None = None,
     diagnostics: list[DiagnosticDict] | None = None,
+    selection: Selection | None = None,
+    memory: Memory | None = None,
 ) -> Plan:
-    """The plan for `channel`, which lists `listed`; `diagnostics` are the files' warnings."""
+    """The plan for `channel`, which lists `listed`; `diagnostics` are the files' warnings;
+    `selection` (`--only`/`--exclude`) the templates it is about (plan.selection); `memory` is
+    the target's history store, if it has one."""
     options = options or PlanOptions()
+    selection = selection or Selection()
     remote = by_name(listed)
     managed_sources = [s for s in sources if not is_ignored(s.template.name, options)]
-    builder = _Builder(managed_sources, remote, options)
-    builder.owned = {s.template.name for s in managed_sources}
+    owned = {s.template.name for s in managed_sources}
+    selected = [s for s in managed_sources if selection.selects(s.template.name)]
+    left_out = [s for s in managed_sources if not selection.selects(s.template.name)]
+    builder = _Builder(selected, remote, options, memory)
+    builder.owned = owned
     managed: set[str] = set()
     unmanaged: list[Unmanaged] = []
     findings: list[Finding] = []
-    for source in sorted(managed_sources, key=lambda s: s.template.name):
+    for source in sorted(selected, key=lambda s: s.template.name):
         template = source.template
         versioning = template.versioning or options.versioning
         if versioning == "suffix":
@@ -74,8 +88,16 @@ def build(
         else:
             managed.add(template.name)
             _plan_name(builder, source, template.name)
-    for name in sorted(remote):
-        if name in managed or is_ignored(name, options):
+    # The channel's names of templates left out are theirs, not unmanaged.
+    elsewhere = set().union(
+        *(channel_names(s.template, remote, owned, options.versioning) for s in left_out)
+    )
+    taken = managed | elsewhere
+    loose = [n for n in sorted(remote) if n not in taken and not is_ignored(n, options)]
+    ignored = {n for n in {*remote, *(s.template.name for s in sources)} if is_ignored(n, options)}
+    unselected = selection.leaves_out(loose, owned, remote, ignored)
+    for name in loose:
+        if unselected and not selection.selects(name):
             continue
         languages = remote[name]
         if options.prune:
@@ -93,27 +115,40 @@ def build(
         for lang in sorted(remote[name]):
             r = remote[name][lang]
             owner = owners.get(name) or owners.get(base_name(name))
+            # An approved template's findings need nothing the history adds: spare the lookup.
+            known = memory.recall(name, lang) if memory and r.status != "APPROVED" else None
             findings.extend(
                 Finding(name, lang, f.kind, f.severity, f.message, f.next_step, f.health)
                 for f in status_findings(
-                    r, owner.template.category if owner else None, owner.path if owner else None
+                    r,
+                    owner.template.category if owner else None,
+                    owner.path if owner else None,
+                    known,
                 )
             )
     remote_state = {
         name: {lang: r.fingerprint for lang, r in sorted(remote.get(name, {}).items())}
         for name in sorted(builder.touched)
     }
+    left_out_files = {s.path for s in left_out}
     return Plan(
         channel=channel,
         options=options,
+        selection=selection.model_copy(
+            update={
+                "left_out": sorted(s.template.name for s in left_out),
+                "unmanaged_left_out": unselected,
+            }
+        ),
         fingerprint=fingerprint(listed),
         remote_state=remote_state,
         changes=builder.changes,
         findings=findings + builder.findings,
-        diagnostics=diagnostics or [],
+        diagnostics=[d for d in diagnostics or [] if d["file"] not in left_out_files],
         unmanaged=unmanaged,
         unconfirmable=list(UNCONFIRMABLE),
         safety=safety_on(builder.changes, options, remote),
+        history=memory.description if memory is not None else None,
     )
 
 
@@ -133,14 +168,14 @@ def _plan_name(b: _Builder, source: Source, name: str) -> None:
                     code, Action.NOOP, "unchanged", "the channel matches the repository", after, r
                 )
         return
-    verdict = name_verdict(n.remote.values())
+    verdict = name_verdict(n.remote.values(), b.memory)
     if verdict.unreadable:
         n.block("unreadable", f"{verdict.why_not(name)}, so it is not touched")
     elif verdict.may_recreate:
         n.recreate()
     else:
         n.block(
-            "changed_live",
+            LIVE_BLOCK,
             f"8x8 cannot edit a template, and {verdict.why_not(name)}. Ways out: give the new "
             "content a new name, or set `versioning: suffix` to create it as the next version",
         )
@@ -170,6 +205,10 @@ class _NamePlan:
         for code, lang in template.languages.items():
             after = canonical(lang, template.category)
             r = self.remote.get(code)
+            if r is not None and after == r.content:
+                # Nearly every template of a plan: one copy of the content serves both sides
+                # (12,000 of them are 18 MB of a full channel's plan).
+                after = r.content
             changes = compare(after, template.category, r) if r is not None else []
             self.compared[code] = (after, changes)
             if changes:
@@ -187,9 +226,17 @@ class _NamePlan:
                 detail = f"created after '{name}' is deleted and recreated"
                 self.add(code, Action.CREATE, "not_on_channel", detail, after)
             elif changes:
+                # Said as surely as it is known: the history may have started too late, and
+                # without one the channel's statuses and the 48-hour rule are all there is.
+                known = (
+                    "the channel and its history tell"
+                    if self.b.memory is not None
+                    else "the channel's statuses tell (the 48-hour rule)"
+                )
                 detail = (
                     f"8x8 cannot edit: '{name}' is deleted with all its languages ({every}) and "
-                    "created again; no language was ever approved, so the name is not locked"
+                    f"created again; no language was approved as far as {known}, so the name "
+                    "does not lock"
                 )
                 self.add(code, Action.RECREATE, "changed_never_approved", detail, after, r, changes)
             else:
@@ -251,7 +298,8 @@ class _NamePlan:
 def _delete_name(
     b: _Builder, name: str, languages: dict[str, ChannelTemplate], reason: str, why: str
 ) -> None:
-    lock = " and locks the name for 30 days" if name_verdict(languages.values()).live else ""
+    live = name_verdict(languages.values(), b.memory).live
+    lock = " and locks the name for 30 days" if live else ""
     for lang_code in sorted(languages):
         r = languages[lang_code]
         b.touched.add(name)

@@ -5,12 +5,17 @@ repository manages. `apply PLANFILE` checks a saved plan against the channel as 
 is applied with the same functions (`refused_changes`), so a hand-edited plan can do nothing
 `plan` would refuse: delete or recreate a name the channel shows as ever approved, delete a
 name without a recorded --prune, prune a name the repository's files define, touch an ignored
-name, go over the safety threshold without a recorded --force, or delete a language it does not
-name.
+name or one outside its `--only`/`--exclude` selection, go over the safety threshold without a
+recorded --force, or delete a language it does not name.
 
 The recorded options are part of the file, so an edit can claim --prune or --force. What it
 cannot change is the repository the plan is applied from: `plan --prune` never deletes a name a
 file defines (it is blocked or recreated instead), so neither may a saved plan.
+
+Whether a name was ever approved is asked of `statuses.may_have_been_approved`, with what a
+history store remembers (`Memory`) when one is configured: a name the history saw approved is
+never recreated, whatever its status now. A plan records the store it consulted (`history`), and
+apply refuses to recreate a name with less knowledge than the plan had.
 """
 
 from __future__ import annotations
@@ -20,8 +25,9 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
+from wa_templates.channel.known import Memory
 from wa_templates.channel.remote import ChannelTemplate, address
-from wa_templates.channel.statuses import NEVER_APPROVED, may_have_been_approved
+from wa_templates.channel.statuses import NEVER_APPROVED, may_have_been_approved, why_live
 from wa_templates.plan.model import (
     LANGUAGE_REMOVED,
     Action,
@@ -63,16 +69,39 @@ class NameVerdict:
         )
 
 
-def name_verdict(languages: Iterable[ChannelTemplate]) -> NameVerdict:
+def name_verdict(languages: Iterable[ChannelTemplate], memory: Memory | None = None) -> NameVerdict:
+    """Whether a name's languages may be deleted, from the channel's statuses and, when a
+    history store is configured, what it remembers of each."""
     listed = sorted(languages, key=lambda r: r.language)
+    # Only a PENDING or REJECTED language's verdict can change with what the history knows.
+    known = {
+        r.language: memory.recall(r.name, r.language)
+        for r in listed
+        if memory is not None and r.status in NEVER_APPROVED
+    }
     return NameVerdict(
         unreadable=[f"{r.language}: {r.unreadable}" for r in listed if r.content is None],
         live=[
-            f"{r.language} {r.status}"
-            + (" after its review window" if r.status in NEVER_APPROVED else "")
+            why_live(r, known.get(r.language))
             for r in listed
-            if may_have_been_approved(r)
+            if may_have_been_approved(r, known.get(r.language))
         ],
+    )
+
+
+def rule_note(names: list[str]) -> str | None:
+    """What a plan made without a history store says once of the names whose verdict rests on
+    the 48-hour rule (`Plan.rests_on_48h_rule`); None when there are none."""
+    if not names:
+        return None
+    shown = ", ".join(f"'{n}'" for n in names[:5]) + (
+        f" and {len(names) - 5} more" if names[5:] else ""
+    )
+    return (
+        f"Without a history store, whether {shown} {'was' if len(names) == 1 else 'were'} ever "
+        "approved rests on the 48-hour rule (a REJECTED template counts as approved only when "
+        "rejected more than 48 h after its creation): set `history` for the target, or pass "
+        "--history, so plan knows."
     )
 
 
@@ -101,18 +130,26 @@ def safety_on(
     return Safety.of(changes, options, len(managed_names(changes, remote)))
 
 
-def refused_changes(plan: Plan, remote: Channel, repository: Repository | None) -> list[str]:
+def refused_changes(
+    plan: Plan, remote: Channel, repository: Repository | None, memory: Memory | None = None
+) -> list[str]:
     """One line per change of a saved plan that `plan` would not make on `remote` with the
     options the plan records, from `repository` (None: its files did not all load, so no
-    prune can be checked); empty when the plan may be applied."""
+    prune can be checked), and what `memory` (the target's history store, if any) knows;
+    empty when the plan may be applied."""
     by_name: dict[str, list[ResourceChange]] = defaultdict(list)
     for change in plan.pending:
         by_name[change.name].append(change)
     refused: dict[str, str] = {}
     for name, changes in sorted(by_name.items()):
-        refused.update(
-            _refused_for_name(name, changes, remote.get(name, {}), plan.options, repository)
-        )
+        outside = [c for c in changes if not plan.selection.selects(c.template)]
+        if outside:
+            # A partial plan holds only what its patterns select (plan.selection).
+            why = f"outside the plan's selection ({plan.selection.described()})"
+            refused.update({c.address: f"{c.action.value} refused: {why}" for c in outside})
+            continue
+        languages = remote.get(name, {})
+        refused.update(_refused_for_name(name, changes, languages, plan, repository, memory))
     safety = safety_on(plan.changes, plan.options, remote)
     lines = [f"{where}: {why}" for where, why in refused.items()]
     if safety.exceeded and not safety.forced:
@@ -126,10 +163,12 @@ def _refused_for_name(
     name: str,
     changes: list[ResourceChange],
     languages: Mapping[str, ChannelTemplate],
-    options: PlanOptions,
+    plan: Plan,
     repository: Repository | None,
+    memory: Memory | None,
 ) -> dict[str, str]:
     """Address -> why, for the changes of one name that plan would not make."""
+    options = plan.options
 
     def refuse(selected: Iterable[ResourceChange], why: str) -> dict[str, str]:
         return {c.address: f"{c.action.value} refused: {why}" for c in selected}
@@ -155,7 +194,15 @@ def _refused_for_name(
             return refuse(unknown, f"'{unknown[0].reason}' is not a reason plan deletes for")
         if not any(c.action in (Action.CREATE, Action.RECREATE) for c in changes):
             return refuse(deletes, "a removed language is deleted only when its name is recreated")
-        verdict = name_verdict(languages.values())
+        if plan.history is not None and memory is None:
+            # The plan knew whether the name was ever approved; the 48-hour rule is less.
+            return refuse(
+                deletes,
+                f"the plan asked the history store {plan.history} whether '{name}' was ever "
+                "approved, and this apply has no history store to ask again: set the target's "
+                "`history`, or pass --history",
+            )
+        verdict = name_verdict(languages.values(), memory)
         if not verdict.may_recreate:
             return refuse(deletes, verdict.why_not(name))
     deleted = {c.language for c in deletes}

@@ -10,7 +10,8 @@ that shaped it (`options`), the channel's state for the names it touches (`remot
 per name and language the change with its reason. Values derived from those (each change's
 `address` and `change.actions`, `applyable`, `target`, `summary`, and `safety` but for the
 count of managed names the channel held) are computed, not read: a file's values for them are
-checked for their type, then replaced.
+checked for their type, then replaced. It records the history store plan asked whether names
+were ever approved (`history`, 2.1), so apply can ask it again.
 
 Format version, MAJOR.MINOR (FORMAT_VERSION): a minor version only adds fields, each with a
 default. So a reader accepts every minor version of a major it reads: fields of a newer minor
@@ -39,13 +40,15 @@ from typing_extensions import TypedDict
 
 from wa_templates.channel.payload import PayloadError, from_payload
 from wa_templates.channel.remote import address
+from wa_templates.channel.statuses import NEVER_APPROVED
 from wa_templates.files.diagnostics import DiagnosticDict
 from wa_templates.plan.diff import FieldChange
 from wa_templates.plan.part import Part, checked, field_problem
 from wa_templates.plan.safety import Safety
+from wa_templates.plan.selection import Selection
 from wa_templates.rules.structure import language_problem, name_problem
 
-FORMAT_VERSION = "2.0"
+FORMAT_VERSION = "2.1"
 """The version this code writes; it reads every 2.x (see the module's docstring)."""
 READS_MAJOR = 2
 _VERSION = re.compile(r"^(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})$")
@@ -73,6 +76,8 @@ class Action(StrEnum):
 
 PRUNE_REASONS = frozenset({"pruned", "superseded_version"})
 """Why a whole name is deleted and not created again: only with --prune."""
+LIVE_BLOCK = "changed_live"
+"""Why a change is blocked when deleting its name would lock it."""
 LANGUAGE_REMOVED = "language_removed"
 """A language deleted with its name while the name's other languages are created again."""
 
@@ -262,6 +267,8 @@ class Plan(Part):
     stated_target: str | None = Field(None, alias="target", exclude=True)
     channel: ChannelBinding
     options: PlanOptions
+    selection: Selection = Field(default_factory=Selection)
+    """`--only`/`--exclude` and what they left out (since 2.1; a 2.0 plan is of everything)."""
     fingerprint: str = Field(alias="remote_fingerprint")
     remote_state: dict[str, dict[str, str]]
     """name -> language -> fingerprint of that template on the channel, for names the plan
@@ -273,6 +280,13 @@ class Plan(Part):
     unconfirmable: list[str] = Field(default_factory=list, alias="unconfirmable_fields")
     safety: Safety
     stated_summary: dict[str, int] | None = Field(None, alias="summary", exclude=True)
+    history: str | None = None
+    """The history store plan asked whether each name it would delete was ever approved (as
+    wa-templates names it, never with a password); null when none was configured: then those
+    verdicts rest on the channel's statuses and the 48-hour rule (`rests_on_48h_rule`)."""
+    stated_rests_on_48h_rule: list[str] | None = Field(
+        None, alias="rests_on_48h_rule", exclude=True
+    )
 
     @field_validator("format_version")
     @classmethod
@@ -305,11 +319,17 @@ class Plan(Part):
             self._check_document()
         # Checked for their type, then computed.
         self.stated_applyable = self.stated_target = self.stated_summary = None
+        self.stated_rests_on_48h_rule = None
         self.safety = Safety.of(self.changes, self.options, self.safety.managed_names)
         return self
 
     def _check_document(self) -> None:
-        """Each change once, each touched name in remote_state, names and languages valid."""
+        """Each change once, each touched name in remote_state, names and languages valid, and
+        no pruning in a partial plan."""
+        if self.selection.partial and self.options.prune:
+            raise field_problem(
+                "options.prune", "must be false in a plan of some templates only (--only/--exclude)"
+            )
         touched = set(self.remote_state)
         seen: set[tuple[str, str]] = set()
         for index, change in enumerate(self.changes):
@@ -347,6 +367,28 @@ class Plan(Part):
         counts["findings"] = len(self.findings)
         counts["unmanaged"] = len(self.unmanaged)
         return counts
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def rests_on_48h_rule(self) -> list[str]:
+        """Names whose delete, recreate or block rests on the 48-hour rule: no history store was
+        asked, and the channel shows every language of the name PENDING or REJECTED, which
+        cannot tell a template never approved from one rejected after approval."""
+        if self.history is not None:
+            return []
+        by_name: dict[str, list[ResourceChange]] = {}
+        for change in self.changes:
+            by_name.setdefault(change.name, []).append(change)
+        return [
+            name
+            for name, changes in by_name.items()
+            if any(
+                c.deletes_name or (c.action, c.reason) == (Action.BLOCKED, LIVE_BLOCK)
+                for c in changes
+            )
+            and all(c.status in NEVER_APPROVED for c in changes if c.status is not None)
+            and any(c.status is not None for c in changes)
+        ]
 
     @property
     def blocked(self) -> list[ResourceChange]:

@@ -2,83 +2,126 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
+from wa_templates.channel.known import Memory
+from wa_templates.channel.remote import ChannelTemplate
 from wa_templates.config.project import Project
-from wa_templates.errors import WaError
+from wa_templates.errors import UsageError, WaError
 from wa_templates.files.diagnostics import Severity
 from wa_templates.files.load import load_paths
 from wa_templates.plan.build import build
 from wa_templates.plan.lifecycle import Repository
 from wa_templates.plan.model import ChannelBinding, Plan, PlanOptions
+from wa_templates.plan.selection import Selection
 from wa_templates.provider.base import Provider
 from wa_templates.rules.check import Report, check_paths, collector_paused
 
 
 class InvalidTemplates(WaError):
-    """Validation errors: nothing on the channel is read or touched."""
+    """Validation errors: nothing on the channel is touched, and nothing read from it is used.
 
-    def __init__(self, report: Report) -> None:
+    `channel_read` says whether its list was read while the files were checked (a large tree
+    is checked by worker processes, and plan lists the channel meanwhile): set aside unused.
+    """
+
+    def __init__(self, report: Report, channel_read: bool = False) -> None:
         self.report = report
+        self.channel_read = channel_read
         super().__init__(
-            f"{report.errors} validation error(s): fix them first; nothing on the channel was read"
+            f"{report.errors} validation error(s): fix them first; {_untouched(channel_read)}"
         )
 
 
-def plan_options(project: Project, prune: bool = False, force: bool = False) -> PlanOptions:
-    """The plan settings of the configuration, every one checked: a bad value is one error
-    naming it, never a traceback, and never read generously (`prune = "false"` is no yes)."""
+def _untouched(channel_read: bool) -> str:
+    if channel_read:
+        return "the channel's list, read meanwhile, was set aside: nothing on it was changed"
+    return "nothing on the channel was read"
+
+
+class ListedMeanwhile:
+    """The channel listed while worker processes check the files (`check_paths(meanwhile=)`).
+
+    Listing only reads, and what it read is used only once the files are known to be valid:
+    with errors in them, it is set aside. An error met opening the target or listing waits until
+    then as well, so file errors come first, exactly as when the steps run one after the other.
+    When the files are checked in this process (a small tree), nothing happens meanwhile: the
+    channel is opened and listed afterwards, by `opened()` and `make_plan`.
+    """
+
+    def __init__(self, open_channel: Callable[[], tuple[Provider, ChannelBinding]]) -> None:
+        self._open = open_channel
+        self._opened: tuple[Provider, ChannelBinding] | None = None
+        self._error: Exception | None = None
+        self.requested = False
+        """Whether the list was asked for: then the channel may have been read."""
+        self.listed: list[ChannelTemplate] | None = None
+
+    def __call__(self) -> None:
+        try:
+            self._opened = self._open()
+            self.requested = True
+            self.listed = self._opened[0].list_templates()
+        except Exception as exc:  # raised by opened(), after any file errors
+            self._error = exc
+
+    def opened(self) -> tuple[Provider, ChannelBinding]:
+        """The open provider and its channel; an error met meanwhile is raised now."""
+        if self._error is not None:
+            raise self._error
+        if self._opened is None:
+            self._opened = self._open()
+        return self._opened
+
+    def close(self) -> None:
+        if self._opened is not None:
+            self._opened[0].close()
+
+
+def plan_options(
+    project: Project, prune: bool = False, force: bool = False, selection: Selection | None = None
+) -> PlanOptions:
+    """The plan settings of the configuration (checked by its schema, `config.settings`) and
+    of the command line. A plan of some templates only (`selection`) never prunes: it cannot
+    know what the rest of the repository holds, so `--prune` with it is a usage error, and a
+    configured `prune = true` does not apply to it (the plan says so)."""
     settings = project.settings
-    where = project.source
-    ignore = settings.get("ignore", [])
-    if not isinstance(ignore, list) or not all(isinstance(i, str) for i in ignore):
-        raise WaError(f"{where}: `ignore` must be a list of names or patterns")
-    versioning = settings.get("versioning")
-    if versioning not in (None, "suffix"):
-        raise WaError(f'{where}: `versioning` must be "suffix" (found {versioning!r})')
-    configured_prune = settings.get("prune", False)
-    if not isinstance(configured_prune, bool):
-        raise WaError(f"{where}: `prune` must be true or false (found {configured_prune!r})")
-    safety: Any = settings.get("safety", {})
-    if not isinstance(safety, dict):
-        raise WaError(f"{where}: `safety` must be a table with max_names and max_fraction")
-    max_names = safety.get("max_names", 10)
-    if isinstance(max_names, bool) or not isinstance(max_names, int) or max_names < 0:
-        raise WaError(f"{where}: `safety.max_names` must be a whole number >= 0")
-    max_fraction = safety.get("max_fraction", 0.3)
-    if (
-        isinstance(max_fraction, bool)
-        or not isinstance(max_fraction, int | float)
-        or not 0 <= max_fraction <= 1
-    ):
-        raise WaError(f"{where}: `safety.max_fraction` must be a number from 0 to 1")
+    partial = selection is not None and selection.partial
+    if prune and partial:
+        raise UsageError(
+            f"--prune cannot be used with {selection.described() if selection else ''}: a plan "
+            "of some templates only cannot know what the rest of the repository holds, so it "
+            "never deletes what the repository does not name; plan everything to prune"
+        )
     return PlanOptions(
-        prune=prune or configured_prune,
+        prune=(prune or settings.prune) and not partial,
         force=force,
-        ignore=tuple(ignore),
-        versioning=versioning,
-        max_names=max_names,
-        max_fraction=float(max_fraction),
+        ignore=tuple(settings.ignore),
+        versioning=settings.versioning,
+        max_names=settings.safety.max_names,
+        max_fraction=settings.safety.max_fraction,
     )
 
 
 class PruneRefused(WaError):
     """`--prune` with files that did not load: what they hold is unknown, so nothing is deleted."""
 
-    def __init__(self, unloaded: list[str]) -> None:
+    def __init__(self, unloaded: list[str], channel_read: bool = False) -> None:
         self.unloaded = unloaded
         shown = ", ".join(unloaded[:5]) + (f" and {len(unloaded) - 5} more" if unloaded[5:] else "")
         super().__init__(
             f"--prune refused: {len(unloaded)} file(s) under the templates folder did not load "
             f"({shown}); a template that cannot be read is not one to delete: fix them first; "
-            "nothing on the channel was read"
+            + _untouched(channel_read)
         )
 
 
-def checked_templates(project: Project) -> Report:
-    report = check_paths([project.templates_dir], root=project.root)
+def checked_templates(project: Project, meanwhile: ListedMeanwhile | None = None) -> Report:
+    """The checked templates, or `InvalidTemplates`; `meanwhile` lists the channel while
+    worker processes check them, if they do."""
+    report = check_paths([project.templates_dir], root=project.root, meanwhile=meanwhile)
     if report.errors:
-        raise InvalidTemplates(report)
+        raise InvalidTemplates(report, channel_read=meanwhile is not None and meanwhile.requested)
     return report
 
 
@@ -88,17 +131,21 @@ def make_plan(
     channel: ChannelBinding,
     options: PlanOptions,
     report: Report | None = None,
+    selection: Selection | None = None,
+    memory: Memory | None = None,
+    listed: list[ChannelTemplate] | None = None,
 ) -> Plan:
     """The plan for `channel`, through `provider`; `report` is the already checked templates,
-    if the caller checked them first."""
+    if the caller checked them first; `selection` the templates it is about (all by default);
+    `memory` the target's history store, if it has one; `listed` the channel's templates, if
+    the caller listed them meanwhile."""
     with collector_paused():
         report = report or checked_templates(project)
         if options.prune and report.unloaded:
-            raise PruneRefused(report.unloaded)
-        items = provider.list_templates()
-        return build(
-            report.sources, items, channel, options, [d.as_dict() for d in report.diagnostics]
-        )
+            raise PruneRefused(report.unloaded, channel_read=listed is not None)
+        items = provider.list_templates() if listed is None else listed
+        diagnostics = [d.as_dict() for d in report.diagnostics]
+        return build(report.sources, items, channel, options, diagnostics, selection, memory)
 
 
 def repository_names(project: Project) -> Repository | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from wa_templates.channel.known import Memory
 from wa_templates.channel.remote import ChannelTemplate, by_name
 from wa_templates.plan.lifecycle import Channel, Repository, refused_changes, safety_on
 from wa_templates.plan.model import Plan
@@ -21,12 +22,18 @@ class Recheck:
     """The safety verdict on the channel as it is now."""
 
 
-def recheck(plan: Plan, listed: list[ChannelTemplate], repository: Repository | None) -> Recheck:
-    """A saved plan against the channel that lists `listed` now, applied from `repository`."""
+def recheck(
+    plan: Plan,
+    listed: list[ChannelTemplate],
+    repository: Repository | None,
+    memory: Memory | None = None,
+) -> Recheck:
+    """A saved plan against the channel that lists `listed` now, applied from `repository`, and
+    what the target's history store (`memory`, if it has one) remembers."""
     now = by_name(listed)
     return Recheck(
         stale=_stale(plan, now),
-        refused=refused_changes(plan, now, repository),
+        refused=refused_changes(plan, now, repository, memory),
         safety=safety_on(plan.changes, plan.options, now),
     )
 

@@ -1,9 +1,11 @@
-"""Diagnostics as text (ruff-like), JSON, or GitHub Actions workflow commands."""
+"""Diagnostics as text (ruff-like), JSON, or GitHub Actions workflow commands (annotations,
+which `plan --format github` writes with the same limits)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 
 import click
@@ -14,7 +16,8 @@ from wa_templates.files.diagnostics import Diagnostic, DiagnosticDict, Severity
 from wa_templates.untrusted import json_text, shown, to_json
 
 GITHUB_CAP = 10
-"""GitHub shows at most 10 annotations of each type per step; the rest become one notice."""
+"""GitHub shows at most 10 annotations of each type (error, warning, notice) per step; the rest
+become one notice."""
 
 # Messages quote template text, which may hold newlines, terminal escapes (YAML's "\e") or
 # invisible characters. Shown raw they would split a diagnostic over two lines, breaking editors'
@@ -88,23 +91,71 @@ def invalid_json(diagnostics: list[Diagnostic], files: int, error: str) -> str:
 
 
 def github(diagnostics: Iterable[Diagnostic]) -> str:
+    return annotate(
+        (
+            Annotation(
+                "error" if d.severity is Severity.ERROR else "warning",
+                d.message,
+                d.rule,
+                d.file,
+                d.line,
+                d.column,
+            )
+            for d in diagnostics
+        ),
+        "wa-templates validate",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """One GitHub annotation: where it is, if anywhere, and what it says."""
+
+    kind: str
+    """error, warning or notice."""
+    message: str
+    title: str = ""
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+
+def annotate(items: Iterable[Annotation], see_all: str) -> str:
+    """GitHub Actions workflow commands, in order, at most GITHUB_CAP of each kind.
+
+    What GitHub would not show is counted in one notice per kind that tells to run `see_all`;
+    those notices are notices too, so room is kept for them among the notices shown.
+    """
+    items = list(items)
+    counts = Counter(a.kind for a in items)
+    summaries = sum(1 for kind, n in counts.items() if kind != "notice" and n > GITHUB_CAP)
+    caps = dict.fromkeys(counts, GITHUB_CAP)
+    if "notice" in counts:
+        room = GITHUB_CAP - summaries
+        caps["notice"] = room if counts["notice"] <= room else room - 1
     lines = []
-    shown: Counter[str] = Counter()
+    kept: Counter[str] = Counter()
     hidden: Counter[str] = Counter()
-    for d in diagnostics:
-        kind = "error" if d.severity is Severity.ERROR else "warning"
-        if shown[kind] >= GITHUB_CAP:
-            hidden[kind] += 1
+    for a in items:
+        if kept[a.kind] >= caps[a.kind]:
+            hidden[a.kind] += 1
             continue
-        shown[kind] += 1
-        lines.append(
-            f"::{kind} file={_prop(d.file)},line={d.line},col={d.column},"
-            f"title={_prop(d.rule)}::{_data(d.message)}"
-        )
+        kept[a.kind] += 1
+        properties = []
+        if a.file is not None:
+            properties.append(f"file={_prop(a.file)}")
+        if a.line is not None:
+            properties.append(f"line={a.line}")
+        if a.column is not None:
+            properties.append(f"col={a.column}")
+        if a.title:
+            properties.append(f"title={_prop(a.title)}")
+        where = " " + ",".join(properties) if properties else ""
+        lines.append(f"::{a.kind}{where}::{_data(a.message)}")
     for kind, count in sorted(hidden.items()):
         lines.append(
             f"::notice title=wa-templates::{count} more {kind}{'s' if count != 1 else ''} not "
-            "annotated (GitHub shows 10 per type); run `wa-templates validate` to see all"
+            f"annotated (GitHub shows 10 per type); run `{see_all}` to see all"
         )
     return "\n".join(lines)
 

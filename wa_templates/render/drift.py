@@ -1,7 +1,7 @@
 """A drift report as text (for people), markdown (the body of one GitHub issue) or JSON.
 
-Laid out by `render/templates/drift.*.j2`, made safe here with render.plan's helpers: `safe`
-for the terminal, `md`/`cell`/`fence` for markdown. The markdown's hidden first line is a marker
+Laid out by `render/templates/drift.*.j2`, made safe here: `safe` for the terminal,
+`markup`'s `md`/`cell`/`fence` for markdown. The markdown's hidden first line is a marker
 per target, so a scheduled job finds and updates the same issue instead of opening another.
 """
 
@@ -14,17 +14,14 @@ from typing import Any
 import click
 
 from wa_templates.channel.remote import address
+from wa_templates.channel.signals import phone_state_finding
+from wa_templates.drift.remembered import cannot_know, facts
 from wa_templates.drift.report import HEALTHS, DriftFinding, DriftReport, Resource, to_json
-from wa_templates.render.difflines import markdown_diff, signed, text_line
-from wa_templates.render.plan import (
-    LIST_CAP,
-    MARKDOWN_BUDGET,
-    MARKER_PREFIX,
-    environment,
-    marker,
-    md,
-    short_fingerprint,
-)
+from wa_templates.plan.selection import left_out_summary
+from wa_templates.render.difflines import markdown_diff, markdown_words, signed, text_line
+from wa_templates.render.markup import environment, md
+from wa_templates.render.plan_markdown import LIST_CAP, MARKDOWN_BUDGET, MARKER_PREFIX, marker
+from wa_templates.render.plan_values import short_fingerprint
 from wa_templates.untrusted import json_text
 from wa_templates.untrusted import shown as safe
 
@@ -86,6 +83,26 @@ def _groups(report: DriftReport) -> list[_Group]:
     return list(groups.values())
 
 
+def _remembered(report: DriftReport, group: _Group) -> str:
+    """The history's facts of a group's template; "" without a store, or for a template drift
+    does not manage as such (an older version still being sent)."""
+    if report.history is None or group.resource is None:
+        return ""
+    return "; ".join(facts(group.resource.known))
+
+
+def _phone(report: DriftReport) -> dict[str, str] | None:
+    if report.phone is None:
+        return None
+    finding = phone_state_finding(report.phone)
+    step = finding.next_step if finding.severity != "info" else ""
+    return {"severity": finding.severity, "message": finding.message, "next_step": step}
+
+
+def _cannot_know(report: DriftReport) -> str:
+    return "" if report.history is not None else cannot_know()
+
+
 def _verdict(report: DriftReport) -> str:
     counted = report.counted
     if report.drift:
@@ -105,6 +122,13 @@ def _verdict(report: DriftReport) -> str:
         f"No drift: {_plural(len(report.findings), 'finding')}, none counted by "
         f"--fail-on {report.fail_on.spec}"
     )
+
+
+def _partial(report: DriftReport) -> str:
+    """What a report of some templates only (`--only`/`--exclude`) left out, or nothing."""
+    if not report.selection.partial:
+        return ""
+    return f"Partial report: {left_out_summary(report.selection)}"
 
 
 # --- json ---------------------------------------------------------------------------------
@@ -138,9 +162,11 @@ def text(report: DriftReport, color: bool) -> str:
                 "health": safe(g.health),
                 "health_role": _HEALTH_ROLES.get(g.health, "bad"),
                 "details": safe(", ".join(details)),
-                "findings": [_text_finding(report, f) for f in g.findings],
+                "findings": [_text_finding(report, f, color) for f in g.findings],
+                "history": safe(_remembered(report, g)),
             }
         )
+    phone = _phone(report)
     with_findings = {(g.name, g.language) for g in _groups(report)}
     quiet = sum((r.name, r.language) not in with_findings for r in report.resources)
     return (
@@ -150,11 +176,15 @@ def text(report: DriftReport, color: bool) -> str:
             paint=paint,
             target=safe(report.target),
             fingerprint=safe(short_fingerprint(report.fingerprint)),
+            partial=safe(_partial(report)),
             groups=groups,
             quiet=quiet,
             unmanaged=_unmanaged(report, safe),
             unmanaged_count=len(report.unmanaged),
             unmanaged_counted=report.fail_on.unmanaged,
+            history=safe(report.history or ""),
+            phone={k: safe(v) for k, v in phone.items()} if phone else None,
+            cannot_know=safe(_cannot_know(report)),
             verdict=safe(_verdict(report)),
             drift=report.drift,
             fail_on=safe(report.fail_on.spec),
@@ -162,10 +192,10 @@ def text(report: DriftReport, color: bool) -> str:
     )
 
 
-def _text_finding(report: DriftReport, f: DriftFinding) -> dict[str, Any]:
+def _text_finding(report: DriftReport, f: DriftFinding, color: bool) -> dict[str, Any]:
     diff = []
     for row in signed(f.changes):
-        diff.append({"sign": row[0], "role": _SIGN_ROLES[row[0]], "text": safe(text_line(row))})
+        diff.append({"sign": row[0], "role": _SIGN_ROLES[row[0]], "text": text_line(row, color)})
     return {
         "severity": f.severity if f.severity in _STYLES else "info",
         "label": safe(f.severity).ljust(7),
@@ -198,7 +228,7 @@ def _unmanaged(report: DriftReport, escape: Any) -> list[dict[str, str]]:
 
 def drift_marker(target: str) -> str:
     """The hidden first line of the drift issue for `target`."""
-    # render.plan's marker makes the target safe inside a comment; only the prefix differs.
+    # plan_markdown's marker makes the target safe inside a comment; only the prefix differs.
     return DRIFT_MARKER_PREFIX + marker(target).removeprefix(MARKER_PREFIX)
 
 
@@ -216,7 +246,11 @@ def markdown(report: DriftReport) -> str:
     rows = [_md_row(report, f) for f in findings]
     steps = _steps(findings)
     diffs = [
-        {"title": address(f.name, f.language), "diff": markdown_diff(signed(f.changes))}
+        {
+            "title": address(f.name, f.language),
+            "words": markdown_words(signed(f.changes)),
+            "diff": markdown_diff(signed(f.changes)),
+        }
         for f in findings
         if f.changes
     ]
@@ -225,6 +259,7 @@ def markdown(report: DriftReport) -> str:
         "marker": drift_marker(report.target),
         "target": report.target,
         "verdict": _md_verdict(report),
+        "partial": _partial(report),
         "sync": summary["sync"],
         "health": summary["health"],
         "unmanaged_count": len(report.unmanaged),
@@ -232,13 +267,23 @@ def markdown(report: DriftReport) -> str:
         "fingerprint": short_fingerprint(report.fingerprint),
         "total_rows": len(rows),
         "total_steps": len(steps),
+        "history": report.history,
+        "phone": _phone(report),
+        "cannot_know": _cannot_know(report),
     }
+    remembered = [
+        {"name": g.name, "language": g.language, "facts": _remembered(report, g)}
+        for g in _groups(report)
+        if _remembered(report, g)
+    ]
     template = environment().get_template("drift.md.j2")
     unmanaged = _unmanaged(report, str)
 
     def render(shown: int, steps_shown: int, with_diffs: bool, with_unmanaged: bool) -> str:
         out = template.render(
             context,
+            remembered=remembered if with_diffs else [],
+            remembered_hidden=0 if with_diffs else len(remembered),
             groups=_md_groups(rows[:shown]),
             rows_hidden=len(rows) - shown,
             steps=steps[:steps_shown],

@@ -4,7 +4,12 @@
 cards), keeping WhatsApp's formatting markers as written, so the same lines serve the terminal
 (`terminal` turns the markers into ANSI) and the markdown plan (which shows them verbatim inside
 a fence). It accepts a file model `Language` or the canonical dict a plan holds, which uses the
-model's own field names.
+model's own field names. AUTHENTICATION's preset wording is spelled out in the template's own
+language where Meta documents it (`channel.auth_presets`).
+
+A language in the raw form (`components:`) is shown as far as its parts fit the format's keys
+(`lenient`): a PRODUCT header or a CATALOG button still shows with its label, a limited-time
+offer as a line of its own, a component nobody knows yet by its type.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from wa_templates.channel.payload import AUTH_BODY, AUTH_FOOTER, AUTH_SECURITY
+from wa_templates.channel.auth_presets import ENGLISH, Preset, preset
+from wa_templates.files.components import component_type
 from wa_templates.files.model import MEDIA_FORMATS, Body, Button, Card, Footer, Header, Language
 from wa_templates.files.placeholders import fill
 from wa_templates.untrusted import shown
@@ -34,10 +40,10 @@ _BUTTON_ICONS = {
     "FLOW": "☰",
     "REQUEST_CONTACT_INFO": "☺",
 }
-# WhatsApp's own labels for buttons whose text the sender does not choose (or may leave out).
+# WhatsApp's own labels for buttons whose text the sender does not choose (or may leave out);
+# the OTP button's is Meta's preset, in the template's language.
 _DEFAULT_LABELS = {
     "COPY_CODE": "Copy offer code",
-    "OTP": "Copy code",
     "VOICE_CALL": "Call on WhatsApp",
     "REQUEST_CONTACT_INFO": "Share contact info",
 }
@@ -47,18 +53,23 @@ class PreviewError(ValueError):
     """Content that is not a template language (e.g. a hand-edited plan file)."""
 
 
-def message_text(content: Language | Mapping[str, Any], category: str | None = None) -> list[str]:
-    """The message as lines. `category` only matters for AUTHENTICATION's preset wording."""
-    lang = _language(content)
+def message_text(
+    content: Language | Mapping[str, Any], category: str | None = None, language: str = "en"
+) -> list[str]:
+    """The message as lines. `category` and `language` only matter for AUTHENTICATION's preset
+    wording (and the OTP button's label), which Meta words in the template's language."""
+    lang, extra = lenient(_language(content))
     auth = _is_auth(lang, category)
+    wording = preset(language)
     lines: list[str] = []
     if lang.header is not None:
         lines += _header(lang.header)
+    lines += extra
     if lang.body is not None:
-        lines += _body(lang.body, auth)
+        lines += _body(lang.body, auth, wording)
     if lang.footer is not None:
-        lines += _footer(lang.footer)
-    lines += [_button(b) for b in lang.buttons]
+        lines += _footer(lang.footer, wording)
+    lines += [_button(b, wording) for b in lang.buttons]
     if lang.call_permission_request:
         lines.append("[ Allow calls ✆ ]  (call permission request)")
     cards = lang.carousel or []
@@ -110,30 +121,31 @@ def _header(header: Header) -> list[str]:
     return _lines(fill(header.text, header.examples))
 
 
-def _body(body: Body, auth: bool) -> list[str]:
+def _body(body: Body, auth: bool, wording: Preset = ENGLISH) -> list[str]:
     if body.text is not None:
         return _lines(fill(body.text, body.examples))
     if not auth:
         return []
     # AUTHENTICATION: Meta supplies the wording; the file only chooses the options.
     samples = list(body.examples.values()) if isinstance(body.examples, dict) else body.examples
-    text = AUTH_BODY + (AUTH_SECURITY if body.add_security_recommendation else "")
+    text = wording.body_text(bool(body.add_security_recommendation))
     return _lines(fill(text, [samples[0] if samples else SAMPLE_CODE]))
 
 
-def _footer(footer: Footer) -> list[str]:
+def _footer(footer: Footer, wording: Preset = ENGLISH) -> list[str]:
     if footer.text is not None:
         return _lines(footer.text)
     if footer.code_expiration_minutes is not None:
-        return [AUTH_FOOTER.format(n=footer.code_expiration_minutes)]
+        return [wording.footer_text(footer.code_expiration_minutes)]
     return []
 
 
-def _button(button: Button) -> str:
+def _button(button: Button, wording: Preset = ENGLISH) -> str:
     kind = button.type
-    label = button.text or _DEFAULT_LABELS.get(kind) or kind.replace("_", " ").lower()
+    default = wording.copy_code if kind == "OTP" else _DEFAULT_LABELS.get(kind)
+    label = button.text or default or kind.replace("_", " ").lower()
     if kind == "OTP" and button.otp_type in ("ONE_TAP", "ZERO_TAP"):
-        label = button.autofill_text or "Autofill"
+        label = button.autofill_text or wording.autofill
     label = " ".join(label.split())
     icon = _BUTTON_ICONS.get(kind)
     shown = f"[ {label} {icon} ]" if icon else f"[ {label} ]"
@@ -154,6 +166,80 @@ def _button_target(button: Button) -> str:
     if kind == "VOICE_CALL" and button.ttl_minutes:
         return f"valid {button.ttl_minutes} min"
     return ""
+
+
+# --- the raw form ----------------------------------------------------------------------------
+
+
+def lenient(lang: Language) -> tuple[Language, list[str]]:
+    """A raw language as the format's keys, as far as its parts fit them, and a line for each
+    part that does not (a limited-time offer, an unknown component); a modelled one unchanged."""
+    if lang.components is None:
+        return lang, []
+    fields: dict[str, Any] = {}
+    extra: list[str] = []
+    for component in lang.components:
+        kind = component_type(component)
+        if kind == "LIMITED_TIME_OFFER":
+            extra.append(_offer(component.get("limited_time_offer")))
+        elif kind == "CALL_PERMISSION_REQUEST":
+            fields["call_permission_request"] = True
+        elif kind == "CAROUSEL":
+            cards = component.get("cards")
+            listed = cards if isinstance(cards, list) else []
+            fields["carousel"] = [_card_of(card) for card in listed if isinstance(card, Mapping)]
+        elif kind == "BUTTONS" and isinstance(component.get("buttons"), list):
+            fields["buttons"] = [b for b in map(_button_of, component["buttons"]) if b]
+        else:
+            part = _part(kind, component)
+            if part is None:
+                extra.append(f"[{kind or 'component'}]")
+            else:
+                fields[kind.lower()] = part
+    return Language(**fields), extra
+
+
+_PARTS: dict[str, type[Header] | type[Body] | type[Footer]] = {
+    "HEADER": Header,
+    "BODY": Body,
+    "FOOTER": Footer,
+}
+
+
+def _part(kind: str, component: Mapping[str, Any]) -> Header | Body | Footer | None:
+    model = _PARTS.get(kind)
+    if model is None:
+        return None
+    values = {k: v for k, v in component.items() if k in model.model_fields}
+    try:
+        return model.model_validate(values)
+    except ValidationError:
+        return None
+
+
+def _button_of(raw: Any) -> Button | None:
+    if not isinstance(raw, Mapping):
+        return None
+    values = {"phone_number": raw.get("phoneNumber")} | {
+        k: v for k, v in raw.items() if k in ("type", "text", "url", "examples")
+    }
+    try:
+        return Button.model_validate({k: v for k, v in values.items() if v is not None})
+    except ValidationError:
+        return None
+
+
+def _card_of(card: Mapping[str, Any]) -> Card:
+    parts = card.get("components")
+    inner, _ = lenient(Language(components=parts if isinstance(parts, list) else []))
+    return Card(header=inner.header, body=inner.body, buttons=inner.buttons)
+
+
+def _offer(offer: Any) -> str:
+    text = offer.get("text") if isinstance(offer, Mapping) else None
+    expires = isinstance(offer, Mapping) and offer.get("has_expiration") is True
+    label = text if isinstance(text, str) else "limited-time offer"
+    return f"⏱ {label}" + (" · offer expires" if expires else "")
 
 
 def _card(card: Card) -> list[str]:

@@ -16,7 +16,9 @@ import click
 from wa_templates.plan.many import PlanTargets, TargetPlan
 from wa_templates.plan.model import Plan
 from wa_templates.render import plan as render_plan
-from wa_templates.render.plan import CUT_NOTE, MARKDOWN_BUDGET, MARKER_PREFIX, cell, md
+from wa_templates.render import plan_markdown
+from wa_templates.render.markup import cell, md
+from wa_templates.render.plan_markdown import CUT_NOTE, MARKDOWN_BUDGET, MARKER_PREFIX
 from wa_templates.untrusted import json_text, shown
 
 _SEPARATOR = "\n\n"
@@ -111,7 +113,7 @@ def fair_shares(needs: list[int], room: int) -> list[int]:
 
 
 def _head(results: list[TargetPlan], budget: int) -> str:
-    marker = render_plan.marker("+".join(r.description for r in results))
+    marker = plan_markdown.marker("+".join(r.description for r in results))
     lines = [marker, f"## wa-templates plan for {len(results)} targets", ""]
     lines += [
         "| Target | Verdict | Create | Recreate | Delete | Blocked |",
@@ -139,7 +141,7 @@ def _row(result: TargetPlan) -> str:
     else:
         summary = plan.summary
         counts = [str(summary[key]) for key in ("create", "recreate", "delete", "blocked")]
-        cells = [render_plan.verdict(plan), *counts]
+        cells = [plan_markdown.verdict(plan), *counts]
     return f"| {cell(result.target)} | " + " | ".join(cells) + " |"
 
 
@@ -147,13 +149,13 @@ def _section(result: TargetPlan, budget: int) -> str:
     """A target's section: its comment without the hidden first line (the document has one)."""
     if result.plan is None:
         return _failed(result)
-    out = render_plan.markdown(result.plan, budget + _marker_length(result.plan))
+    out = plan_markdown.markdown(result.plan, budget + _marker_length(result.plan))
     first, _, rest = out.partition("\n")
     return rest.strip() if first.startswith(MARKER_PREFIX) else out.strip()
 
 
 def _marker_length(plan: Plan) -> int:
-    return len(render_plan.marker(plan.target)) + 1
+    return len(plan_markdown.marker(plan.target)) + 1
 
 
 def _failed(result: TargetPlan) -> str:
@@ -182,7 +184,7 @@ def _compact(result: TargetPlan) -> str:
         )
     )
     return (
-        f"### wa-templates plan for {md(plan.target)}\n\n{render_plan.verdict(plan)}\n\n{counts}"
+        f"### wa-templates plan for {md(plan.target)}\n\n{plan_markdown.verdict(plan)}\n\n{counts}"
         "\n\nDetails left out to fit GitHub's comment limit: run <code>wa-templates plan "
         f"--target {md(result.target)}</code>."
     )

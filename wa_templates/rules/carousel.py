@@ -1,7 +1,20 @@
 """WA6xx: carousel.
 
-8x8 and Meta disagree on what a card must hold (RULES.md); we submit through 8x8, so its
-stricter reading decides where the two differ and Meta's where 8x8 says nothing. Card rules are
+8x8 and Meta disagree on what a card must hold (RULES.md). Each rule is checked against both
+8x8's template components reference and Meta's media card carousel templates page: a template
+goes through 8x8 to Meta, so what either refuses is an error, and what only one of them asks for
+a warning where the other allows it:
+- cards: Meta takes 2 to 10 (it says so in its create request syntax), 8x8 1 to 10: fewer than 2
+  or more than 10 is an error (WA602);
+- card header: IMAGE or VIDEO in both, the same format on every card (WA604);
+- card body: optional for Meta (but on every card or none), required by 8x8: missing everywhere
+  is a warning (WA605), on some cards only an error (WA607);
+- card buttons: Meta up to two, quick reply, URL or phone number, mixed as one likes; 8x8's
+  reference at least one, URL or quick reply (its OpenAPI also lists phone number): none is a
+  warning, a phone number a warning, any other type or a third button an error (WA606);
+- every card with the same components and buttons, in both (WA607);
+- no header, footer or buttons beside the cards, a body above them (WA603, WA106).
+Card rules are
 split so that one missing piece is reported once: a missing or wrong card header is WA604, a
 missing card body WA605 (or WA607 when other cards have one), differing buttons WA607.
 Card buttons are left here by buttons.py and variables.py, so card URL variables are WA608's,
@@ -24,6 +37,8 @@ MIN_CARDS = 2
 CARD_HEADER_FORMATS = ("IMAGE", "VIDEO")
 MAX_CARD_BUTTONS = 2
 CARD_BUTTON_TYPES = ("URL", "QUICK_REPLY")
+META_ONLY_CARD_BUTTONS = ("PHONE_NUMBER",)
+"""Meta's media card carousel page allows them; 8x8's components reference does not list them."""
 
 
 def _cards(ctx: LanguageContext) -> list[Card]:
@@ -36,12 +51,7 @@ def marketing_only(ctx: LanguageContext) -> Iterator[Finding]:
         yield Finding(("carousel",), f"carousels are MARKETING only, not {clip(ctx.category)}")
 
 
-@rule(
-    "WA602",
-    "error",
-    "more than 10 cards (error) or fewer than 2 (warning; none is an error)",
-    "L1, M",
-)
+@rule("WA602", "error", "2 to 10 cards (Meta: at least 2; 8x8: at most 10)", "L1, M")
 def card_count(ctx: LanguageContext) -> Iterator[Finding]:
     cards = ctx.lang.carousel
     if cards is None:
@@ -51,14 +61,11 @@ def card_count(ctx: LanguageContext) -> Iterator[Finding]:
         yield Finding(
             ("carousel", MAX_CARDS), f"carousel has {count} cards; the limit is {MAX_CARDS}"
         )
-    elif count == 0:
-        yield Finding(("carousel",), "carousel has no cards; 8x8 requires 1 to 10")
     elif count < MIN_CARDS:
         yield Finding(
             ("carousel",),
-            f"carousel has 1 card; Meta expects {MIN_CARDS} to "
-            f"{MAX_CARDS} (use a media header instead)",
-            severity=Severity.WARNING,
+            f"carousel has {count} card{'' if count == 1 else 's'}; Meta creates a carousel "
+            f"with {MIN_CARDS} to {MAX_CARDS} (for one, use a media header instead)",
         )
 
 
@@ -125,9 +132,9 @@ def card_body(ctx: LanguageContext) -> Iterator[Finding]:
 @rule(
     "WA606",
     "error",
-    "at most 2 buttons per card, only URL and QUICK_REPLY (none is a "
-    "warning: 8x8 wants at least one)",
-    "L1",
+    "at most 2 buttons per card: URL, QUICK_REPLY, or PHONE_NUMBER (a warning: Meta allows it, "
+    "8x8's reference lists URL and QUICK_REPLY); none is a warning (8x8 wants one)",
+    "L1, M",
 )
 def card_buttons(ctx: LanguageContext) -> Iterator[Finding]:
     for index, card in enumerate(_cards(ctx)):
@@ -144,11 +151,20 @@ def card_buttons(ctx: LanguageContext) -> Iterator[Finding]:
                 f"card {index + 1} has {len(buttons)} buttons; the limit is {MAX_CARD_BUTTONS}",
             )
         for button_index, button in enumerate(buttons):
-            if button.type not in CARD_BUTTON_TYPES:
+            at = ("carousel", index, "buttons", button_index, "type")
+            label = f"card {index + 1} button {button_index + 1}"
+            if button.type in META_ONLY_CARD_BUTTONS:
                 yield Finding(
-                    ("carousel", index, "buttons", button_index, "type"),
-                    f"card {index + 1} button {button_index + 1} is {clip(button.type)}; "
-                    "cards take URL and QUICK_REPLY buttons",
+                    at,
+                    f"{label} is {button.type}: Meta's carousels allow it, but 8x8's reference "
+                    "lists only URL and QUICK_REPLY card buttons, so 8x8 may refuse it",
+                    severity=Severity.WARNING,
+                )
+            elif button.type not in CARD_BUTTON_TYPES:
+                yield Finding(
+                    at,
+                    f"{label} is {clip(button.type)}; cards take URL, QUICK_REPLY and "
+                    "PHONE_NUMBER buttons",
                 )
 
 

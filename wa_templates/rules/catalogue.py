@@ -8,6 +8,7 @@ from wa_templates.rules import (  # noqa: F401
     category_utility,
     input,
     media,
+    raw,
     samples,
     structure,
     text,

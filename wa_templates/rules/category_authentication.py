@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from wa_templates.channel.payload import AUTH_BODY, AUTH_SECURITY
+from wa_templates.channel.auth_presets import security_of
 from wa_templates.files.model import OTP_TYPES
 from wa_templates.rules.media import ttl_in_category
 from wa_templates.rules.registry import Finding, LanguageContext, TemplateContext, rule
@@ -40,8 +40,9 @@ def body_preset(ctx: LanguageContext) -> Iterator[Finding]:
     body = ctx.lang.body
     if body is None or not body.text:
         return
-    if body.text in (AUTH_BODY, AUTH_BODY + AUTH_SECURITY):
-        flag = "true" if body.text != AUTH_BODY else "false"
+    secure = security_of(body.text)
+    if secure is not None:
+        flag = "true" if secure else "false"
         message = (
             f"body text is Meta's preset wording; remove it and set "
             f"add_security_recommendation: {flag}"

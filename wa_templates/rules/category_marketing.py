@@ -2,14 +2,16 @@
 
 Of the MARKETING-only features (RULES.md WA510) narrower rules own most: a COPY_CODE button
 elsewhere is WA405's, a carousel WA601's (WA521's in UTILITY), any header in AUTHENTICATION
-WA502's. WA510 reports what is left, a GIF header in UTILITY. Limited-time offers cannot be
-written in the file format.
+WA502's. WA510 reports what is left, a GIF header in UTILITY. Limited-time offers can only be
+written in the raw form (WA110). WA514 checks every call permission request, in the raw form too,
+against the categories Meta allows it in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from wa_templates.files.components import component_type
 from wa_templates.rules.category_utility import describe, matcher, spans, texts
 from wa_templates.rules.media import ttl_in_category
 from wa_templates.rules.registry import Finding, LanguageContext, TemplateContext, rule
@@ -17,6 +19,7 @@ from wa_templates.untrusted import clip
 
 MARKETING = ("MARKETING",)
 TTL_RANGE = (43_200, 2_592_000)
+CALL_PERMISSION_CATEGORIES = ("MARKETING", "UTILITY")
 
 # An opt-out instruction in English, Spanish, Portuguese, French or German ("Reply STOP",
 # "unsubscribe", "darse de baja", "parar", "se désabonner", "abmelden").
@@ -57,6 +60,32 @@ def marketing_only(ctx: LanguageContext) -> Iterator[Finding]:
             ("header", "format"),
             f"GIF headers are MARKETING only (sent through Meta's Marketing Messages API), "
             f"not {clip(category)}",
+        )
+
+
+@rule(
+    "WA514",
+    "error",
+    "call permission request only in MARKETING or UTILITY (raw components too)",
+    "M",
+    raw=True,
+)
+def call_permission(ctx: LanguageContext) -> Iterator[Finding]:
+    lang = ctx.lang
+    if lang.components is not None:
+        kinds = [component_type(c) if isinstance(c, dict) else "" for c in lang.components]
+        if "CALL_PERMISSION_REQUEST" not in kinds:
+            return
+        path: tuple[str | int, ...] = ("components", kinds.index("CALL_PERMISSION_REQUEST"))
+    elif lang.call_permission_request:
+        path = ("call_permission_request",)
+    else:
+        return
+    if ctx.category not in CALL_PERMISSION_CATEGORIES:
+        yield Finding(
+            path,
+            f"a call permission request is allowed in MARKETING and UTILITY templates only, not "
+            f"{clip(ctx.category)}",
         )
 
 

@@ -2,7 +2,8 @@
 
 Loading and the per-template rules are independent per file, so a large tree is split across
 worker processes (the benchmark's 6,000 files x 2 languages is CPU-bound Python); the rules that
-compare templates with each other then run once over everything.
+compare templates with each other then run once over everything. While the workers check, this
+process is free: plan lists the channel then (`meanwhile`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import contextlib
 import gc
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -31,6 +32,9 @@ from wa_templates.untrusted import clip
 
 PARALLEL_MIN_FILES = 400
 """Below this, starting worker processes costs more than it saves."""
+CHUNK_FILES = 250
+"""Files per task sent to a worker: a worker holds one chunk's models at a time, and results
+arrive (and are unpickled here) while the other chunks are still being checked."""
 
 
 @dataclass(slots=True)
@@ -56,6 +60,7 @@ def check_paths(
     jobs: int | None = None,
     keep_sources: bool = True,
     root: Path | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Report:
     """Diagnostics for every file under `paths`.
 
@@ -64,10 +69,16 @@ def check_paths(
 
     With `keep_sources=False` (validate) the report's sources are slim stand-ins that carry only
     what the cross-template rules read: sending whole models back from worker processes costs
-    more than checking them.
+    more than checking them. Sources that come back from a worker keep only the positions the
+    cross-template rules ask for: every diagnostic that needs another was made in the worker.
+
+    `meanwhile` is called in this process while worker processes check the files, and not at
+    all when they are checked here (few files, `jobs=1`, or no fork): the caller must be ready
+    to do its work afterwards instead. The workers are started before it is called, so a
+    thread it starts is never forked.
     """
     with collector_paused():
-        return _check_paths(paths, jobs, keep_sources, root or _project_root())
+        return _check_paths(paths, jobs, keep_sources, root or _project_root(), meanwhile)
 
 
 def _project_root() -> Path:
@@ -77,17 +88,28 @@ def _project_root() -> Path:
         return Path.cwd()
 
 
-def _check_paths(paths: Iterable[Path], jobs: int | None, keep_sources: bool, root: Path) -> Report:
+def _check_paths(
+    paths: Iterable[Path],
+    jobs: int | None,
+    keep_sources: bool,
+    root: Path,
+    meanwhile: Callable[[], None] | None,
+) -> Report:
     within = Containment(root)
     files, diagnostics = discover(paths, within)
     unloaded = [d.file for d in diagnostics]
     workers = min(jobs or os.cpu_count() or 1, max(1, len(files) // (PARALLEL_MIN_FILES // 2)))
-    if not keep_sources and workers > 1 and _can_fork():
-        chunks = [files[i::workers] for i in range(workers)]
+    if workers > 1 and _can_fork():
+        count = max(workers, -(-len(files) // CHUNK_FILES))
+        chunks = [files[i::count] for i in range(count)]
         context = multiprocessing.get_context("fork")
+        send = partial(_check_chunk_sent, within=within, keep_sources=keep_sources)
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            results = list(pool.map(partial(_check_chunk_slim, within=within), chunks))
-        sources = sorted((_unslim(s) for r in results for s in r[0]), key=lambda s: s.path)
+            futures = [pool.submit(send, chunk) for chunk in chunks]
+            if meanwhile is not None:
+                meanwhile()
+            results = [future.result() for future in futures]
+        sources = sorted((_received(s) for r in results for s in r[0]), key=_path)
         for _, found, failed in results:
             diagnostics.extend(found)
             unloaded.extend(failed)
@@ -99,6 +121,10 @@ def _check_paths(paths: Iterable[Path], jobs: int | None, keep_sources: bool, ro
     diagnostics.extend(engine.run_corpus(sources))
     diagnostics.sort(key=Diagnostic.sort_key)
     return Report(sources, diagnostics, len(files), sorted(set(unloaded)))
+
+
+def _path(source: Source) -> str:
+    return source.path
 
 
 def _check_chunk(
@@ -148,27 +174,32 @@ def _samples_outside(source: Source, within: Containment) -> Iterator[Diagnostic
                 )
 
 
-_Slim = tuple[
-    str, str, str, tuple[str, ...], dict[Any, tuple[int, int]], dict[str, tuple[Any, Any]]
-]
+_Slim = tuple[str, str, tuple[str, ...], dict[str, tuple[Any, Any]]]
+_Sent = tuple[str, dict[Any, tuple[int, int]], TemplateFile | _Slim]
+"""A checked source on its way back from a worker: path, the positions the cross-template rules
+read, and the model (plan, apply) or a slim stand-in for it (validate)."""
 
 
-def _check_chunk_slim(
-    files: list[Path], within: Containment
-) -> tuple[list[_Slim], list[Diagnostic], list[str]]:
+def _check_chunk_sent(
+    files: list[Path], within: Containment, keep_sources: bool
+) -> tuple[list[_Sent], list[Diagnostic], list[str]]:
     sources, diagnostics, unloaded = _check_chunk(files, within)
-    return [_slim(s) for s in sources], diagnostics, unloaded
+    return [_send(s, keep_sources) for s in sources], diagnostics, unloaded
 
 
-def _slim(source: Source) -> _Slim:
+def _send(source: Source, keep_sources: bool) -> _Sent:
     t = source.template
+    wanted = [("name",)] + [("languages", code, "body", "text") for code in t.languages]
+    positions = {path: source.position(path) for path in wanted}
+    if keep_sources:
+        # The model itself, not its data to validate again: unpickling costs about what
+        # validating does, and the model is exactly the one the rules judged.
+        return (source.path, positions, t)
     languages = {
         code: (lang.body.text if lang.body else None, lang.footer.text if lang.footer else None)
         for code, lang in t.languages.items()
     }
-    wanted = [("name",)] + [("languages", code, "body", "text") for code in t.languages]
-    positions = {path: source.position(path) for path in wanted}
-    return (source.path, t.name, t.category, tuple(t.ignore), positions, languages)
+    return (source.path, positions, (t.name, t.category, tuple(t.ignore), languages))
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,11 +221,14 @@ class _SlimTemplate:
     languages: dict[str, _SlimLanguage]
 
 
-def _unslim(slim: _Slim) -> Source:
+def _received(sent: _Sent) -> Source:
+    path, positions, content = sent
+    if isinstance(content, TemplateFile):
+        return Source(path, Document({}, positions), content)
     # Plain dataclasses, not models: pydantic's model_construct costs ~100 us per nested model,
     # which made the parallel path slower than the serial one. Corpus rules read only these
     # fields (tests/test_check.py compares both paths).
-    path, name, category, ignore, positions, languages = slim
+    name, category, ignore, languages = content
     template = _SlimTemplate(
         name,
         category,

@@ -4,7 +4,8 @@ A rule is a function decorated with `@rule(...)` (see `registry`). It receives a
 language of one template (or for the whole template, with `level="template"`) and yields
 `Finding`s that name a path in the file; the engine turns paths into file, line and column,
 applies the template's `ignore:` suppressions and the rule's category scope. Rules never see YAML
-or positions.
+or positions. A language in the raw form (`components:`) is judged only by the rules marked
+`raw`: the others read the format's keys, which it does not have.
 """
 
 from __future__ import annotations
@@ -79,10 +80,11 @@ def check_source(
     active = [
         r for r in language_rules if r.id not in ignored and (not r.scope or category in r.scope)
     ]
+    raw_rules = [r for r in active if r.raw]
     for code, lang in template.languages.items():
         ctx = LanguageContext(template, code, lang, file)
         prefix: Path = ("languages", code)
-        for rule_ in active:
+        for rule_ in active if lang.components is None else raw_rules:
             if rule_.language_check is None:
                 continue
             for f in rule_.language_check(ctx):

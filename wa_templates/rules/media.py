@@ -18,7 +18,9 @@ import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+from wa_templates.files.components import component_type
 from wa_templates.files.model import HEADER_FORMATS, Header, Language, TemplateFile
 from wa_templates.rules.registry import Finding, LanguageContext, TemplateContext, rule
 from wa_templates.untrusted import clip
@@ -28,9 +30,12 @@ SAMPLE_FORMATS = frozenset(("IMAGE", "VIDEO", "DOCUMENT", "GIF"))
 
 MB = 1024 * 1024
 # Meta's limits: format -> (accepted extensions, largest size in bytes, how the message names it).
+# A GIF header is an MP4 that WhatsApp plays looping and muted (WhatsApp sends no .gif file):
+# Meta's docs give it no limit of its own, so a video's applies.
 MEDIA_LIMITS: dict[str, tuple[frozenset[str], int, str]] = {
     "IMAGE": (frozenset((".jpg", ".jpeg", ".png")), 5 * MB, "JPEG or PNG"),
     "VIDEO": (frozenset((".mp4", ".3gp", ".3gpp")), 16 * MB, "MP4 or 3GPP"),
+    "GIF": (frozenset((".mp4",)), 16 * MB, "an MP4 video (WhatsApp plays it looping)"),
     "DOCUMENT": (
         frozenset((".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt")),
         100 * MB,
@@ -84,7 +89,10 @@ def sample_extension(value: str, scheme: str | None) -> str:
 
 
 def media_headers(lang: Language) -> list[tuple[tuple[str | int, ...], Header]]:
-    """Every header that needs a media sample, with its path inside the language."""
+    """Every header that needs a media sample, with its path inside the language; in the raw
+    form too, where a local sample is uploaded and must stay inside the project all the same."""
+    if lang.components is not None:
+        return list(_raw_media_headers(lang.components, ("components",)))
     found: list[tuple[tuple[str | int, ...], Header]] = []
     if lang.header is not None and lang.header.format in SAMPLE_FORMATS:
         found.append((("header",), lang.header))
@@ -92,6 +100,25 @@ def media_headers(lang: Language) -> list[tuple[tuple[str | int, ...], Header]]:
         if card.header is not None and card.header.format in SAMPLE_FORMATS:
             found.append((("carousel", index, "header"), card.header))
     return found
+
+
+def _raw_media_headers(
+    components: list[Any], at: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], Header]]:
+    for index, component in enumerate(components):
+        if not isinstance(component, dict):
+            continue
+        kind = component_type(component)
+        fmt = component.get("format")
+        samples = component.get("examples")
+        if kind == "HEADER" and isinstance(fmt, str) and fmt.upper() in SAMPLE_FORMATS:
+            if isinstance(samples, list) and all(isinstance(s, str) for s in samples):
+                yield (*at, index), Header(format=fmt, examples=samples)
+        elif kind == "CAROUSEL" and isinstance(component.get("cards"), list):
+            for number, card in enumerate(component["cards"]):
+                if isinstance(card, dict) and isinstance(card.get("components"), list):
+                    where = (*at, index, "cards", number, "components")
+                    yield from _raw_media_headers(card["components"], where)
 
 
 def _where(path: tuple[str | int, ...]) -> str:
@@ -175,7 +202,7 @@ def media_sample(ctx: LanguageContext) -> Iterator[Finding]:
 @rule(
     "WA704",
     "error",
-    "IMAGE jpeg/png <= 5 MB, VIDEO mp4/3gpp <= 16 MB, DOCUMENT <= 100 MB "
+    "IMAGE jpeg/png <= 5 MB, VIDEO mp4/3gpp <= 16 MB, GIF mp4 <= 16 MB, DOCUMENT <= 100 MB "
     "(by extension for URLs; extension, existence and size for local files)",
     "L1",
 )

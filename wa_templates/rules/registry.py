@@ -65,6 +65,9 @@ class Rule:
     level: Level
     scope: tuple[str, ...] = ()
     """Categories the rule applies to; empty means every category."""
+    raw: bool = False
+    """Whether the rule also judges a language in the raw form (`components:`); the others read
+    the format's keys, which such a language does not have."""
     language_check: LanguageCheck | None = field(default=None, compare=False)
     template_check: TemplateCheck | None = field(default=None, compare=False)
     corpus_check: CorpusCheck | None = field(default=None, compare=False)
@@ -98,6 +101,7 @@ def rule(
     *,
     scope: tuple[str, ...] = (),
     level: Literal["language"] = "language",
+    raw: bool = False,
 ) -> Callable[[_L], _L]: ...
 
 
@@ -133,6 +137,7 @@ def rule(
     *,
     scope: tuple[str, ...] = (),
     level: Literal["language", "template", "corpus"] = "language",
+    raw: bool = False,
 ) -> Callable[[Any], Any]:
     # The overloads above type each level; here the check is stored in its level's field.
     def decorate(check: Any) -> Any:
@@ -144,6 +149,7 @@ def rule(
                 source,
                 level,
                 scope,
+                raw,
                 language_check=check if level == "language" else None,
                 template_check=check if level == "template" else None,
                 corpus_check=check if level == "corpus" else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from wa_templates.files.components import component_type
 from wa_templates.files.diagnostics import Severity
 from wa_templates.files.load import Source
 from wa_templates.files.model import CATEGORIES
@@ -107,10 +108,22 @@ def category(ctx: TemplateContext) -> Iterator[Finding]:
 
 
 @rule(
-    "WA106", "error", "exactly one body; a carousel template has a body and the carousel only", "L1"
+    "WA106",
+    "error",
+    "exactly one body (in the raw form too); a carousel template has a body and the carousel only",
+    "L1",
+    raw=True,
 )
 def one_body(ctx: LanguageContext) -> Iterator[Finding]:
-    if ctx.lang.body is None:
+    components = ctx.lang.components
+    if components is not None:
+        # More than one BODY is WA108's (the raw form's structure).
+        if not any(isinstance(c, dict) and component_type(c) == "BODY" for c in components):
+            yield Finding(
+                ("components",),
+                f"language '{ctx.code}' has no BODY component; every template needs exactly one",
+            )
+    elif ctx.lang.body is None:
         yield Finding((), f"language '{ctx.code}' has no body; every template needs exactly one")
 
 
@@ -120,7 +133,7 @@ input_rule(
 input_rule(
     "WA109",
     "component types are HEADER, BODY, FOOTER, BUTTONS, CAROUSEL, "
-    "CALL_PERMISSION_REQUEST (the file format's keys)",
+    "CALL_PERMISSION_REQUEST (the file format's keys; any other only in the raw form, WA110)",
     "L4",
 )
 

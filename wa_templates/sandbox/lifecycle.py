@@ -11,6 +11,10 @@ webhook event 8x8 sends for it.
   rule that a flagged template whose rating returns to medium or high is active again.
 - A name deleted through the API is PENDING_DELETION (one event per language) until the
   configured deletion delay has passed (at once by default), then gone.
+- An ARCHIVED template (archived for inactivity, set through the admin API) is deleted by Meta
+  28 days later unless it is unarchived first; it was approved, so its name is then locked for
+  30 days, as after any deletion. REINSTATED, LOCKED and UNARCHIVED are live statuses of an
+  approved template; LIMIT_EXCEEDED is one of a template never created (the account was full).
 Every request settles what fell due first; `sandbox serve` also settles in the background.
 """
 
@@ -26,6 +30,11 @@ from wa_templates.sandbox.state import Channel, SandboxState, Template
 
 APPROVED, REJECTED, PAUSED, DISABLED = "APPROVED", "REJECTED", "PAUSED", "DISABLED"
 FLAGGED, PENDING, PENDING_DELETION = "FLAGGED", "PENDING", "PENDING_DELETION"
+ARCHIVED = "ARCHIVED"
+APPROVED_ONCE = frozenset({APPROVED, "REINSTATED", "LOCKED", ARCHIVED, "UNARCHIVED"})
+"""Statuses only an approved template reaches."""
+ARCHIVE_DELETION = timedelta(days=28)
+DELETION_LOCK = timedelta(days=30)
 QUALITY_SCORES = ("GREEN", "YELLOW", "RED", "UNKNOWN")
 RECOVERED = frozenset({"GREEN", "YELLOW"})
 PAUSE_LENGTHS = {"FIRST_PAUSE": timedelta(hours=3), "SECOND_PAUSE": timedelta(hours=6)}
@@ -56,7 +65,7 @@ def change_status(
     template.review_due = template.resume_at = template.delete_at = None
     template.disable_at = disable_at if status == FLAGGED else None
     template.updated_at = at
-    if status == APPROVED:
+    if status in APPROVED_ONCE:
         template.ever_approved = True
     meta: dict[str, object] = {"status": status}
     if reason or status in _REASONED:
@@ -178,6 +187,8 @@ def due_at(template: Template) -> datetime | None:
         return template.disable_at
     if status == PENDING_DELETION:
         return template.delete_at
+    if status == ARCHIVED:
+        return template.updated_at + ARCHIVE_DELETION
     return None
 
 
@@ -193,10 +204,19 @@ def _disable(state: SandboxState, channel: Channel, template: Template, at: date
     change_status(state, channel, template, DISABLED, at)
 
 
+def _delete_archived(
+    state: SandboxState, channel: Channel, template: Template, at: datetime
+) -> None:
+    change_status(state, channel, template, PENDING_DELETION, at)
+    template.delete_at = at
+    channel.locks[template.name] = max(channel.locks.get(template.name, at), at + DELETION_LOCK)
+
+
 _TRANSITIONS: dict[str, Callable[[SandboxState, Channel, Template, datetime], None]] = {
     PENDING: _finish,
     PAUSED: _resume,
     FLAGGED: _disable,
+    ARCHIVED: _delete_archived,
 }
 """PENDING_DELETION is not here: those are removed once every other transition is done."""
 

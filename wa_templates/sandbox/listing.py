@@ -13,7 +13,13 @@ its third pause) and `disableInfo: {disableDate}` for a FLAGGED one.
 
 Carousel and CALL_PERMISSION_REQUEST components are listed although 8x8's list schema enumerates
 only HEADER, BODY, FOOTER and BUTTONS: they are the template's content, which no webhook carries,
-and leaving them out would make every carousel template look edited.
+and leaving them out would make every carousel template look edited. So are the components the
+file format does not model (a limited-time offer, CATALOG, MPM and SPM buttons, PRODUCT headers,
+product cards): in the list's shape where a key has one (format capitalised, samples under
+`example`), every other key as it was sent.
+
+AUTHENTICATION templates are listed with Meta's preset wording in the template's own language
+(`channel.auth_presets`).
 """
 
 from __future__ import annotations
@@ -22,10 +28,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from wa_templates.channel import auth_presets
 from wa_templates.channel.payload import (
     Payload,
     PayloadError,
-    expand_auth_presets,
     language_components,
     language_from_components,
 )
@@ -43,6 +49,11 @@ STATUS_NAMES = {
     "FLAGGED": "Flagged",
     "IN_APPEAL": "In appeal",
     "PENDING_DELETION": "Pending deletion",
+    "REINSTATED": "Reinstated",
+    "LOCKED": "Locked",
+    "ARCHIVED": "Archived",
+    "UNARCHIVED": "Unarchived",
+    "LIMIT_EXCEEDED": "Limit exceeded",
 }
 
 
@@ -180,39 +191,47 @@ def list_components(template: Template) -> list[Payload]:
     try:
         lang = language_from_components(template.components)
     except PayloadError:
-        # Only a hand-edited state file gets here: show what is stored rather than fail the list.
-        return [dict(component) for component in template.components]
+        # The raw form: components the file format does not model, listed as they were sent.
+        return [_component(c) if isinstance(c, dict) else c for c in template.components]
     if template.category == "AUTHENTICATION":
-        lang = expand_auth_presets(lang)
+        lang = auth_presets.expand(lang, template.language)
     return [_component(component) for component in language_components(lang)]
 
 
+# add_security_recommendation and code_expiration_minutes are create-only options; for
+# AUTHENTICATION they have already become text.
+_CREATE_ONLY = frozenset(
+    {"type", "examples", "add_security_recommendation", "code_expiration_minutes"}
+)
+_SAMPLES = {"HEADER": "headerText", "BODY": "bodyText"}
+
+
 def _component(component: Payload) -> Payload:
-    kind = component["type"]
+    kind = str(component.get("type", "BODY")).upper()
     out: Payload = {"type": kind}
-    if kind == "HEADER":
-        fmt = str(component.get("format", "TEXT"))
-        out["format"] = fmt.capitalize()
-        if "text" in component:
-            out["text"] = component["text"]
-        if component.get("examples"):
-            key = "headerText" if fmt.upper() == "TEXT" else "headerHandle"
-            out["example"] = {key: list(component["examples"])}
-    elif kind in ("BODY", "FOOTER"):
-        # add_security_recommendation and code_expiration_minutes are create-only options;
-        # for AUTHENTICATION they have already become text.
-        if "text" in component:
-            out["text"] = component["text"]
-        if kind == "BODY" and component.get("examples"):
-            out["example"] = {"bodyText": list(component["examples"])}
-    elif kind == "BUTTONS":
-        out["buttons"] = [_button(button) for button in component.get("buttons", [])]
-    elif kind == "CAROUSEL":
-        out["cards"] = [
-            {"components": [_component(c) for c in card.get("components", [])]}
-            for card in component.get("cards", [])
-        ]
+    for key, value in component.items():
+        if key in _CREATE_ONLY:
+            continue
+        if kind == "HEADER" and key == "format":
+            value = str(value).capitalize()
+        elif kind == "BUTTONS" and key == "buttons" and isinstance(value, list):
+            value = [_button(button) if isinstance(button, dict) else button for button in value]
+        elif kind == "CAROUSEL" and key == "cards" and isinstance(value, list):
+            value = [_card(card) for card in value]
+        out[key] = value
+    samples = component.get("examples")
+    if samples and kind in _SAMPLES:
+        fmt = str(component.get("format", "TEXT")).upper()
+        key = "headerHandle" if kind == "HEADER" and fmt != "TEXT" else _SAMPLES[kind]
+        out["example"] = {key: list(samples)}
     return out
+
+
+def _card(card: Any) -> Any:
+    if not isinstance(card, dict) or not isinstance(card.get("components"), list):
+        return card
+    parts = card["components"]
+    return {**card, "components": [_component(c) if isinstance(c, dict) else c for c in parts]}
 
 
 def _button(button: Payload) -> Payload:

@@ -2,7 +2,9 @@
 
 8x8 refuses at create time what is structurally wrong (no name, an unknown language or
 component type, a payload it cannot read); everything Meta judges (lengths, placeholders,
-categories) is accepted and decided by the simulated review. Platform rules: a name + language
+categories) is accepted and decided by the simulated review. Components the file format does not
+model (limited-time offers, catalog, multi- and single-product buttons, product carousels) are
+accepted with the structure Meta documents for them (`features`). Platform rules: a name + language
 exists once; a channel holds `max_templates` names (languages of a name share one slot); at most
 100 creations per rolling hour; deleting a name removes all its languages and, if any of them was
 ever approved, locks the name for 30 days. What Meta does is in `lifecycle`, which also emits
@@ -17,19 +19,23 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from wa_templates.channel.payload import Payload, PayloadError, from_payload
+from wa_templates.channel.payload import (
+    Payload,
+    PayloadError,
+    from_payload,
+    language_from_components,
+)
 from wa_templates.files.model import CATEGORIES
 from wa_templates.rules.structure import LANGUAGES, NAME
 from wa_templates.sandbox import errors as codes
-from wa_templates.sandbox import lifecycle
+from wa_templates.sandbox import features, lifecycle
 from wa_templates.sandbox.errors import ApiError
-from wa_templates.sandbox.lifecycle import PAUSE_TITLES, QUALITY_SCORES
+from wa_templates.sandbox.lifecycle import DELETION_LOCK, PAUSE_TITLES, QUALITY_SCORES
 from wa_templates.sandbox.records import parse_moment
 from wa_templates.sandbox.review import CREATION_WINDOW, review
 from wa_templates.sandbox.state import Channel, Faults, SandboxState, Template
 
 CREATIONS_PER_HOUR = 100
-DELETION_LOCK = timedelta(days=30)
 MAX_NAME_LENGTH = 512
 ADMIN_STATUSES = (
     "APPROVED",
@@ -39,8 +45,22 @@ ADMIN_STATUSES = (
     "FLAGGED",
     "IN_APPEAL",
     "PENDING_DELETION",
+    # The rest of Meta's message_template_status_update statuses.
+    "REINSTATED",
+    "LOCKED",
+    "ARCHIVED",
+    "UNARCHIVED",
+    "LIMIT_EXCEEDED",
 )
-_COMPONENT_TYPES = ("HEADER", "BODY", "FOOTER", "BUTTONS", "CAROUSEL", "CALL_PERMISSION_REQUEST")
+_COMPONENT_TYPES = (
+    "HEADER",
+    "BODY",
+    "FOOTER",
+    "BUTTONS",
+    "CAROUSEL",
+    "CALL_PERMISSION_REQUEST",
+    features.OFFER,
+)
 _PATCH_KEYS = ("status", "reason", "category", "components", "quality", "correct_category")
 
 
@@ -114,7 +134,16 @@ def check_payload(body: Any) -> Payload:
             f"Invalid parameter 'message_send_ttl_seconds': {ttl!r} is not an integer",
         )
     payload = dict(body, category=category.upper())
-    payload["components"] = check_components(body.get("components"))
+    components = payload["components"] = check_components(body.get("components"))
+    try:
+        language_from_components(components, strict=True)
+    except PayloadError as exc:
+        # Not the format's: a documented feature it does not model, or something 8x8 refuses.
+        found = features.problem(category, components)
+        if found is None and not features.used(components):
+            found = str(exc)
+        if found:
+            raise bad_request(codes.INVALID_PARAMETER, f"Invalid parameter: {found}") from None
     try:
         from_payload(payload)
     except PayloadError as exc:

@@ -27,6 +27,7 @@ import logging
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import anyio
 from sqlalchemy import text
@@ -38,10 +39,12 @@ from starlette.routing import Route
 from wa_templates import __version__
 from wa_templates.history.events import (
     Envelope,
+    Event,
     MalformedEvent,
     UnknownEventType,
     parse_event,
 )
+from wa_templates.history.queries import History, Recollection
 from wa_templates.history.recording import utc_now
 from wa_templates.history.store import HistoryStore, StoreError
 from wa_templates.webhook.accounts import Accounts
@@ -142,11 +145,8 @@ async def _receive(receiver: Receiver, request: Request) -> JSONResponse:
     target = receiver.accounts.target_for(event.envelope)
     if target is None:
         return _refuse(403, _unconfigured(event.envelope))
-    notes = notifications(event, target, receiver.destinations)
     try:
-        stored = await anyio.to_thread.run_sync(
-            receiver.store.ingest, event, target, receiver.clock(), notes
-        )
+        stored, notes = await anyio.to_thread.run_sync(_store, receiver, event, target)
     except StoreError as exc:
         log.error("cannot store event %s: %s", event.event_id, exc)
         return JSONResponse({"error": "the history store is unavailable; retry"}, 503)
@@ -162,6 +162,16 @@ async def _receive(receiver: Receiver, request: Request) -> JSONResponse:
     return JSONResponse(
         {"status": "stored" if stored else "duplicate", "eventId": event.event_id}, 200
     )
+
+
+def _store(
+    receiver: Receiver, event: Event, target: str
+) -> tuple[bool, list[tuple[str, dict[str, Any]]]]:
+    """Store the event with its notifications, worded with what the history knows (it may
+    read the store, so this runs in a worker thread)."""
+    memory = Recollection(History(receiver.store, target))
+    notes = notifications(event, target, receiver.destinations, memory)
+    return receiver.store.ingest(event, target, receiver.clock(), notes), notes
 
 
 async def _keep_unknown(receiver: Receiver, envelope: Envelope, body: bytes) -> JSONResponse:

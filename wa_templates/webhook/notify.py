@@ -2,7 +2,9 @@
 
 Told: a template PAUSED, FLAGGED, DISABLED or REJECTED; a category change; a quality score
 turning RED; the phone number FLAGGED or its messaging limit lowered (DOWNGRADE). The words are
-drift's (`channel.statuses`, `channel.signals`): what happened, and the next step.
+drift's (`channel.statuses`, `channel.signals`): what happened, and the next step. A REJECTED
+template is worded with what the history store knows of it, as drift words it: one the history
+saw approved is not called a name apply can recreate.
 
 Destinations come from the environment only, since a Slack incoming-webhook URL is itself a
 credential: WA_TEMPLATES_NOTIFY_URL gets a JSON document (`generic_payload`), and
@@ -17,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from wa_templates.channel.known import Memory
 from wa_templates.channel.remote import ChannelTemplate
 from wa_templates.channel.signals import (
     PHONE_ALARMS,
@@ -62,8 +65,9 @@ def destinations_from(environ: Mapping[str, str]) -> dict[str, str]:
     return found
 
 
-def finding_for(event: Event) -> StatusFinding | None:
-    """What to tell about this event, or None when it needs no one's attention now."""
+def finding_for(event: Event, memory: Memory | None = None) -> StatusFinding | None:
+    """What to tell about this event, or None when it needs no one's attention now; `memory`
+    is the target's history, asked only of a rejection (was the template approved before?)."""
     template, phone = event.template, event.phone
     if template is not None:
         meta, name, language = template.meta, template.template_name, template.template_language
@@ -82,7 +86,8 @@ def finding_for(event: Event) -> StatusFinding | None:
                 pause_title=meta.other_info.title if meta.other_info else None,
                 disable_date=meta.disable_info.disable_date if meta.disable_info else None,
             )
-            findings = status_findings(reported, None)
+            known = memory.recall(name, language) if memory and status == "REJECTED" else None
+            findings = status_findings(reported, None, None, known)
             return findings[0] if findings else None
         if event.event_type == "template_category_update" and meta.new_category:
             return category_finding(name, language, meta.previous_category, meta.new_category)
@@ -102,10 +107,10 @@ def finding_for(event: Event) -> StatusFinding | None:
 
 
 def notifications(
-    event: Event, target: str, destinations: Mapping[str, str]
+    event: Event, target: str, destinations: Mapping[str, str], memory: Memory | None = None
 ) -> list[tuple[str, dict[str, Any]]]:
     """(destination, payload) for every configured destination, or none at all."""
-    finding = finding_for(event) if destinations else None
+    finding = finding_for(event, memory) if destinations else None
     if finding is None:
         return []
     builders = {"notify": generic_payload, "slack": slack_payload}

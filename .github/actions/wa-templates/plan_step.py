@@ -73,11 +73,11 @@ def failure_body(ctx: Context, result: Result) -> str | None:
         )
         return None
     # wa-templates is installed by now: its own marker and wording, so they cannot drift.
-    from wa_templates.cli.invalid import MESSAGE
+    from wa_templates.cli.invalid import MESSAGES
     from wa_templates.render.plan import marker, md
 
-    if MESSAGE in result.stderr:
-        why = "**The templates have errors**, so nothing was read from the channel or planned."
+    if any(message in result.stderr for message in MESSAGES):
+        why = "**The templates have errors**, so nothing was planned."
     else:
         why = f"**The plan could not be made** (exit {result.code})."
     lines = [

@@ -23,13 +23,14 @@ import click
 from wa_templates.apply.execute import Report, Result
 from wa_templates.apply.run import Applied, Settings, execute, recheck_saved
 from wa_templates.cli.commands.plan import plan_targets, render
-from wa_templates.cli.options import format_option, use_color
-from wa_templates.cli.target import Targets, open_channel, open_channels, targets_options
+from wa_templates.cli.options import format_option, selection_options, use_color
+from wa_templates.cli.target import Targets, memory_of, open_channel, open_channels, targets_options
 from wa_templates.config.project import Project, find_project
 from wa_templates.errors import UsageError, WaError, worst_exit_code
 from wa_templates.plan.many import TargetPlan, each_at_once
 from wa_templates.plan.model import Action, ChannelBinding, Plan
 from wa_templates.plan.saved import read_plan
+from wa_templates.plan.selection import Selection
 from wa_templates.provider import redact
 from wa_templates.provider.base import Provider
 from wa_templates.render import apply as lines
@@ -76,6 +77,7 @@ def parse_duration(value: str) -> float:
     is_flag=True,
     help="At the hourly creation limit, wait for the window instead of stopping.",
 )
+@selection_options
 def command(
     planfiles: tuple[Path, ...],
     targets: Targets,
@@ -88,12 +90,14 @@ def command(
     timeout: str,
     poll_interval: float,
     wait_for_rate_limit: bool,
+    selection: Selection,
 ) -> None:
     """Apply the changes `plan` shows, or exactly those of saved PLANFILEs (each to the
     channel it was made for, without asking again)."""
     timeout_s = parse_duration(timeout)
-    for flag, given in (("--prune", prune), ("--force", force)):
-        if given and planfiles:
+    given = [("--prune", prune), ("--force", force), (selection.described(), selection.partial)]
+    for flag, on in given:
+        if on and planfiles:
             raise UsageError(
                 f"{flag} cannot be used with a plan file: {planfiles[0]} already decided it "
                 f"when it was made; run `wa-templates plan {flag} --out {planfiles[0]}` again"
@@ -106,7 +110,7 @@ def command(
     else:
         jobs = [
             _Job(Applied(p.target, p.channel, p.plan), p.provider, p.error)
-            for p in plan_targets(project, targets, prune, force, fmt)
+            for p in plan_targets(project, targets, prune, force, fmt, selection)
         ]
     settings = Settings(
         concurrency=concurrency,
@@ -276,7 +280,9 @@ def _confirmed(auto_approve: bool, say: _Say, ready: list[_Job], many: bool) -> 
 def _run(job: _Job, project: Project, settings: Settings, say: _Say, many: bool) -> None:
     applied = job.applied
     out = say.to(applied.target) if many else say
-    if applied.plan_file is not None and not recheck_saved(applied, job.provider, project):
+    if applied.plan_file is not None and not recheck_saved(
+        applied, job.provider, project, memory_of(job.provider)
+    ):
         problems = applied.problems
         shown = lines.stale_lines if applied.outcome == "stale" else lines.refused_lines
         for line in shown(applied.plan_file, problems):

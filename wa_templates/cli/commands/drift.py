@@ -8,11 +8,12 @@ from __future__ import annotations
 import click
 
 from wa_templates.cli.invalid import stop_if_invalid
-from wa_templates.cli.options import format_option, from_root, use_color
-from wa_templates.cli.target import open_provider, target_options
+from wa_templates.cli.options import format_option, from_root, selection_options, use_color
+from wa_templates.cli.target import memory_of, open_provider, target_options
 from wa_templates.config.project import find_project
 from wa_templates.drift import report as drift
 from wa_templates.plan.prepare import checked_templates, plan_options
+from wa_templates.plan.selection import Selection
 
 EXIT_DRIFT = 2
 
@@ -21,7 +22,8 @@ _FAIL_ON_HELP = (
     f"({', '.join(drift.KINDS)}), severities (info, warning, error; each with everything "
     "worse), `unmanaged` for templates on the channel the repository does not manage, or "
     "`none`. The default, warning, counts every warning and error, so a paused, flagged or "
-    "edited template is drift; pending_review and in_appeal, which only need waiting, are not."
+    "edited template is drift; pending_review and in_appeal, which only need waiting, are not, "
+    "nor is quality (a YELLOW score, known from the history store)."
 )
 
 
@@ -44,22 +46,29 @@ def _fail_on(ctx: click.Context, param: click.Parameter, value: str) -> drift.Fa
     callback=_fail_on,
     help=_FAIL_ON_HELP,
 )
-def command(target: str | None, sandbox: bool, fmt: str, fail_on: drift.FailOn) -> None:
+@selection_options
+def command(
+    target: str | None, sandbox: bool, fmt: str, fail_on: drift.FailOn, selection: Selection
+) -> None:
     """Report templates that differ from the repository or that Meta paused, rejected, flagged,
     disabled or recategorised. Exit 0 without drift, 2 with drift, 1 on error."""
     project = find_project()
     options = plan_options(project)
     with stop_if_invalid(fmt == "json"):
         report = checked_templates(project)
+    folders: dict[str, str] = {}
     for source in report.sources:
         # Next steps name files as a reader of the repository (or of the issue) finds them.
-        source.path = from_root(source.path, project.root)
+        source.path = from_root(source.path, project.root, folders)
     provider = open_provider(project, target, sandbox)
     try:
         items = provider.list_templates()
+        memory = memory_of(provider)
+        result = drift.build(
+            report.sources, items, provider.description, options, fail_on, selection, memory
+        )
     finally:
         provider.close()
-    result = drift.build(report.sources, items, provider.description, options, fail_on)
     click.echo(_render(result, fmt), color=use_color() if fmt == "text" else False)
     raise click.exceptions.Exit(EXIT_DRIFT if result.drift else 0)
 

@@ -5,50 +5,58 @@ from __future__ import annotations
 
 import difflib
 import functools
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
 
-from wa_templates.cli.options import format_option
+from wa_templates.cli.options import format_option, selection_options
 from wa_templates.cli.target import open_provider, target_options
 from wa_templates.config.project import find_project
-from wa_templates.errors import WaError
 from wa_templates.files.load import display
 from wa_templates.importer import document as import_document
 from wa_templates.importer import to_files as importer
 from wa_templates.importer.document import ImportedTemplate
 from wa_templates.plan.prepare import plan_options
+from wa_templates.plan.selection import Selection
 from wa_templates.render.preview import terminal
 
 
 @click.command("import")
 @target_options
-@click.option(
-    "--only",
-    "only",
-    multiple=True,
-    metavar="NAME",
-    help="Import only this template (repeatable).",
-)
+@selection_options
 @click.option(
     "--dir",
     "folder",
     type=click.Path(file_okay=False, path_type=Path),
     help="Where to write the files (default: the project's templates folder).",
 )
-@click.option("--force", is_flag=True, help="Replace files that differ from the channel.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Change the keys that differ from the channel in existing files (comments, key order, "
+    "quoting and block scalars stay).",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Show what would be written, as a unified diff per file, and write nothing.",
+)
 @format_option(
     "text for people; json for tools (a line per file then goes to stderr).", ("text", "json")
 )
 def command(
     target: str | None,
     sandbox: bool,
-    only: tuple[str, ...],
+    selection: Selection,
     folder: Path | None,
     force: bool,
+    dry_run: bool,
     fmt: str,
 ) -> None:
-    """Write the channel's templates as files, one per name with all its languages."""
+    """Write the channel's templates as files, one per name with all its languages; in a file
+    that exists, change only what differs. Says per file: created, updated (with the keys
+    changed), unchanged or refused."""
     say = functools.partial(_echo, err=fmt == "json")
     project = find_project()
     options = plan_options(project)
@@ -65,7 +73,7 @@ def command(
         ignore=options.ignore,
         versioned=lambda base: options.versioning == "suffix" or base in suffixed,
     )
-    names = _selected(channel, only)
+    names = _selected(channel, selection)
     schema = project.root / importer.SCHEMA
     failed = False
     records: list[ImportedTemplate] = []
@@ -86,7 +94,8 @@ def command(
             force,
         )
         try:
-            importer.write(outcome)
+            if not dry_run:
+                importer.write(outcome)
         except OSError as exc:
             where = display(outcome.path) if outcome.path is not None else name
             why = f"cannot write it: {exc.strerror or exc}"
@@ -95,10 +104,14 @@ def command(
             failed = True
             continue
         failed |= outcome.action == "refused"
-        say(_line(outcome, imported))
+        say(_line(outcome, imported, dry_run))
         for note in imported.notes:
             say(f"  note: {note}")
-        records.append(_record(name, outcome.action, outcome.path, outcome.detail, imported))
+        if dry_run and outcome.text is not None:
+            _diff(outcome, say)
+        records.append(
+            _record(name, outcome.action, outcome.path, outcome.detail, imported, outcome.changed)
+        )
     if not names:
         say(
             "nothing to import: the channel has no templates"
@@ -106,7 +119,7 @@ def command(
         )
     code = 1 if failed else 0
     if fmt == "json":
-        click.echo(import_document.document(provider.description, records, code))
+        click.echo(import_document.document(provider.description, records, code, dry_run))
     raise click.exceptions.Exit(code)
 
 
@@ -121,6 +134,7 @@ def _record(
     path: Path | None,
     detail: str,
     imported: importer.Imported | None = None,
+    changed: Sequence[str] = (),
 ) -> ImportedTemplate:
     return ImportedTemplate.model_validate(
         {
@@ -131,36 +145,37 @@ def _record(
             "statuses": dict(imported.statuses) if imported is not None else {},
             "registered": imported.registered if imported is not None else None,
             "notes": list(imported.notes) if imported is not None else [],
+            "changed": list(changed),
         }
     )
 
 
-def _selected(channel: importer.ChannelTemplates, only: tuple[str, ...]) -> list[str]:
+def _selected(channel: importer.ChannelTemplates, selection: Selection) -> list[str]:
+    """The channel's templates that `--only`/`--exclude` select; a pattern that selects none
+    of them is an error, as in plan."""
     every = sorted({*channel.templates, *channel.unreadable})
-    if not only:
+    if not selection.partial:
         return every
-    chosen: list[str] = []
-    problems: list[str] = []
-    for name in only:
-        owner = channel.owner(name)
-        if owner is not None:
-            chosen.append(owner)
-        elif name in channel.ignored:
-            problems.append(f"'{name}' matches the project's `ignore` patterns")
-        else:
-            hint = difflib.get_close_matches(name, every, n=1)
-            problems.append(
-                f"'{name}' is not on the channel"
-                + (f" (did you mean '{hint[0]}'?)" if hint else "")
-            )
-    if problems:
-        raise WaError("; ".join(problems))
-    return sorted(set(chosen))
+    versions = {v for imported in channel.templates.values() for v in imported.versions}
+    selection.check_matches(every, {*every, *versions}, channel.ignored, where="on the channel")
+    return [name for name in every if selection.selects(name)]
 
 
-def _line(outcome: importer.Outcome, imported: importer.Imported) -> str:
+def _line(outcome: importer.Outcome, imported: importer.Imported, dry_run: bool) -> str:
     where = display(outcome.path) if outcome.path is not None else outcome.name
     if outcome.action == "refused":
         return f"refused    {where}: {outcome.detail}"
     states = ", ".join(f"{code} {status}" for code, status in imported.statuses.items())
-    return f"{outcome.action:<10} {where} ({states})"
+    changed = f": {', '.join(outcome.changed)}" if outcome.changed else ""
+    would = " (dry run: not written)" if dry_run and outcome.text is not None else ""
+    return f"{outcome.action:<10} {where} ({states}){changed}{would}"
+
+
+def _diff(outcome: importer.Outcome, say: Callable[[str], None]) -> None:
+    """The change to the file as a unified diff, as `git diff` shows it."""
+    shown = display(outcome.path) if outcome.path is not None else outcome.name
+    before = (outcome.before or "").splitlines(keepends=True)
+    after = (outcome.text or "").splitlines(keepends=True)
+    old = f"a/{shown}" if outcome.before is not None else "/dev/null"
+    for line in difflib.unified_diff(before, after, old, f"b/{shown}"):
+        say(line.rstrip("\n"))

@@ -13,14 +13,22 @@ from pathlib import Path
 import click
 
 from wa_templates.cli.invalid import stop_if_invalid
-from wa_templates.cli.options import format_option, from_root, use_color
-from wa_templates.cli.target import Targets, open_channel, open_channels, targets_options
+from wa_templates.cli.options import format_option, from_root, selection_options, use_color
+from wa_templates.cli.target import (
+    SANDBOX_TARGET,
+    Targets,
+    memory_of,
+    open_channel,
+    open_channels,
+    targets_options,
+)
 from wa_templates.config.project import Project, find_project
 from wa_templates.errors import UsageError, WaError, worst_exit_code
 from wa_templates.plan.many import TargetPlan, each_at_once
-from wa_templates.plan.model import ChannelBinding, Plan
-from wa_templates.plan.prepare import checked_templates, make_plan, plan_options
+from wa_templates.plan.model import ChannelBinding, Plan, PlanOptions
+from wa_templates.plan.prepare import ListedMeanwhile, checked_templates, make_plan, plan_options
 from wa_templates.plan.saved import plan_file, save_plans
+from wa_templates.plan.selection import Selection
 from wa_templates.provider import redact
 from wa_templates.provider.base import Provider
 from wa_templates.rules.check import collector_paused
@@ -31,7 +39,11 @@ EXIT_BLOCKED = 3
 
 @click.command("plan")
 @targets_options
-@format_option("text for people, markdown for a PR comment, json for tools.")
+@format_option(
+    "text for people, markdown for a PR comment, json for tools, github for GitHub annotations "
+    "(each blocked change and finding at its file's line).",
+    ("text", "markdown", "json", "github"),
+)
 @click.option(
     "--out",
     "out",
@@ -49,6 +61,7 @@ EXIT_BLOCKED = 3
     "--force", is_flag=True, help="Allow more deletes and recreates than the safety threshold."
 )
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
+@selection_options
 def command(
     targets: Targets,
     fmt: str,
@@ -56,6 +69,7 @@ def command(
     prune: bool,
     force: bool,
     detailed_exitcode: bool,
+    selection: Selection,
 ) -> None:
     """Compare the templates folder with the channel and show what apply would do."""
     project = find_project()
@@ -65,35 +79,53 @@ def command(
         files = {name: plan_file(out, name) for name in names}
         if out.exists() and not out.is_dir():
             raise UsageError(f"--out {out}: with several targets, a folder for their plans")
-    planned = plan_targets(project, targets, prune, force, fmt)
-    for each in planned:
-        each.provider.close()
-    if not targets.many:
-        plan = planned[0].plan_or_raise()
+    # Paused once for the whole command: coming back between its steps, the collector walked
+    # every object of the files, the list and the plan each time (a second at 6,000 names).
+    with collector_paused():
+        planned = plan_targets(project, targets, prune, force, fmt, selection)
+        for each in planned:
+            each.provider.close()
+        if not targets.many:
+            plan = planned[0].plan_or_raise()
+            if out is not None:
+                save_plans({out: plan}, [])
+            _show(project, plan, fmt)
+            raise click.exceptions.Exit(plan_exit_code(plan, detailed_exitcode))
+        results = [each.result(detailed_exitcode) for each in planned]
+        code = worst_exit_code(r.exit_code for r in results)
         if out is not None:
-            save_plans({out: plan}, [])
-        click.echo(render(plan, fmt), color=use_color() if fmt == "text" else False)
-        raise click.exceptions.Exit(plan_exit_code(plan, detailed_exitcode))
-    results = [each.result(detailed_exitcode) for each in planned]
-    code = worst_exit_code(r.exit_code for r in results)
-    if out is not None:
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise WaError(f"{out}: cannot make the folder: {exc.strerror or exc}") from None
-        save_plans(
-            {files[r.target]: r.plan for r in results if r.plan is not None},
-            [files[r.target] for r in results if r.plan is None],
-        )
-    from wa_templates.render import targets as render_targets
+            try:
+                out.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise WaError(f"{out}: cannot make the folder: {exc.strerror or exc}") from None
+            save_plans(
+                {files[r.target]: r.plan for r in results if r.plan is not None},
+                [files[r.target] for r in results if r.plan is None],
+            )
+        from wa_templates.render import targets as render_targets
 
-    if fmt == "json":
-        click.echo(render_targets.as_json(results, code))
-    elif fmt == "markdown":
-        click.echo(render_targets.markdown(results))
-    else:
-        click.echo(render_targets.text(results, use_color()), color=use_color())
+        if fmt == "json":
+            click.echo(render_targets.as_json(results, code))
+        elif fmt == "markdown":
+            click.echo(render_targets.markdown(results))
+        elif fmt == "github":
+            _show(project, [(r.target, r.plan) for r in results if r.plan is not None], fmt)
+        else:
+            click.echo(render_targets.text(results, use_color()), color=use_color())
     raise click.exceptions.Exit(code)
+
+
+def _show(project: Project, plans: list[tuple[str, Plan]] | Plan, fmt: str) -> None:
+    """One plan as `fmt` says, or github's annotations of several targets' plans."""
+    if fmt != "github":
+        assert isinstance(plans, Plan)
+        click.echo(render(plans, fmt), color=use_color() if fmt == "text" else False)
+        return
+    from wa_templates.render.plan_github import file_locator, github
+
+    lines = github(plans, file_locator(project.root))
+    if lines:
+        click.echo(lines)
 
 
 @dataclass(slots=True)
@@ -126,24 +158,40 @@ class Planned:
 
 
 def plan_targets(
-    project: Project, targets: Targets, prune: bool, force: bool, fmt: str = "text"
+    project: Project,
+    targets: Targets,
+    prune: bool,
+    force: bool,
+    fmt: str = "text",
+    selection: Selection | None = None,
 ) -> list[Planned]:
     """Every selected target's plan, made at once from one check of the files; their channels
     stay open for the caller to use and close. Validation errors are printed (as JSON on
-    stdout with `fmt` json) and exit 1 before any channel is opened."""
-    options = plan_options(project, prune=prune, force=force)
+    stdout with `fmt` json) and exit 1 before any channel is changed."""
+    options = plan_options(project, prune=prune, force=force, selection=selection)
+    wanted = targets.channels(project)
+    if not targets.many:
+        return [_plan_one(project, wanted[0], options, selection, fmt == "json")]
     # The files first: with errors in them, neither the targets nor the channels matter yet.
     with stop_if_invalid(fmt == "json"), collector_paused():
         report = checked_templates(project)
     # Once for every target: each plan names its files from the project root.
-    rooted = {s.path: from_root(s.path, project.root) for s in report.sources}
+    folders: dict[str, str] = {}
+    rooted = {s.path: from_root(s.path, project.root, folders) for s in report.sources}
     # `open_channel` as this module names it: tests count the channels plan opens.
-    opened = open_channels(project, targets.channels(project), open_channel)
+    opened = open_channels(project, wanted, open_channel)
     try:
+        # Each history store is opened here, on the command's thread, as the channels were.
+        remembered = [(each, memory_of(each[1])) for each in opened]
         with collector_paused():  # once for every thread, not paused and resumed by each
             made = each_at_once(
-                lambda o: _rooted(make_plan(project, o[1], o[2], options, report), rooted),
-                opened,
+                lambda o: _rooted(
+                    make_plan(project, o[0][1], o[0][2], options, report, selection, o[1]),
+                    project.root,
+                    rooted,
+                    folders,
+                ),
+                remembered,
             )
     except BaseException:
         for _, provider, _ in opened:
@@ -161,11 +209,53 @@ def plan_targets(
     ]
 
 
-def _rooted(plan: Plan, rooted: dict[str, str]) -> Plan:
-    """Sources named from the project root, where apply resolves media samples from."""
+def _plan_one(
+    project: Project,
+    wanted: tuple[str | None, bool],
+    options: PlanOptions,
+    selection: Selection | None,
+    as_json: bool,
+) -> Planned:
+    """One target's plan. While worker processes check a large tree, this process lists the
+    channel: read-only, and set aside unused (its errors too) if the files have errors."""
+    name, sandbox = wanted
+    listing = ListedMeanwhile(lambda: open_channel(project, name, sandbox))
+    try:
+        with stop_if_invalid(as_json):
+            report = checked_templates(project, meanwhile=listing)
+        provider, channel = listing.opened()
+    except BaseException:
+        listing.close()
+        raise
+    target = channel.target or SANDBOX_TARGET
+    try:
+        plan = make_plan(
+            project,
+            provider,
+            channel,
+            options,
+            report,
+            selection,
+            memory_of(provider),
+            listed=listing.listed,
+        )
+    except WaError as exc:  # the channel's answer: the caller reports it, as for many targets
+        return Planned(target, provider, channel, None, exc)
+    except BaseException:
+        listing.close()
+        raise
+    return Planned(target, provider, channel, _rooted(plan, project.root, {}, {}), None)
+
+
+def _rooted(plan: Plan, root: Path, rooted: dict[str, str], folders: dict[str, str]) -> Plan:
+    """Sources named from the project `root`, where apply resolves media samples from; each
+    source rooted once (a file has a change per language), each folder resolved once."""
     for change in plan.changes:
         if change.source is not None:
-            change.source = rooted.get(change.source, change.source)
+            source = change.source
+            if source not in rooted:
+                rooted[source] = from_root(source, root, folders)
+            change.source = rooted[source]
     return plan
 
 

@@ -37,7 +37,8 @@ def command(name: str, language: str | None, html: Path | None) -> None:
     template = source.template
     chosen = _languages(source, language)
     if html is not None:
-        text = preview_html.page(template.name, template.category, chosen)
+        embed = preview_html.embedder(Path(source.path), project.root)
+        text = preview_html.page(template.name, template.category, chosen, embed)
         try:
             html.write_text(text, encoding="utf-8")
         except OSError as exc:
@@ -48,7 +49,7 @@ def command(name: str, language: str | None, html: Path | None) -> None:
     blocks = []
     for code, lang in chosen:
         title = preview.terminal(f"{template.name} · {code} · {template.category}", color=False)
-        lines = preview.message_text(lang, template.category)
+        lines = preview.message_text(lang, template.category, code)
         body = preview.terminal("\n".join(lines), color)
         blocks.append(f"{click.style(title, bold=True) if color else title}\n{body}")
     click.echo("\n\n".join(blocks), color=color)
