@@ -7,6 +7,8 @@ may be deleted.
 
 from __future__ import annotations
 
+import pytest
+
 from tests.commands.conftest import Repo
 from tests.plan.channel import simple
 
@@ -65,3 +67,45 @@ def test_a_template_linked_out_of_the_project_is_refused_unread_and_prune_delete
     )
     assert SECRET not in outcome.out + outcome.err
     assert names(repo) == {"order_update", "order_paid"}
+
+
+@pytest.mark.parametrize(
+    "moved_to",
+    [".drafts/order_paid.yaml", ".order_paid.yaml", "order_paid.yaml.bak", "order_paid.yml~"],
+)
+def test_a_template_moved_aside_stops_prune_and_a_saved_prune(repo: Repo, moved_to: str) -> None:
+    # Hidden, in a hidden folder, or a backup: not a template, but what it holds is live.
+    applied(repo)
+    templates = repo.root / "templates"
+    target = templates / moved_to
+    target.parent.mkdir(parents=True, exist_ok=True)
+    (templates / "order_paid.yaml").rename(target)
+    outcome = repo.run("plan", "--sandbox", "--prune")
+    assert outcome.code == 1, outcome.out
+    assert "--prune refused: 1 file(s) under the templates folder look like templates" in (
+        outcome.err
+    )
+    assert moved_to.split("/")[-1] in outcome.err
+    assert names(repo) == {"order_update", "order_paid"}
+    # A saved plan made before it was moved aside still deletes nothing.
+    target.rename(templates / "order_paid.yaml")
+    (templates / "order_paid.yaml").unlink()
+    assert repo.run("plan", "--sandbox", "--prune", "--out", "prune.json").code == 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(simple("order_paid"))
+    outcome = repo.run("apply", "prune.json")
+    assert outcome.code == 3, outcome.out + outcome.err
+    assert "hidden or a backup" in outcome.err
+    assert names(repo) == {"order_update", "order_paid"}
+
+
+def test_plain_files_beside_templates_do_not_stop_prune(repo: Repo) -> None:
+    applied(repo)
+    templates = repo.root / "templates"
+    (templates / "README.md").write_text("notes\n")
+    (templates / "media").mkdir()
+    (templates / "media" / "banner.png").write_bytes(b"\x89PNG")
+    (templates / "order_paid.yaml").unlink()
+    outcome = repo.run("apply", "--sandbox", "--prune", "--auto-approve")
+    assert outcome.code == 0, outcome.out + outcome.err
+    assert names(repo) == {"order_update"}

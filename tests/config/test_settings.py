@@ -181,6 +181,23 @@ def test_wrong_types_say_what_was_found(project: Path, value: str, shown: str) -
     ]
 
 
+@pytest.mark.parametrize("value", ["/etc", "../", "templates/../../x", "C:\\\\t", "..\\\\up"])
+def test_templates_dir_stays_inside_the_project(project: Path, value: str) -> None:
+    write(project, f'templates_dir = "{value}"\n')
+    with pytest.raises(ConfigError) as caught:
+        find_project(project)
+    assert caught.value.problems == [
+        "wa-templates.toml:1: 'templates_dir': must be a folder inside the project, relative to "
+        "its root (no leading / and no ..)"
+    ]
+
+
+@pytest.mark.parametrize("value", ["templates", "./templates/", "config/wa/templates", "..x"])
+def test_templates_dir_inside_the_project_is_fine(project: Path, value: str) -> None:
+    write(project, f'templates_dir = "{value}"\n')
+    assert find_project(project).settings.templates_dir == value
+
+
 def test_text_values_are_never_echoed(project: Path) -> None:
     write(project, f'templates_dir = "templates"\nprune = "{KEY}"\n[targets]\nprod = "{KEY}"\n')
     with pytest.raises(ConfigError) as caught:

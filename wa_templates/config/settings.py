@@ -17,10 +17,10 @@ import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath, PureWindowsPath
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from wa_templates.config.locate import KeyPath, line_of
@@ -57,6 +57,21 @@ class Settings(_Table):
     safety: SafetySettings = Field(default_factory=SafetySettings)
     targets: dict[str, TargetSettings] = Field(default_factory=dict)
     """`[targets.NAME]`: the 8x8 channels the project deploys to."""
+
+    @field_validator("templates_dir")
+    @classmethod
+    def _inside_the_project(cls, value: str) -> str:
+        # The folder plan reads, and prune deletes by: one outside the project would read (and
+        # echo) files that are none of its business. A symlink leading out is caught where the
+        # folder is read (files.load, WA013); here, what the path says.
+        path = PurePath(value.replace("\\", "/"))
+        if path.is_absolute() or PureWindowsPath(value).drive or ".." in path.parts:
+            raise PydanticCustomError(
+                "config",
+                "must be a folder inside the project, relative to its root (no leading / and "
+                "no ..)",
+            )
+        return value
 
     @model_validator(mode="after")
     def _one_default(self) -> Settings:

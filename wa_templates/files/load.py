@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import types
 import typing
 from collections.abc import Iterable, Iterator
@@ -105,6 +106,25 @@ def _walk(folder: Path, within: Containment, problems: list[Diagnostic]) -> Iter
         for name in files:
             if is_template_name(name):
                 yield Path(current, name)
+
+
+_LOOKALIKE = re.compile(r"\.ya?ml(?:$|[.~])", re.IGNORECASE)
+"""A name that holds a template suffix: `a.yaml`, `.a.yaml`, `a.yaml~`, `a.yml.bak`."""
+
+
+def skipped_lookalikes(folder: Path) -> list[str]:
+    """Files under `folder` that look like template files but are not read as templates: hidden
+    ones (`.a.yaml`), those in hidden folders (`.drafts/a.yaml`), and backups (`a.yaml~`,
+    `a.yaml.bak`). What they hold is unknown, so `--prune` deletes nothing while any is there:
+    the template someone moved aside is still live on the channel. `.git` is not looked in."""
+    found: list[str] = []
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != ".git")
+        hidden = any(part.startswith(".") for part in Path(current).relative_to(folder).parts)
+        for name in files:
+            if _LOOKALIKE.search(name) and (hidden or not is_template_name(name)):
+                found.append(display(Path(current, name)))
+    return sorted(found)
 
 
 def _containment(root: Path | Containment | None) -> Containment:

@@ -217,7 +217,10 @@ def _managed_by(name: str, reason: str, repository: Repository | None) -> str | 
     not: plan prunes only names no file defines ("pruned"), and the older versions of a
     versioned template a file defines ("superseded_version")."""
     if repository is None:
-        return "a template file did not load, so which names the repository defines is unknown"
+        return (
+            "a template file did not load (or one is hidden or a backup), so which names the "
+            "repository defines is unknown"
+        )
     base = base_name(name)
     versioned_base = base != name and name not in repository and repository.get(base, False)
     if reason == "superseded_version":

@@ -9,7 +9,7 @@ from wa_templates.channel.remote import ChannelTemplate
 from wa_templates.config.project import Project
 from wa_templates.errors import UsageError, WaError
 from wa_templates.files.diagnostics import Severity
-from wa_templates.files.load import load_paths
+from wa_templates.files.load import load_paths, skipped_lookalikes
 from wa_templates.plan.build import build
 from wa_templates.plan.lifecycle import Repository
 from wa_templates.plan.model import ChannelBinding, Plan, PlanOptions
@@ -106,12 +106,24 @@ def plan_options(
 class PruneRefused(WaError):
     """`--prune` with files that did not load: what they hold is unknown, so nothing is deleted."""
 
-    def __init__(self, unloaded: list[str], channel_read: bool = False) -> None:
+    def __init__(
+        self, unloaded: list[str], channel_read: bool = False, skipped: bool = False
+    ) -> None:
         self.unloaded = unloaded
         shown = ", ".join(unloaded[:5]) + (f" and {len(unloaded) - 5} more" if unloaded[5:] else "")
+        if skipped:
+            why = (
+                "look like templates but are not read as such (hidden, in a hidden folder, or a "
+                f"backup: {shown}); what they hold may be live on the channel: move them out of "
+                "the folder or name them *.yaml first; "
+            )
+        else:
+            why = (
+                f"did not load ({shown}); a template that cannot be read is not one to delete: "
+                "fix them first; "
+            )
         super().__init__(
-            f"--prune refused: {len(unloaded)} file(s) under the templates folder did not load "
-            f"({shown}); a template that cannot be read is not one to delete: fix them first; "
+            f"--prune refused: {len(unloaded)} file(s) under the templates folder {why}"
             + _untouched(channel_read)
         )
 
@@ -143,6 +155,10 @@ def make_plan(
         report = report or checked_templates(project)
         if options.prune and report.unloaded:
             raise PruneRefused(report.unloaded, channel_read=listed is not None)
+        if options.prune:
+            skipped = skipped_lookalikes(project.templates_dir)
+            if skipped:
+                raise PruneRefused(skipped, channel_read=listed is not None, skipped=True)
         items = provider.list_templates() if listed is None else listed
         diagnostics = [d.as_dict() for d in report.diagnostics]
         return build(report.sources, items, channel, options, diagnostics, selection, memory)
@@ -150,10 +166,13 @@ def make_plan(
 
 def repository_names(project: Project) -> Repository | None:
     """The template names the project's files define, and whether each is versioned; None when
-    a file did not load (its name is unknown). Loaded, not rule-checked: `apply PLANFILE` needs
-    only the names, to refuse a saved plan that prunes one of them."""
+    a file did not load, or one looks like a template but is skipped (its name is unknown).
+    Loaded, not rule-checked: `apply PLANFILE` needs only the names, to refuse a saved plan
+    that prunes one of them."""
     loaded = load_paths([project.templates_dir], project.root)
     if any(d.severity is Severity.ERROR for d in loaded.diagnostics):
+        return None
+    if skipped_lookalikes(project.templates_dir):  # as unknown as a file that did not load
         return None
     default = plan_options(project).versioning
     return {s.template.name: (s.template.versioning or default) == "suffix" for s in loaded.sources}
