@@ -10,6 +10,7 @@ from wa_templates.files import write as yamlwrite
 from wa_templates.files.scalar import typed
 from wa_templates.files.write import WIDTH, WriteError, dump
 from wa_templates.files.yamlsafe import parse
+from wa_templates.untrusted import UNSAFE
 
 
 def reads_back(text: str) -> dict[str, Any]:
@@ -266,3 +267,23 @@ text_values = st.text(
 )
 def test_any_data_reads_back_exactly(data: dict[str, Any]) -> None:
     assert typed(parse(dump(data)).data) == data
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pay \u202e now",
+        "zero\u200bwidth",
+        "two\nlines \u2066isolated\u2069",
+        "bom\ufeff",
+        "x\u00ad",
+    ],
+)
+def test_invisible_and_bidi_characters_are_escapes_a_reviewer_can_see(text: str) -> None:
+    written = dump({"text": text, "list": [text]})
+    assert UNSAFE.search(written.replace("\n", "")) is None, written
+    assert typed(parse(written).data) == {"text": text, "list": [text]}
+
+
+def test_emoji_and_accents_stay_as_they_are() -> None:
+    assert dump({"text": "Olá 😀 café"}) == "text: Olá 😀 café\n"

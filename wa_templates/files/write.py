@@ -25,6 +25,7 @@ import yaml
 
 from wa_templates.files.scalar import typed
 from wa_templates.files.yamlsafe import YamlError, parse
+from wa_templates.untrusted import UNSAFE
 
 WIDTH = 80
 """Columns a line should stay within where YAML allows a choice (folded text, flow lists)."""
@@ -160,7 +161,7 @@ class _Writer:
         if self.quote_all:
             return [f"{head} {_double(text)}"]
         analysis = _ANALYSER.analyze_scalar(text)
-        block_ok = analysis.allow_block and not (_ODD_BREAKS & set(text))
+        block_ok = analysis.allow_block and not (_ODD_BREAKS & set(text)) and not _hidden(text)
         if "\n" in text:
             return _literal(head, text, indent) if block_ok else [f"{head} {_double(text)}"]
         plain = _plain(text, flow=False)
@@ -181,7 +182,7 @@ def plain_ok(text: str) -> bool:
 
 
 def _plain(text: str, flow: bool) -> bool:
-    if not text or _ODD_BREAKS & set(text):
+    if not text or _ODD_BREAKS & set(text) or _hidden(text):
         return False
     analysis = _ANALYSER.analyze_scalar(text)
     if analysis.multiline:
@@ -189,6 +190,13 @@ def _plain(text: str, flow: bool) -> bool:
     allowed = analysis.allow_flow_plain if flow else analysis.allow_block_plain
     # `4242`, `yes` or `null` written plain would come back as a number, a bool or nothing.
     return bool(allowed) and _resolve(text) == _STR_TAG and not _CORE_12.match(text)
+
+
+def _hidden(text: str) -> bool:
+    """Whether `text` holds a character a reviewer could not see in the file (zero-width,
+    bidirectional, control): then it is double-quoted, where each is spelled as an escape and
+    reads back as the same character."""
+    return any(UNSAFE.match(char) for char in text if char not in "\n\t")
 
 
 def _resolve(text: str) -> str:
@@ -216,7 +224,7 @@ def _double(text: str) -> str:
         escaped = _ESCAPES.get(char)
         if escaped is not None:
             out.append(escaped)
-        elif _NON_PRINTABLE.match(char) or char == "\ufeff":
+        elif _NON_PRINTABLE.match(char) or UNSAFE.match(char):
             code = ord(char)
             out.append(
                 f"\\x{code:02x}"
