@@ -26,7 +26,8 @@ import httpx
 from wa_templates import __version__
 from wa_templates.channel.remote import ChannelTemplate, ListShapeError, parse_list
 from wa_templates.errors import WaError
-from wa_templates.provider import compare, redact
+from wa_templates.provider import answers, compare, redact
+from wa_templates.provider.answers import error_body, json_body
 from wa_templates.provider.base import CreatePayload, Deleted
 from wa_templates.provider.endpoints import check_base_url, is_loopback, tls_context
 from wa_templates.provider.errors import (
@@ -46,9 +47,7 @@ from wa_templates.provider.errors import (
 )
 from wa_templates.provider.files import hosted_file, uploaded_url
 from wa_templates.provider.retry import (
-    RETRY_AFTER_STATUSES,
     RetryPolicy,
-    parse_retry_after,
     retryable_status,
 )
 
@@ -146,7 +145,7 @@ class Client:
         response = self._call(action, lambda: self._http.build_request("GET", self._templates))
         if not response.is_success:
             raise self._error(response, action)
-        status, data = response.status_code, _json(response)
+        status, data = response.status_code, json_body(response)
         del response  # a full channel's answer is 10 MB: parsed, it is not needed again
         templates = data.get("templates") if isinstance(data, dict) else None
         try:
@@ -197,7 +196,7 @@ class Client:
                         return
                     raise error
                 failure = response
-                retry_after = _retry_after(response)
+                retry_after = answers.retry_after(response)
                 # A 5xx may come after the template was stored; a 429 is refused up front.
                 uncertain = response.status_code >= 500
             ever_uncertain = ever_uncertain or uncertain
@@ -214,7 +213,7 @@ class Client:
         response = self._call(action, lambda: self._http.build_request("DELETE", path))
         if response.is_success:
             return Deleted.DELETED
-        code = _error_body(response)[0]
+        code = error_body(response)[0]
         # "Being deleted" (3060) to a delete means it is done, as "not found" does: deleted by
         # someone else, or by our own first attempt whose answer was lost.
         if code == CODE_TEMPLATE_BEING_DELETED:
@@ -313,7 +312,7 @@ class Client:
                 if stream:
                     response.read()  # the error body, for the message if this is the last try
                 failure = response
-                retry_after = _retry_after(response)
+                retry_after = answers.retry_after(response)
             if attempt < policy.max_attempts and not self._pause(action, attempt, retry_after):
                 break
         assert failure is not None
@@ -357,7 +356,7 @@ class Client:
     # --- turning answers into results and errors -------------------------------------------
 
     def _file_url(self, response: httpx.Response, action: str) -> str:
-        url = uploaded_url(response.headers.get("Location"), _json(response), self.base_url)
+        url = uploaded_url(response.headers.get("Location"), json_body(response), self.base_url)
         if url is None:
             raise ResponseError(
                 response.status_code,
@@ -378,7 +377,7 @@ class Client:
     ) -> ApiError:
         """The exception for an error answer; `note` is appended to its summary."""
         status = response.status_code
-        code, message, error_id = _error_body(response)
+        code, message, error_id = error_body(response)
         args = (status, code, message, error_id)
         if status == 401 or code == CODE_UNAUTHORIZED:
             summary = f"API key rejected for account {self.account_id}{note}"
@@ -391,7 +390,7 @@ class Client:
             return NameLockedError(*args, summary=summary)
         if status == 429:
             summary = f"rate limited during {action}{note}"
-            return RateLimitError(*args, summary=summary, retry_after=_retry_after(response))
+            return RateLimitError(*args, summary=summary, retry_after=answers.retry_after(response))
         if status >= 500:
             return ServerError(*args, summary=f"8x8 server error during {action}{note}")
         exists = code == CODE_ALREADY_EXISTS or _EXISTS.search(message)
@@ -422,42 +421,12 @@ class Client:
         return TransportError(message, summary=f"no answer from {self.base_url} to {action}{note}")
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    if response.status_code not in RETRY_AFTER_STATUSES:
-        return None
-    return parse_retry_after(response.headers.get("Retry-After"))
-
-
 def _let_go(items: list[Any]) -> Iterator[Any]:
     """The items in order, each dropped from the list as it is handed out: decoded, a full
     channel's items take about 40 MB, which can go while their parsed forms are made."""
     for index in range(len(items)):
         item, items[index] = items[index], None
         yield item
-
-
-def _json(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
-def _error_body(response: httpx.Response) -> tuple[int | None, str, str | None]:
-    """code, message and errorId of 8x8's error body, tolerating anything else (an HTML page)."""
-    data = _json(response)
-    if not isinstance(data, dict):
-        return None, response.reason_phrase, None
-    raw_code = data.get("code")
-    code = raw_code if isinstance(raw_code, int) and not isinstance(raw_code, bool) else None
-    if isinstance(raw_code, str) and raw_code.isdigit():
-        code = int(raw_code)
-    message = data.get("message")
-    text = message if isinstance(message, str) and message else response.reason_phrase
-    error_id = data.get("errorId")
-    # One line, bounded, and never the key even if a server echoes it back.
-    text = redact.scrub(" ".join(text.split()))[:500]
-    return code, text, redact.scrub(str(error_id))[:100] if error_id else None
 
 
 def _name(exc: BaseException) -> str:

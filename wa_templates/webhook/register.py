@@ -57,7 +57,7 @@ class WebhookApi:
         response = self._request(action, "GET")
         try:
             data = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: an answer nested thousands deep
             data = None
         if not isinstance(data, list) or not all(isinstance(w, dict) for w in data):
             raise ResponseError(
