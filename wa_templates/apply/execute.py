@@ -142,15 +142,25 @@ def apply_plan(plan: Plan, provider: Provider, options: ApplyOptions | None = No
     cache = UploadCache(options.upload_cache or options.project_root / ".wa-templates/uploads.json")
     lock = threading.Lock()
 
-    def record(result: Result) -> None:
-        # Under the lock: progress output from several workers must not interleave.
-        with lock:
-            report.results.append(result)
-            options.on_result(result)
-
+    # Pure deletes (prune) first: they free the slots of the channel's template limit that
+    # the creates may need.
+    deletes = [n for n in sorted(units) if all(c.action is Action.DELETE for c in units[n])]
+    rest = sorted(set(units) - set(deletes))
+    ordered = _InOrder([*deletes, *rest], options.on_result)
     approved_since = _approved_since(units, provider)
 
     def run_unit(name: str) -> None:
+        def record(result: Result) -> None:
+            with lock:
+                report.results.append(result)
+            ordered.add(name, result)
+
+        try:
+            run(name, record)
+        finally:
+            ordered.finish(name)
+
+    def run(name: str, record: Callable[[Result], None]) -> None:
         changes = sorted(units[name], key=lambda c: c.language)
         creates = [c for c in changes if c.action in (Action.CREATE, Action.RECREATE)]
         if name in approved_since:
@@ -202,10 +212,6 @@ def apply_plan(plan: Plan, provider: Provider, options: ApplyOptions | None = No
         for change in creates:
             _create(change, payloads[change.address], provider, gate, record)
 
-    # Pure deletes (prune) first: they free the slots of the channel's template limit that
-    # the creates may need.
-    deletes = [n for n in sorted(units) if all(c.action is Action.DELETE for c in units[n])]
-    rest = sorted(set(units) - set(deletes))
     pool = ThreadPoolExecutor(max_workers=max(1, options.concurrency))
     try:
         for phase in (deletes, rest):
@@ -214,6 +220,7 @@ def apply_plan(plan: Plan, provider: Provider, options: ApplyOptions | None = No
     except BaseException:
         # Ctrl-C (or a bug): stop starting new units; the ones under way finish their request.
         pool.shutdown(wait=True, cancel_futures=True)
+        ordered.flush()
         raise
     pool.shutdown(wait=True)
     report.rate_limited_until = gate.until if gate.stopped else None
@@ -221,6 +228,48 @@ def apply_plan(plan: Plan, provider: Provider, options: ApplyOptions | None = No
         1 for r in report.results if r.operation == "skip" and r.message == RATE_LIMITED
     )
     return report
+
+
+class _InOrder:
+    """Hands results to `on_result` in the order the names run in, whatever order the workers
+    finish them in: the same plan applied gives the same output (CI logs compare, the README
+    shows it). The name first in line streams its results as they come; a later one's wait
+    until every name before it is done."""
+
+    def __init__(self, names: list[str], on_result: Callable[[Result], None]) -> None:
+        self.names = names
+        self.on_result = on_result
+        self.held: dict[str, list[Result]] = {name: [] for name in names}
+        self.done: set[str] = set()
+        self.first = 0
+        # Also keeps the progress output of several workers from interleaving.
+        self.lock = threading.Lock()
+
+    def add(self, name: str, result: Result) -> None:
+        with self.lock:
+            self.held[name].append(result)
+            self._release()
+
+    def finish(self, name: str) -> None:
+        with self.lock:
+            self.done.add(name)
+            self._release()
+
+    def flush(self) -> None:
+        """Everything held, in order: apply was interrupted, nothing more is coming."""
+        with self.lock:
+            self.done.update(self.names)
+            self._release()
+
+    def _release(self) -> None:
+        while self.first < len(self.names):
+            name = self.names[self.first]
+            held, self.held[name] = self.held[name], []
+            for result in held:
+                self.on_result(result)
+            if name not in self.done:
+                return
+            self.first += 1
 
 
 def _approved_since(units: dict[str, list[ResourceChange]], provider: Provider) -> dict[str, str]:

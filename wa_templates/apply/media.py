@@ -25,6 +25,7 @@ import re
 import stat
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -227,13 +228,23 @@ def resolve_media(
     """The payload with every local media sample (relative to `base`, inside `root`) replaced by
     its uploaded URL."""
     out = copy.deepcopy(payload)
-    for component in _headers(out.get("components", [])):
-        samples = component.get("examples") or []
-        if samples and str(component.get("format", "")).upper() in MEDIA_FORMATS:
-            first = str(samples[0])
-            if is_local(first):
-                samples[0] = cache.url_for(local_sample(base, first, root), provider)
+    for samples in _media_samples(out):
+        samples[0] = cache.url_for(local_sample(base, str(samples[0]), root), provider)
     return out
+
+
+def has_local_media(payload: CreatePayload) -> bool:
+    """Whether the payload names a local file as a media sample, to be uploaded first."""
+    return any(True for _ in _media_samples(payload))
+
+
+def _media_samples(payload: CreatePayload) -> Iterator[list[Any]]:
+    """The samples lists of the payload's media headers whose first sample is a local file."""
+    for component in _headers(payload.get("components", [])):
+        samples = component.get("examples") or []
+        media = str(component.get("format", "")).upper() in MEDIA_FORMATS
+        if samples and media and is_local(str(samples[0])):
+            yield samples
 
 
 def _headers(components: list[Any]) -> list[dict[str, Any]]:

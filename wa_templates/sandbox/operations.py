@@ -334,7 +334,18 @@ _CLOCK_UNITS = {"advance_hours": 3600, "advance_seconds": 1}
 
 
 def advance_clock(state: SandboxState, body: Any) -> datetime:
+    """Move the clock forward by `advance_hours` or `advance_seconds`, or set it to `at` (an ISO
+    8601 moment, earlier too: what already happened stays, as on a machine whose clock is set)."""
     [key] = body if isinstance(body, dict) and len(body) == 1 else [None]
+    if key == "at":
+        moment = parse_moment(body["at"]) if isinstance(body["at"], str) else None
+        if moment is None:
+            raise bad_request(
+                codes.INVALID_PARAMETER,
+                f"Invalid parameter 'at': {body['at']!r} is not an ISO 8601 moment",
+            )
+        state.clock_offset_seconds += (moment - state.now()).total_seconds()
+        return state.now()
     amount = body[key] if key in _CLOCK_UNITS else None
     if (
         isinstance(amount, bool)
@@ -344,7 +355,8 @@ def advance_clock(state: SandboxState, body: Any) -> datetime:
     ):
         raise bad_request(
             codes.INVALID_PARAMETER,
-            'Invalid request: expected {"advance_hours": N} or {"advance_seconds": N}, N >= 0',
+            'Invalid request: expected {"advance_hours": N} or {"advance_seconds": N}, N >= 0, '
+            'or {"at": "ISO 8601 moment"}',
         )
     state.clock_offset_seconds += float(amount) * _CLOCK_UNITS[str(key)]
     return state.now()

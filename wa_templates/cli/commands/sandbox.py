@@ -111,3 +111,16 @@ def serve_command(
         list_extras=list_extras,
     )
     serve(path, api_key=api_key, host=host, port=port, settings=settings, announce=announce)
+
+
+def _add_admin_commands() -> None:
+    # Imported here: each lives in its own module, and they need the group defined above.
+    from wa_templates.cli.commands import sandbox_admin, sandbox_seed
+
+    command.add_command(sandbox_seed.command, "seed")
+    command.add_command(sandbox_admin.template_command, "template")
+    command.add_command(sandbox_admin.phone_command, "phone")
+    command.add_command(sandbox_admin.clock_command, "clock")
+
+
+_add_admin_commands()
