@@ -30,6 +30,13 @@ def test_every_command_is_documented() -> None:
 
 
 def test_quickstart_is_one_command_and_tests_are_the_ci_command() -> None:
-    assert "wa-templates plan --sandbox" in README
+    quickstart = README.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```sh\n(.*?)```", quickstart, re.S)
+    # The first: install and run the main job on the sandbox; the second: the tests, as CI runs.
+    assert blocks[0].strip() == (
+        "python3 -m venv .venv && .venv/bin/pip install -e . && "
+        ".venv/bin/wa-templates plan --sandbox"
+    )
+    assert blocks[1].strip() == "./scripts/test"
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "./scripts/test" in README and "./scripts/test" in ci
+    assert "./scripts/test" in ci
