@@ -137,7 +137,10 @@ def test_a_prune_is_refused_while_a_template_file_does_not_load(live: Repo) -> N
     live.write("broken", "name: broken\ncategory: UTILITY\nlanguages: {}\n")
     (live.root / "templates" / "broken.yaml").write_text("name: [unclosed\n")
     lines = _refused_lines(_applied(live, data))
-    why = "a template file did not load, so which names the repository defines is unknown"
+    why = (
+        "a template file did not load (or one is hidden or a backup), so which names the "
+        "repository defines is unknown"
+    )
     assert lines == _both("gamma", why)
 
 
