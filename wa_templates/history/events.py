@@ -9,16 +9,20 @@ adds later is kept (the raw body is stored whole) and ignored here.
 A body that is not JSON, or not this shape, is `MalformedEvent`; a well-formed envelope with an
 event type this version does not know is `UnknownEventType`, which carries the parsed envelope so
 the receiver can keep it raw and flagged (see `webhook.app`).
+
+Nothing in a request is trusted. Its JSON is parsed by pydantic-core, as saved plans are
+(`plan.saved`): its parser stops at 200 levels of nesting (an event has 4), so a deeply nested
+body is one `MalformedEvent`, never a RecursionError.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import from_json
 
 TEMPLATE_TYPES = frozenset(
     {
@@ -166,7 +170,9 @@ def parse_envelope(body: bytes) -> tuple[Envelope, str]:
     """The envelope and the body as text; `MalformedEvent` when it is not one."""
     try:
         text = body.decode("utf-8")
-        data = json.loads(text)
+        # Not json.loads: it recurses once per level and raises RecursionError, and the
+        # stdlib has no depth limit to set.
+        data = from_json(body)
     except (UnicodeDecodeError, ValueError) as exc:
         raise MalformedEvent(f"the body is not JSON: {_short(exc)}") from None
     if not isinstance(data, dict):
