@@ -12,17 +12,22 @@ the receiver can keep it raw and flagged (see `webhook.app`).
 
 Nothing in a request is trusted. Its JSON is parsed by pydantic-core, as saved plans are
 (`plan.saved`): its parser stops at 200 levels of nesting (an event has 4), so a deeply nested
-body is one `MalformedEvent`, never a RecursionError.
+body is one `MalformedEvent`, never a RecursionError. A template event's name and language are
+checked as a template file's and a saved plan's are (WA101, WA103): Meta names no template
+`../x` or language `EN-us`, so such an event is not 8x8's, and is not stored.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from pydantic_core import from_json
+from pydantic_core import PydanticCustomError, from_json
+
+from wa_templates.rules.structure import language_problem, name_problem
 
 TEMPLATE_TYPES = frozenset(
     {
@@ -117,6 +122,24 @@ class TemplateDetails(_Strict):
     def _id(cls, value: Any) -> Any:
         # Documented as a long; kept as text so no JSON number is rounded on the way.
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("template_name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return _checked(value, name_problem)
+
+    @field_validator("template_language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        return _checked(value, language_problem)
+
+
+def _checked(value: str, problem_of: Callable[[str], str | None]) -> str:
+    problem = problem_of(value)
+    if problem:
+        # A custom error: its message is the problem as the rules word it, quoted value and all.
+        raise PydanticCustomError("event_value", "{problem}", {"problem": problem})
+    return value
 
 
 class PhoneMeta(_Strict):
@@ -214,7 +237,9 @@ def _describe(exc: ValidationError, prefix: str = "") -> str:
     error = exc.errors(include_input=False)[0]
     # pydantic names fields by alias in `loc`: the names 8x8's documentation uses.
     where = prefix + ".".join(str(part) for part in error["loc"])
-    return f"{where}: {error['msg'].lower()}"
+    message = error["msg"]
+    # Only the first letter: the rest may quote the event's own text or a code like 'en_US'.
+    return f"{where}: {message[:1].lower()}{message[1:]}"
 
 
 def _short(exc: Exception) -> str:

@@ -6,7 +6,8 @@ Answers, in the order the checks run:
   time; 8x8 sends the `httpAuthorization` it was registered with);
 - 413: a body over `max_body` bytes (8x8's events are a few hundred bytes);
 - 400: the body is not a JSON object (or nests deeper than 200 levels); 422: it is JSON but not
-  a CABM event (a field missing or of the wrong type);
+  a CABM event (a field missing or of the wrong type, a template name or language that no
+  template can have);
 - 403: the event is for an account or WABA no configured target has;
 - 422 for an unknown `eventType` from a configured account: the event is *kept raw and flagged*
   (events.flag = 'unknown_event_type', stored once by eventId, applied to no history, notifying
