@@ -19,6 +19,7 @@ checked as a template file's and a saved plan's are (WA101, WA103): Meta names n
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -131,7 +132,14 @@ class TemplateDetails(_Strict):
     @field_validator("template_language")
     @classmethod
     def _language(cls, value: str) -> str:
-        return _checked(value, language_problem)
+        # A code Meta added after this tool's list is still a code: refusing it would lose every
+        # event of those templates once 8x8's four retries are spent. Only what no language
+        # code can look like (`../x`, `EN-us`) is refused.
+        return value if _LANGUAGE_SHAPE.fullmatch(value) else _checked(value, language_problem)
+
+
+_LANGUAGE_SHAPE = re.compile(r"[a-z]{2,3}(?:_[A-Z]{2}|_[A-Z][a-z]{3})?")
+"""How Meta's template language codes are written: `en`, `fil`, `en_US`, `zh_Hant`."""
 
 
 def _checked(value: str, problem_of: Callable[[str], str | None]) -> str:
