@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 
 import pytest
@@ -210,7 +211,25 @@ def test_a_wrong_or_missing_authorization_is_401_and_nothing_is_stored(
     assert receiver.rows(schema.deliveries) == []
 
 
+DEEP = b"[" * 30_000 + b"]" * 30_000
+"""Well under the 64 KiB cap, and thousands of levels deeper than json.loads can recurse."""
+
+
+def _with_reason(raw: bytes) -> bytes:
+    """A REJECTED event whose eventDetails.meta.reason is `raw` JSON (json.dumps cannot write
+    what is nested this deep)."""
+    return cabm.body(cabm.status("REJECTED", reason="@")).replace(b'"@"', raw)
+
+
 BAD = [
+    (DEEP, 400, "the body is not JSON: recursion limit exceeded"),
+    (_with_reason(DEEP), 400, "the body is not JSON: recursion limit exceeded"),
+    (_with_reason(b"[" * 150 + b"]" * 150), 422, "eventDetails.meta.reason"),
+    (cabm.body(cabm.paused(name="../../x\u202e")), 422, "templateName: name '../../x\\u202e'"),
+    (cabm.body(cabm.paused(name="Spring_Sale")), 422, "eventDetails.templateName"),
+    (cabm.body(cabm.paused(language="EN-us")), 422, "did you mean 'en_US'?"),
+    (cabm.body(cabm.paused(language="../x")), 422, "eventDetails.templateLanguage"),
+    (cabm.body(cabm.paused(language="en_us")), 422, "did you mean 'en_US'?"),
     (b"{not json", 400, "the body is not JSON"),
     (b"", 400, "the body is not JSON"),
     (b'"a string"', 400, "the body is not a JSON object"),
@@ -231,6 +250,37 @@ def test_bad_input_is_4xx_and_nothing_is_stored(start_receiver: Start, chat: Cha
     assert receiver.rows(schema.events) == []
     assert receiver.rows(schema.observations) == []
     assert receiver.rows(schema.deliveries) == []
+
+
+def test_a_language_meta_added_after_this_tool_is_still_stored(
+    start_sqlite_receiver: Start,
+) -> None:
+    # Not in the tool's list, but shaped as Meta's codes are: refusing it would lose the event.
+    receiver = start_sqlite_receiver()
+    response = receiver.post(cabm.body(cabm.paused(language="xq_ZZ")))
+    assert response.status_code == 200, response.text
+    assert len(receiver.rows(schema.events)) == 1
+
+
+def test_a_deeply_nested_body_is_one_line_of_refusal_and_no_traceback(
+    start_sqlite_receiver: Start, caplog: pytest.LogCaptureFixture
+) -> None:
+    receiver = start_sqlite_receiver()
+    # uvicorn logs an app's exception on its own logger, which does not reach the root's.
+    uvicorn_log = logging.getLogger("uvicorn.error")
+    uvicorn_log.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.INFO):
+            for body in (DEEP, _with_reason(DEEP)):
+                response = receiver.post(body)
+                assert response.status_code == 400
+                assert "\n" not in response.json()["error"]
+    finally:
+        uvicorn_log.removeHandler(caplog.handler)
+    warned = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.getMessage().split(": ")[0] for r in warned] == ["refused an event"] * 2
+    assert not any(r.exc_info for r in caplog.records)
+    assert receiver.rows(schema.events) == []
 
 
 def test_an_oversize_body_without_a_length_is_cut_off(start_receiver: Start) -> None:

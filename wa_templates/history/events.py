@@ -9,16 +9,26 @@ adds later is kept (the raw body is stored whole) and ignored here.
 A body that is not JSON, or not this shape, is `MalformedEvent`; a well-formed envelope with an
 event type this version does not know is `UnknownEventType`, which carries the parsed envelope so
 the receiver can keep it raw and flagged (see `webhook.app`).
+
+Nothing in a request is trusted. Its JSON is parsed by pydantic-core, as saved plans are
+(`plan.saved`): its parser stops at 200 levels of nesting (an event has 4), so a deeply nested
+body is one `MalformedEvent`, never a RecursionError. A template event's name and language are
+checked as a template file's and a saved plan's are (WA101, WA103): Meta names no template
+`../x` or language `EN-us`, so such an event is not 8x8's, and is not stored.
 """
 
 from __future__ import annotations
 
-import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError, from_json
+
+from wa_templates.rules.structure import language_problem, name_problem
 
 TEMPLATE_TYPES = frozenset(
     {
@@ -114,6 +124,31 @@ class TemplateDetails(_Strict):
         # Documented as a long; kept as text so no JSON number is rounded on the way.
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
+    @field_validator("template_name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return _checked(value, name_problem)
+
+    @field_validator("template_language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        # A code Meta added after this tool's list is still a code: refusing it would lose every
+        # event of those templates once 8x8's four retries are spent. Only what no language
+        # code can look like (`../x`, `EN-us`) is refused.
+        return value if _LANGUAGE_SHAPE.fullmatch(value) else _checked(value, language_problem)
+
+
+_LANGUAGE_SHAPE = re.compile(r"[a-z]{2,3}(?:_[A-Z]{2}|_[A-Z][a-z]{3})?")
+"""How Meta's template language codes are written: `en`, `fil`, `en_US`, `zh_Hant`."""
+
+
+def _checked(value: str, problem_of: Callable[[str], str | None]) -> str:
+    problem = problem_of(value)
+    if problem:
+        # A custom error: its message is the problem as the rules word it, quoted value and all.
+        raise PydanticCustomError("event_value", "{problem}", {"problem": problem})
+    return value
+
 
 class PhoneMeta(_Strict):
     event: str = Field(min_length=1, max_length=100)
@@ -166,7 +201,9 @@ def parse_envelope(body: bytes) -> tuple[Envelope, str]:
     """The envelope and the body as text; `MalformedEvent` when it is not one."""
     try:
         text = body.decode("utf-8")
-        data = json.loads(text)
+        # Not json.loads: it recurses once per level and raises RecursionError, and the
+        # stdlib has no depth limit to set.
+        data = from_json(body)
     except (UnicodeDecodeError, ValueError) as exc:
         raise MalformedEvent(f"the body is not JSON: {_short(exc)}") from None
     if not isinstance(data, dict):
@@ -208,7 +245,9 @@ def _describe(exc: ValidationError, prefix: str = "") -> str:
     error = exc.errors(include_input=False)[0]
     # pydantic names fields by alias in `loc`: the names 8x8's documentation uses.
     where = prefix + ".".join(str(part) for part in error["loc"])
-    return f"{where}: {error['msg'].lower()}"
+    message = error["msg"]
+    # Only the first letter: the rest may quote the event's own text or a code like 'en_US'.
+    return f"{where}: {message[:1].lower()}{message[1:]}"
 
 
 def _short(exc: Exception) -> str:

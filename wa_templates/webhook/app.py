@@ -5,8 +5,9 @@ Answers, in the order the checks run:
 - 401: the `Authorization` header is not exactly the configured value (compared in constant
   time; 8x8 sends the `httpAuthorization` it was registered with);
 - 413: a body over `max_body` bytes (8x8's events are a few hundred bytes);
-- 400: the body is not a JSON object; 422: it is JSON but not a CABM event (a field missing or
-  of the wrong type);
+- 400: the body is not a JSON object (or nests deeper than 200 levels); 422: it is JSON but not
+  a CABM event (a field missing or of the wrong type, a template name or language that no
+  template can have);
 - 403: the event is for an account or WABA no configured target has;
 - 422 for an unknown `eventType` from a configured account: the event is *kept raw and flagged*
   (events.flag = 'unknown_event_type', stored once by eventId, applied to no history, notifying
@@ -14,8 +15,15 @@ Answers, in the order the checks run:
 - 503: the store cannot be written: 8x8 retries later (1, 10, 30, 90 s);
 - 200 `{"status": "stored"}`, or `{"status": "duplicate"}` for an eventId already stored.
 
-Nothing but the flagged unknown event is stored on any 4xx. Notifications are written with the
-event in one transaction and sent afterwards by the `Notifier`, which this app runs beside it.
+Nothing but the flagged unknown event is stored on any 4xx. 8x8 retries a 4xx just as it does
+a 5xx or a timeout, after 1, 10, 30 and 90 s, then gives up (the "Retry logic" of its CABM
+webhook pages): a refused event costs four more identical requests, refused the same way, and
+is then dropped, never resent forever. A 4xx is still the true answer for a body that cannot be
+an event: a 5xx would say the receiver failed, and an alert on 5xx would page for 8x8's (or an
+attacker's) bad input; only 503 means "retry, it may work then".
+
+Notifications are written with the event in one transaction and sent afterwards by the
+`Notifier`, which this app runs beside it.
 """
 
 from __future__ import annotations
