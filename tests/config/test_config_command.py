@@ -11,8 +11,7 @@ import pytest
 
 from tests.config.test_settings import ACCOUNT, KEY
 from tests.helpers import run
-from wa_templates.config.resolved import _without_password
-from wa_templates.provider.redact import MASK
+from wa_templates.provider.redact import MASK, without_password
 
 CONFIG = textwrap.dedent(
     f"""\
@@ -149,4 +148,4 @@ def test_text_from_the_file_reaches_the_terminal_harmless(
     ],
 )
 def test_passwords_in_urls_are_masked(value: str, shown: str) -> None:
-    assert _without_password(value) == shown
+    assert without_password(value) == shown

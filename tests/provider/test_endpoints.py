@@ -78,3 +78,18 @@ def test_clients_share_one_verifying_tls_context() -> None:
     assert context.verify_mode is ssl.CERT_REQUIRED and context.check_hostname
     loopback = tls_context(False)
     assert loopback.verify_mode is ssl.CERT_REQUIRED and loopback.check_hostname
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://user:s3cretpw@example.com",
+        "https://user:s3cretpw@example.com/v1",
+        "http://u:s3cretpw@[",
+    ],
+)
+def test_a_password_in_a_refused_base_url_is_never_printed(url: str) -> None:
+    with pytest.raises(WaError) as caught:
+        check_base_url(url)
+    assert "s3cretpw" not in str(caught.value)
+    assert "base_url" in str(caught.value)

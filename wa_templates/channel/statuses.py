@@ -80,6 +80,12 @@ class StatusFinding:
     """Argo CD-like health: Healthy, Progressing, Suspended, Degraded, or Unknown."""
 
 
+_RECREATE_IF_UNAPPROVED = (
+    "; apply recreates the name if none of its languages may have been approved (the plan "
+    "says), otherwise give the corrected content a new name (versioning: suffix)"
+)
+
+
 def may_have_been_approved(template: ChannelTemplate, known: Known | None = None) -> bool:
     """Whether deleting this template could lock its name for 30 days.
 
@@ -179,11 +185,13 @@ def status_findings(
         )
     elif status == "REJECTED":
         why = reason or "reason not reported"
+        # Whether apply may recreate it turns on the name's other languages too, which this
+        # template's status cannot tell: the plan decides, and says so.
         step = {
-            "INCORRECT_CATEGORY": "set the category Meta expects (or reword); apply recreates it",
-            "INVALID_FORMAT": "fix what `wa-templates validate` reports, then apply recreates it",
-            "PROMOTIONAL": "remove promotional wording or move it to MARKETING, then apply",
-        }.get(why, "change the content; apply deletes and recreates a never-approved name")
+            "INCORRECT_CATEGORY": "set the category Meta expects (or reword)",
+            "INVALID_FORMAT": "fix what `wa-templates validate` reports",
+            "PROMOTIONAL": "remove promotional wording or move it to MARKETING",
+        }.get(why, "change the content") + _RECREATE_IF_UNAPPROVED
         add("rejected", "error", f"rejected by Meta: {why}", step)
     elif status == "PAUSED":
         if title in _PAUSE_STEPS:

@@ -15,11 +15,10 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from wa_templates.config.project import Project
 from wa_templates.config.targets import TargetSettings
-from wa_templates.provider.redact import MASK, scrub
+from wa_templates.provider.redact import scrub, without_password
 from wa_templates.untrusted import to_json
 
 
@@ -128,25 +127,10 @@ def _used_without_target(targets: Mapping[str, TargetSettings]) -> str | None:
 def _shown(value: Any) -> Any:
     """A value as output may show it: URL passwords and known secrets masked."""
     if isinstance(value, str):
-        return scrub(_without_password(value))
+        return scrub(without_password(value))
     if isinstance(value, list):
         return [_shown(item) for item in value]
     return value
-
-
-def _without_password(text: str) -> str:
-    if "://" not in text or "@" not in text:
-        return text
-    try:
-        parts = urlsplit(text)
-        password = parts.password
-    except ValueError:
-        return MASK  # not a URL that can be taken apart: it may still hold a password
-    if not password:
-        return text
-    host = parts.netloc.rpartition("@")[2]
-    netloc = f"{parts.username or ''}:{MASK}@{host}"
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 # --- output --------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import ssl
 import httpx
 
 from wa_templates.errors import WaError
+from wa_templates.provider import redact
 
 REGIONS = {
     "apac": "https://chatapps.8x8.com",
@@ -42,20 +43,23 @@ def check_base_url(base_url: str) -> str:
     The API key travels in a header, so plain http anywhere but loopback would hand it to the
     network; a local sandbox (`wa-templates sandbox serve`) is the one reason to allow http.
     """
+    shown = redact.without_password(base_url)  # a password in it is never printed
     try:
         url = httpx.URL(base_url)
     except (httpx.InvalidURL, TypeError) as exc:
-        raise WaError(f"invalid base_url '{base_url}': {exc}") from None
+        # httpx's reason may quote the URL, credentials and all.
+        why = "not a URL" if "@" in base_url else redact.scrub(str(exc))
+        raise WaError(f"invalid base_url '{shown}': {why}") from None
     valid_host = bool(_HOST.match(url.host)) or _ip(url.host) is not None
     if url.scheme not in ("http", "https") or not valid_host:
-        raise WaError(f"invalid base_url '{base_url}': expected https://host[:port][/path]")
+        raise WaError(f"invalid base_url '{shown}': expected https://host[:port][/path]")
     if url.scheme == "http" and not is_loopback(url.host):
         raise WaError(
-            f"base_url '{base_url}' uses plain http: https is required "
+            f"base_url '{shown}' uses plain http: https is required "
             "(http is allowed only for 127.0.0.1, ::1 and localhost)"
         )
     if url.query or url.fragment or url.userinfo:
-        raise WaError(f"invalid base_url '{base_url}': no query, fragment or credentials allowed")
+        raise WaError(f"invalid base_url '{shown}': no query, fragment or credentials allowed")
     return str(url).rstrip("/")
 
 

@@ -18,6 +18,7 @@ import logging
 import re
 import threading
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 MASK = "***"
 MIN_LENGTH = 12
@@ -82,3 +83,20 @@ def _mask(record: logging.LogRecord) -> None:
     clean = scrub(message)
     if clean != message:
         record.msg, record.args = clean, None
+
+
+def without_password(text: str) -> str:
+    """A URL with its password, if any, replaced by the mask (`user:***@host`); text that
+    looks like a URL with credentials but cannot be taken apart is masked whole."""
+    if "://" not in text or "@" not in text:
+        return text
+    try:
+        parts = urlsplit(text)
+        password = parts.password
+    except ValueError:
+        return MASK  # not a URL that can be taken apart: it may still hold a password
+    if not password:
+        return text
+    host = parts.netloc.rpartition("@")[2]
+    netloc = f"{parts.username or ''}:{MASK}@{host}"
+    return urlunsplit(parts._replace(netloc=netloc))
