@@ -136,7 +136,10 @@ def test_a_prune_is_refused_while_a_template_file_does_not_load(live: Repo) -> N
     data = _saved(live, "--prune")
     live.write("broken", "name: broken\ncategory: UTILITY\nlanguages: {}\n")
     (live.root / "templates" / "broken.yaml").write_text("name: [unclosed\n")
-    lines = _refused_lines(_applied(live, data))
+    first, *lines = _refused_lines(_applied(live, data))
+    assert first == (
+        "which names the repository defines is unknown: did not load: templates/broken.yaml"
+    )
     why = (
         "a template file did not load (or one is hidden or a backup), so which names the "
         "repository defines is unknown"

@@ -96,6 +96,7 @@ def test_a_template_moved_aside_stops_prune_and_a_saved_prune(repo: Repo, moved_
     outcome = repo.run("apply", "prune.json")
     assert outcome.code == 3, outcome.out + outcome.err
     assert "hidden or a backup" in outcome.err
+    assert f"look like templates but are skipped: templates/{moved_to}" in outcome.err
     assert names(repo) == {"order_update", "order_paid"}
 
 

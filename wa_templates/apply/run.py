@@ -18,7 +18,7 @@ from wa_templates.channel.known import Memory
 from wa_templates.config.project import Project
 from wa_templates.errors import WaError
 from wa_templates.plan.model import ChannelBinding, Plan
-from wa_templates.plan.prepare import repository_names
+from wa_templates.plan.prepare import repository_names, unknown_names_because
 from wa_templates.plan.stale import recheck
 from wa_templates.provider.base import Provider
 
@@ -93,7 +93,10 @@ def recheck_saved(
         applied.stop("stale", EXIT_STALE, list(found.stale))
         return False
     if found.refused:
-        applied.stop("refused", EXIT_BLOCKED, list(found.refused))
+        lines = list(found.refused)
+        if repository is None:  # the files behind it, once, before a line per refused delete
+            lines.insert(0, unknown_names_because(project))
+        applied.stop("refused", EXIT_BLOCKED, lines)
         return False
     applied.plan.safety = found.safety
     return True

@@ -9,7 +9,7 @@ from wa_templates.channel.remote import ChannelTemplate
 from wa_templates.config.project import Project
 from wa_templates.errors import UsageError, WaError
 from wa_templates.files.diagnostics import Severity
-from wa_templates.files.load import load_paths, skipped_lookalikes
+from wa_templates.files.load import Loaded, load_paths, skipped_lookalikes
 from wa_templates.plan.build import build
 from wa_templates.plan.lifecycle import Repository
 from wa_templates.plan.model import ChannelBinding, Plan, PlanOptions
@@ -166,13 +166,31 @@ def make_plan(
 
 def repository_names(project: Project) -> Repository | None:
     """The template names the project's files define, and whether each is versioned; None when
-    a file did not load, or one looks like a template but is skipped (its name is unknown).
-    Loaded, not rule-checked: `apply PLANFILE` needs only the names, to refuse a saved plan
-    that prunes one of them."""
+    a file did not load, or one looks like a template but is skipped (its name is unknown;
+    `unknown_names_because` says which). Loaded, not rule-checked: `apply PLANFILE` needs only
+    the names, to refuse a saved plan that prunes one of them."""
     loaded = load_paths([project.templates_dir], project.root)
-    if any(d.severity is Severity.ERROR for d in loaded.diagnostics):
-        return None
-    if skipped_lookalikes(project.templates_dir):  # as unknown as a file that did not load
+    if _unloaded(loaded) or skipped_lookalikes(project.templates_dir):
         return None
     default = plan_options(project).versioning
     return {s.template.name: (s.template.versioning or default) == "suffix" for s in loaded.sources}
+
+
+def unknown_names_because(project: Project) -> str:
+    """Why `repository_names` is None, naming the files, in one line."""
+    unloaded = _unloaded(load_paths([project.templates_dir], project.root))
+    skipped = skipped_lookalikes(project.templates_dir)
+    parts = []
+    if unloaded:
+        parts.append(f"did not load: {_some(unloaded)}")
+    if skipped:
+        parts.append(f"look like templates but are skipped: {_some(skipped)}")
+    return "which names the repository defines is unknown: " + "; ".join(parts)
+
+
+def _unloaded(loaded: Loaded) -> list[str]:
+    return sorted({d.file for d in loaded.diagnostics if d.severity is Severity.ERROR})
+
+
+def _some(files: list[str]) -> str:
+    return ", ".join(files[:5]) + (f" and {len(files) - 5} more" if files[5:] else "")
