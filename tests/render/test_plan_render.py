@@ -109,7 +109,14 @@ def test_delete_with_prune_and_unmanaged_without() -> None:
     assert pruned[-1] == "Plan: 0 to create, 0 to recreate, 1 to delete, 0 blocked."
     kept = lines(render.text(build([order()], items, made_for("prod")), color=False))
     assert "  ? legacy_promo (MARKETING): en_US PAUSED" in kept
-    assert kept[-1] == "No changes. The channel matches the repository."
+    assert kept[-1] == (
+        "No changes. The channel also holds 1 name the repository does not manage "
+        "(unmanaged, above)."
+    )
+    markdown = render.markdown(build([order()], items, made_for("prod")))
+    assert "✅ **No changes.** The channel also holds 1 name the repository does not manage." in (
+        markdown
+    )
 
 
 def test_versioned_create_names_the_version_and_diffs_against_the_live_one() -> None:

@@ -33,6 +33,7 @@ from wa_templates.render.plan_values import (
     field_rows,
     groups,
     partial_sentence,
+    plural,
     safety_sentence,
     short_fingerprint,
     unmanaged_rows,
@@ -162,6 +163,12 @@ def _final(plan: Plan) -> str:
     if not plan.has_changes:
         if plan.selection.partial:
             return "No changes in the selected templates. The plan is partial (above)."
+        if plan.unmanaged:  # "matches" would hide that the channel holds more than the files
+            names = plural(len({u["name"] for u in plan.unmanaged}), "name")
+            return (
+                f"No changes. The channel also holds {names} the repository does not manage "
+                "(unmanaged, above)."
+            )
         return "No changes. The channel matches the repository."
     summary = plan.summary
     partial = " The plan is partial (above)." if plan.selection.partial else ""

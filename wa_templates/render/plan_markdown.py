@@ -183,6 +183,11 @@ def verdict(plan: Plan) -> str:
     if not plan.has_changes:
         if plan.selection.partial:
             return "✅ **No changes** in the selected templates (partial plan)."
+        if plan.unmanaged:
+            count = plural(len({u["name"] for u in plan.unmanaged}), "name")
+            return (
+                f"✅ **No changes.** The channel also holds {count} the repository does not manage."
+            )
         return "✅ **No changes.** The channel matches the repository."
     if not plan.applyable:
         why = []
