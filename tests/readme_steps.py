@@ -213,8 +213,10 @@ def normalise(text: str) -> list[str]:
 
 
 def project_copy(source: Path, into: Path) -> Path:
-    """The repository's templates and configuration, as a reader's checkout holds them."""
+    """The repository's templates, configuration and schemas, as a reader's checkout holds them
+    (import writes a schema line for editors into each file when `schema/` is there)."""
     shutil.copytree(source / "templates", into / "templates")
+    shutil.copytree(source / "schema", into / "schema")
     config = source / "wa-templates.toml"
     if config.is_file():
         shutil.copy(config, into / config.name)
