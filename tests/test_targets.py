@@ -191,8 +191,10 @@ def test_a_key_written_into_the_file_is_refused_without_echoing_it() -> None:
     assert KEY not in message
 
 
-def test_a_key_given_as_api_key_env_is_refused_without_echoing_it() -> None:
-    message = error({"prod": target(api_key_env="sk-live 1234/abcd")})
+@pytest.mark.parametrize("key", ["sk-live 1234/abcd", "sk_live_ABCDEF0123456789"])
+def test_a_key_given_as_api_key_env_is_refused_without_echoing_it(key: str) -> None:
+    message = error({"prod": target(api_key_env=key)})
+    assert key not in message
     assert "'targets.prod.api_key_env': must be the name of an environment variable" in message
     assert "sk-live" not in message
 

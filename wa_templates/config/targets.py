@@ -39,7 +39,10 @@ ACCOUNT_ID = re.compile(r"^[0-9A-Fa-f]{8}[-]?(?:[0-9A-Fa-f]{4}[-]?){3}[0-9A-Fa-f
 """The accountId path parameter's pattern in 8x8's templates OpenAPI."""
 SUBACCOUNT_ID = re.compile(r"^[A-Za-z0-9\-._&]{3,50}$")
 """The subAccountId path parameter's pattern of the file upload endpoint."""
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]{0,127}$")
+"""An environment variable's name as POSIX's utilities spell them: upper case, digits, _. Also
+what keeps a key pasted in by mistake (`sk_live_...`, mixed case) from being taken for a name,
+and echoed in 'variable ... is not set'."""
 HISTORY_SCHEMES = ("sqlite:///", "postgresql://", "postgres://", "postgresql+psycopg://")
 WABA_ID = re.compile(r"^[0-9]{1,30}$")
 
@@ -119,7 +122,7 @@ class TargetSettings(BaseModel):
         if not ENV_NAME.match(value):
             # Not quoted: a value that is no variable name may well be the key itself.
             raise ValueError(
-                "must be the name of an environment variable (letters, digits, _), "
+                "must be the name of an environment variable (upper-case letters, digits, _), "
                 "not the key itself"
             )
         return value
