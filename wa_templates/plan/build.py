@@ -36,6 +36,7 @@ from wa_templates.plan.model import (
 )
 from wa_templates.plan.model import PlanOptions as PlanOptions
 from wa_templates.plan.selection import Selection, channel_names
+from wa_templates.plan.sent import NEW_VERSION
 from wa_templates.plan.versions import base_name, next_version, versions_on_channel
 
 # The `x as x` imports above keep is_ignored and PlanOptions importable from here, where drift
@@ -392,7 +393,7 @@ def _plan_versioned(b: _Builder, source: Source) -> set[str]:
                 new,
                 lang_code,
                 Action.CREATE,
-                "new_version",
+                NEW_VERSION,
                 detail,
                 after,
                 None,

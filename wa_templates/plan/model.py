@@ -38,7 +38,6 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
-from wa_templates.channel.payload import PayloadError, from_payload
 from wa_templates.channel.remote import address
 from wa_templates.channel.statuses import NEVER_APPROVED
 from wa_templates.files.diagnostics import DiagnosticDict
@@ -46,6 +45,7 @@ from wa_templates.plan.diff import FieldChange
 from wa_templates.plan.part import Part, checked, field_problem
 from wa_templates.plan.safety import Safety
 from wa_templates.plan.selection import Selection
+from wa_templates.plan.sent import check_sent
 from wa_templates.rules.structure import language_problem, name_problem
 
 FORMAT_VERSION = "2.1"
@@ -211,20 +211,13 @@ class ResourceChange(Part):
             return self
         if self.payload is None:
             raise field_problem("payload", f"must be an object for a {self.action.value}")
-        try:
-            from_payload(self.payload)
-        except PayloadError as exc:
-            raise field_problem("payload", f"is not a create payload: {exc}") from None
-        for key in ("name", "language"):
-            if self.payload[key] != getattr(self, key):
-                wanted = json.dumps(getattr(self, key))
-                raise field_problem(f"payload.{key}", f"must be the change's {key}, {wanted}")
         # No template holds a NUL, and a path with one (the source, a media sample) cannot be
         # opened.
         if self.source is not None and "\x00" in self.source:
             raise field_problem("source", "must be a path (it holds a NUL character)")
         if (info.context or {}).get(MAY_HOLD_NUL, True) and _holds_nul(self.payload):
             raise field_problem("payload", "must not hold a NUL character")
+        check_sent(self)
         return self
 
     @computed_field  # type: ignore[prop-decorator]
