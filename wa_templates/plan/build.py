@@ -14,7 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from wa_templates.channel.known import Memory
-from wa_templates.channel.normalise import UNCONFIRMABLE, Canonical, align_samples, canonical
+from wa_templates.channel.normalise import (
+    UNCONFIRMABLE,
+    Canonical,
+    align_samples,
+    canonical,
+    sent_only,
+)
 from wa_templates.channel.payload import to_payload
 from wa_templates.channel.remote import ChannelTemplate, by_name, fingerprint
 from wa_templates.channel.statuses import meta_recategorised, status_findings
@@ -348,7 +354,12 @@ def _add_change(
             detail=detail,
             category=template.category,
             status=r.status if r else None,
-            change=Change(before=r.content if r else None, after=after, fields=changes or []),
+            change=Change(
+                before=r.content if r else None,
+                after=after,
+                fields=changes or [],
+                sent_only=dict(sent_only(payload)) if payload is not None else {},
+            ),
             payload=payload,
             source=source.path,
         )

@@ -4,12 +4,13 @@
 `show`, apply's printed plan and the pull-request comment render its address (name, language),
 its category, `change.after` (the content, in the canonical form plan compares), `change.fields`
 (its diff with the channel) and, from the payload itself, what the canonical form leaves out
-(`normalise.sent_only`: the create-only options and media samples). So a document is read only
-if each of those says what the payload sends: the payload's name, language and category are
-the change's; its content, put through the one canonical form (payload -> file model ->
-`normalise.canonical`, as `plan.build` made `change.after` from the file), is `change.after`;
-and the diff is the one plan computes from `change.before` and `change.after`. Either side
-edited alone is the same mismatch.
+(`normalise.sent_only`: the create-only options and media samples, which the plan also records
+as `change.sent_only`). So a document is read only if each of those says what the payload
+sends: the payload's name, language and category are the change's; its content, put through
+the one canonical form (payload -> file model -> `normalise.canonical`, as `plan.build` made
+`change.after` from the file), is `change.after`; what it sends beside that is
+`change.sent_only`; and the diff is the one plan computes from `change.before` and
+`change.after`. Either side edited alone is the same mismatch.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from wa_templates.channel.normalise import align_samples, canonical
+from wa_templates.channel.normalise import align_samples, canonical, sent_only
 from wa_templates.channel.payload import PayloadError, from_payload
 from wa_templates.plan.diff import diff
 from wa_templates.plan.part import field_problem
@@ -51,9 +52,17 @@ def check_sent(change: ResourceChange) -> None:
         raise field_problem(
             "payload",
             f"does not send what change.after shows ({change.address}): "
-            + _first_difference(after if isinstance(after, dict) else {}, content),
+            + _first_difference(after if isinstance(after, dict) else {}, content, "change.after"),
         )
     _check_fields(change, content)
+    beside = dict(sent_only(payload))
+    # A plan of 2.1 has no record of it: then only the payload says, and the plan shows that.
+    if "sent_only" in change.change.model_fields_set and beside != change.change.sent_only:
+        raise field_problem(
+            "payload",
+            f"does not send what change.sent_only shows ({change.address}): "
+            + _first_difference(change.change.sent_only, beside, "change.sent_only"),
+        )
 
 
 def _check_fields(change: ResourceChange, after: dict[str, Any]) -> None:
@@ -82,11 +91,10 @@ def _check_fields(change: ResourceChange, after: dict[str, Any]) -> None:
         )
 
 
-def _first_difference(shown: dict[str, Any], sent: dict[str, Any]) -> str:
+def _first_difference(shown: dict[str, Any], sent: dict[str, Any], where: str) -> str:
     first = diff(shown, sent)[0]
     return (
-        f"{first.path} is {_value(first.after)} in the payload, "
-        f"{_value(first.before)} in change.after"
+        f"{first.path} is {_value(first.after)} in the payload, {_value(first.before)} in {where}"
     )
 
 
