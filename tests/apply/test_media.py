@@ -241,6 +241,7 @@ def test_a_saved_plan_edited_to_point_a_sample_out_of_the_project_is_refused(
     [change] = document["resource_changes"]
     change["source"] = "../outside/sale.yaml"
     change["payload"]["components"][0]["examples"] = ["secret.png"]
+    change["change"]["sent_only"]["header.examples"] = ["secret.png"]  # what the plan shows
     plan = parse_plan(json.dumps(document))
     refuse_opening(monkeypatch, secret.parent)
     provider = FakeProvider()

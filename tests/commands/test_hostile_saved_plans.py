@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -377,3 +378,192 @@ def test_nesting_deep_inside_a_valid_plan_is_one_line_too(live: Repo) -> None:
     (live.root / "plan.json").write_text(text)
     line = _apply_path(live, "plan.json").err
     assert line.startswith("error: plan.json: not JSON: recursion limit exceeded at line 1 ")
+
+
+# --- what a create sends is what the plan shows -----------------------------------------------
+
+EVIL = "Hi {{1}}, CLICK http://evil.example now"
+DELTA = """\
+name: delta
+category: UTILITY
+message_send_ttl_seconds: 3600
+languages:
+  en_US:
+    header:
+      format: IMAGE
+      examples: [https://cdn.example.com/delta.png]
+    body:
+      text: "Hi {{1}}, your delta order has shipped."
+      examples: ["Ana"]
+"""
+
+
+def _delta(edit: Callable[[Document], None]) -> Edit:
+    def edited(data: Document) -> None:
+        [change] = [c for c in data["resource_changes"] if c["name"] == "delta"]
+        edit(change)
+
+    return edited
+
+
+def _component(change: Document, kind: str) -> Document:
+    [found] = [c for c in change["payload"]["components"] if c["type"] == kind]
+    return found
+
+
+def _sent_text(change: Document) -> None:
+    _component(change, "BODY")["text"] = EVIL
+
+
+def _shown_text(change: Document) -> None:
+    change["change"]["after"]["body"]["text"] = EVIL
+
+
+def _sample(change: Document) -> None:
+    _component(change, "HEADER")["examples"] = ["https://evil.example/x.png"]
+
+
+def _sent_only(**values: Any) -> Callable[[Document], None]:
+    def edit(change: Document) -> None:
+        change["change"]["sent_only"].update(values)
+
+    return edit
+
+
+def _sends(**values: Any) -> Callable[[Document], None]:
+    def edit(change: Document) -> None:
+        change["payload"].update(values)
+
+    return edit
+
+
+AT = "resource_changes[{delta}].payload"
+SENT = f"{AT} does not send what change.sent_only shows (template.delta[en_US]): "
+FORGED_PAYLOADS: dict[str, tuple[Callable[[Document], None], str]] = {
+    "the payload's text": (
+        _sent_text,
+        f"{AT} does not send what change.after shows (template.delta[en_US]): body.text is "
+        '"Hi {{{{1}}}}, CLICK http://evil.example now" in the payload, "Hi {{{{1}}}}, your '
+        'delta order has shipped." in change.after',
+    ),
+    "the shown text (payload left alone)": (
+        _shown_text,
+        f"{AT} does not send what change.after shows (template.delta[en_US]): body.text is "
+        '"Hi {{{{1}}}}, your delta order has shipped." in the payload, "Hi {{{{1}}}}, CLICK '
+        'http://evil.example now" in change.after',
+    ),
+    "the payload's category": (
+        _sends(category="MARKETING"),
+        f'{AT}.category must be the change\'s category, "UTILITY"',
+    ),
+    "the payload's name": (_sends(name="alpha"), f'{AT}.name must be the change\'s name, "delta"'),
+    "the payload's language": (
+        _sends(language="es_ES"),
+        f'{AT}.language must be the change\'s language, "en_US"',
+    ),
+    "the payload's message_send_ttl_seconds": (
+        _sends(message_send_ttl_seconds=60),
+        f"{SENT}message_send_ttl_seconds is 60 in the payload, 3600 in change.sent_only",
+    ),
+    "the payload's allow_category_change": (
+        _sends(allow_category_change=True),
+        f"{SENT}allow_category_change is true in the payload, absent in change.sent_only",
+    ),
+    "the payload's media sample": (
+        _sample,
+        f'{SENT}header.examples[0] is "https://evil.example/x.png" in the payload, '
+        '"https://cdn.example.com/delta.png" in change.sent_only',
+    ),
+    "the recorded create-only option (payload left alone)": (
+        _sent_only(message_send_ttl_seconds=60),
+        f"{SENT}message_send_ttl_seconds is 3600 in the payload, 60 in change.sent_only",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", FORGED_PAYLOADS, ids=list(FORGED_PAYLOADS))
+def test_a_payload_that_is_not_what_the_plan_shows_is_refused(live: Repo, kind: str) -> None:
+    live.write("delta", DELTA)
+    data = _saved(live)
+    at = {c["address"]: i for i, c in enumerate(data["resource_changes"])}
+    edit, expected = FORGED_PAYLOADS[kind]
+    _delta(edit)(data)
+    line = f"error: plan.json: {expected.format(delta=at['template.delta[en_US]'])}"
+    outcome = _applied(live, data)
+    assert (outcome.code, outcome.out, outcome.err) == (1, "", line + "\n")
+    shown = live.run("show", "plan.json")
+    assert (shown.code, shown.out, shown.err) == (1, "", line + "\n")
+
+
+def test_what_show_prints_is_what_apply_sends(live: Repo) -> None:
+    # Both sides edited alike: then the plan shows the edit, and it is that text that is sent.
+    live.write("delta", DELTA)
+    data = _saved(live)
+
+    def both(change: Document) -> None:
+        _sent_text(change)
+        _shown_text(change)
+        _sends(message_send_ttl_seconds=60)(change)
+        _sent_only(message_send_ttl_seconds=60)(change)
+
+    _delta(both)(data)
+    (live.root / "plan.json").write_text(json.dumps(data))
+    shown = live.run("show", "plan.json")
+    assert shown.code == 0, shown.err
+    assert f"+ body.text: {json.dumps(EVIL)}" in shown.out
+    assert "+ message_send_ttl_seconds (sent, never compared): 60" in shown.out
+    assert '+ header.examples (sent, never compared): ["https://cdn.example.com/delta.png"]' in (
+        shown.out
+    )
+    applied = live.run("apply", "plan.json", "--auto-approve")
+    assert applied.code == 0, applied.out + applied.err
+    [delta] = [t for t in _listing(live) if t["templateName"] == "delta"]
+    assert EVIL in json.dumps(delta["components"])
+
+
+def test_a_genuine_plan_of_the_shipped_templates_and_raw_ones_applies(repo: Repo) -> None:
+    """No false refusals: media samples (a local one too), carousels, AUTHENTICATION presets,
+    create-only options and the raw `components:` form, saved, shown and applied."""
+    shutil.rmtree(repo.root / "templates")
+    shutil.copytree(REPO / "templates", repo.root / "templates")
+    media = repo.root / "templates" / "marketing" / "media"
+    media.mkdir()
+    (media / "summer.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    (repo.root / "templates" / "marketing" / "summer_offer.yaml").write_text(RAW_OFFER)
+    saved = repo.run("plan", "--sandbox", "--out", "plan.json")
+    assert saved.code == 0, saved.out + saved.err
+    shown = repo.run("show", "plan.json")
+    assert shown.code == 0, shown.err
+    assert "+ message_send_ttl_seconds (sent, never compared): 86400" in shown.out
+    assert "+ allow_category_change (sent, never compared): true" in shown.out
+    local = '+ header.examples (sent, never compared): ["templates/marketing/media/summer.png"]'
+    assert local in shown.out
+    assert "carousel[2].header.examples (sent, never compared)" in shown.out
+    applied = repo.run("apply", "plan.json", "--auto-approve")
+    assert applied.code == 0, applied.out + applied.err
+    names = {t["templateName"] for t in _listing(repo)}
+    expected = {p.stem for p in (repo.root / "templates").rglob("*.yaml")}
+    assert names == expected and {"summer_offer", "login_code", "product_carousel"} <= names
+
+
+RAW_OFFER = """\
+name: summer_offer
+category: MARKETING
+allow_category_change: true
+languages:
+  en_US:
+    components:
+      - type: HEADER
+        format: IMAGE
+        examples: [media/summer.png]
+      - type: LIMITED_TIME_OFFER
+        limited_time_offer: {text: "Expiring offer!", has_expiration: true}
+      - type: BODY
+        text: "Good news, {{1}}! Use code {{2}} today."
+        examples: [Ana, X1]
+      - type: BUTTONS
+        buttons:
+          - {type: COPY_CODE, examples: [CARIBE25]}
+          - {type: URL, text: Book, url: "https://x.example/{{1}}", examples: [a]}
+"""
+REPO = Path(__file__).resolve().parents[2]

@@ -94,7 +94,7 @@ def test_a_saved_partial_plan_records_its_selection_and_apply_honours_it(
     blocked_and_new(linked, sandbox)
     assert linked.run("plan", "--only", "shipping", "--out", "plan.json").code == 0
     saved = json.loads((linked.root / "plan.json").read_text())
-    assert saved["format_version"] == "2.1" and saved["selection"]["only"] == ["shipping"]
+    assert saved["format_version"] == "2.2" and saved["selection"]["only"] == ["shipping"]
 
     usage = linked.run("apply", "plan.json", "--only", "waiting")
     assert usage.code == 64

@@ -11,6 +11,7 @@ import pytest
 
 from tests.plan.channel import listed, made_for, simple, source
 from tests.wire import build
+from wa_templates.channel.payload import to_payload
 from wa_templates.channel.remote import ChannelTemplate, ListItem, by_name, parse_list
 from wa_templates.files.load import Source
 from wa_templates.plan.lifecycle import _managed_by, managed_names, refused_changes
@@ -224,20 +225,14 @@ def test_a_recreate_of_an_approved_name_is_refused() -> None:
         for change in data["resource_changes"]:
             if change["name"] == "alpha":
                 change.update(action="recreate", action_reason="changed_never_approved")
-                change["payload"] = _payload(change)
+                # What the file now says, so the payload sends what the change shows.
+                change["payload"] = to_payload(changed[0].template, change["language"])
 
     assert _refused(plan, unblocked) == [
         f"template.alpha[{lang}]: recreate refused: deleting 'alpha' would drop every "
         "language of it (en_US APPROVED, es_ES APPROVED) and lock the name for 30 days"
         for lang in ("en_US", "es_ES")
     ]
-
-
-def _payload(change: dict[str, Any]) -> dict[str, Any]:
-    from wa_templates.channel.payload import to_payload
-
-    template = _two(change["name"]).template
-    return to_payload(template, change["language"])
 
 
 def test_a_delete_for_a_reason_plan_never_gives_is_refused() -> None:
@@ -321,6 +316,7 @@ def test_a_pruned_name_that_is_also_changed_is_refused() -> None:
             if (change["name"], change["language"]) == ("gamma", "es_ES"):
                 change.update(action="recreate", action_reason="changed_never_approved")
                 change["payload"] = _payload(change)
+                change["change"]["after"] = change["change"]["before"]
 
     lines = _refused(plan, mixed)
     assert lines == [
@@ -342,3 +338,8 @@ def test_a_plan_made_on_another_state_of_the_channel_is_held_to_the_channel_now(
         "of it (en_US APPROVED, es_ES APPROVED) and lock the name for 30 days"
         for lang in ("en_US", "es_ES")
     ]
+
+
+def _payload(change: dict[str, Any]) -> dict[str, Any]:
+    template = _two(change["name"]).template
+    return to_payload(template, change["language"])

@@ -344,9 +344,12 @@ def test_json_round_trips_through_the_plan_model() -> None:
 
 def test_a_hand_edited_plan_with_odd_content_still_renders() -> None:
     # Content is any object in a saved plan (reading checks the document's shape, not what a
-    # template may say); entries of the wrong shape are refused when read, not rendered.
-    document = build([order()], [], made_for("prod")).document()
-    document["resource_changes"][0]["change"]["after"] = {"body": "not a body"}
+    # template may say); entries of the wrong shape are refused when read, not rendered. A
+    # create's content must be what its payload sends (plan.sent): the odd content is a delete's.
+    document = build(
+        [], [item(status="PENDING")], made_for("prod"), PlanOptions(prune=True)
+    ).document()
+    document["resource_changes"][0]["change"]["before"] = {"body": "not a body"}
     document["unmanaged"] = [{"name": "x", "language": "", "status": "", "category": ""}]
     plan = parse_plan(json.dumps(document))
     out = render.markdown(plan)

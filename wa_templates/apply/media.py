@@ -29,8 +29,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from wa_templates.channel.payload import components_of, is_media_header
 from wa_templates.errors import WaError
-from wa_templates.files.model import MEDIA_FORMATS
 from wa_templates.files.paths import is_within
 from wa_templates.provider.base import CreatePayload, Provider
 
@@ -240,23 +240,7 @@ def has_local_media(payload: CreatePayload) -> bool:
 
 def _media_samples(payload: CreatePayload) -> Iterator[list[Any]]:
     """The samples lists of the payload's media headers whose first sample is a local file."""
-    for component in _headers(payload.get("components", [])):
+    for _, component in components_of(payload.get("components", [])):
         samples = component.get("examples") or []
-        media = str(component.get("format", "")).upper() in MEDIA_FORMATS
-        if samples and media and is_local(str(samples[0])):
+        if samples and is_media_header(component) and is_local(str(samples[0])):
             yield samples
-
-
-def _headers(components: list[Any]) -> list[dict[str, Any]]:
-    found = []
-    for component in components:
-        if not isinstance(component, dict):
-            continue
-        kind = str(component.get("type", "")).upper()
-        if kind == "HEADER":
-            found.append(component)
-        elif kind == "CAROUSEL":
-            for card in component.get("cards") or []:
-                if isinstance(card, dict):
-                    found.extend(_headers(card.get("components") or []))
-    return found

@@ -22,14 +22,22 @@ from typing import Any
 
 from wa_templates.channel import raw
 from wa_templates.channel.auth_presets import collapse
-from wa_templates.channel.payload import PayloadError, body_samples, language_from_components
+from wa_templates.channel.payload import (
+    Payload,
+    PayloadError,
+    body_samples,
+    components_of,
+    is_media_header,
+    language_from_components,
+)
 from wa_templates.files.model import MEDIA_FORMATS, Body, Button, Card, Footer, Header, Language
 
 Canonical = dict[str, Any]
 
+CREATE_ONLY = ("allow_category_change", "message_send_ttl_seconds")
+"""A create payload's options that are no part of a language (see `sent_only`)."""
 UNCONFIRMABLE = (
-    "allow_category_change",
-    "message_send_ttl_seconds",
+    *CREATE_ONLY,
     "media header samples (Meta re-hosts the file)",
     "samples, OTP button options, carousel cards and call permission requests, where the "
     "channel's list leaves them out",
@@ -69,6 +77,23 @@ def canonical(lang: Language, category: str) -> Canonical:
     if lang.call_permission_request:
         out["call_permission_request"] = True
     return out
+
+
+def sent_only(payload: Payload) -> list[tuple[str, Any]]:
+    """What a create payload sends that its canonical form leaves out, as (where, value): the
+    create-only options, media header samples and, outside AUTHENTICATION (where validate
+    refuses it, WA508), a body's add_security_recommendation. The canonical form is what plan
+    compares and shows as the content; a plan shows these beside it, read from the payload, so
+    that nothing apply sends goes unseen."""
+    sent = [(key, payload[key]) for key in CREATE_ONLY if payload.get(key) is not None]
+    auth = str(payload.get("category", "")).upper() == "AUTHENTICATION"
+    for where, component in components_of(payload.get("components")):
+        if is_media_header(component) and component.get("examples"):
+            sent.append((f"{where}.examples", component["examples"]))
+        security = component.get("add_security_recommendation")
+        if not auth and where.endswith("body") and security is not None:
+            sent.append((f"{where}.add_security_recommendation", security))
+    return sent
 
 
 def from_list_components(components: Any, category: str) -> Canonical | None:

@@ -46,6 +46,7 @@ from wa_templates.files import components as structure
 from wa_templates.files.model import (
     BUTTON_TYPES,
     HEADER_FORMATS,
+    MEDIA_FORMATS,
     Body,
     Button,
     Card,
@@ -207,6 +208,29 @@ def _card(card: Card) -> Payload:
     if card.buttons:
         components.append({"type": "BUTTONS", "buttons": [_button(b) for b in card.buttons]})
     return {"components": components}
+
+
+def components_of(components: Any, where: str = "") -> list[tuple[str, Payload]]:
+    """Each component of a payload's components that is a mapping, carousel cards' included,
+    with where it is in file terms (`header`, `carousel[1].body`): for what apply uploads (media
+    samples) and what a plan shows beside the canonical form (`normalise.sent_only`). Read as
+    leniently as apply reads it; the type as written."""
+    found: list[tuple[str, Payload]] = []
+    for component in components if isinstance(components, list) else []:
+        if not isinstance(component, dict):
+            continue
+        kind = str(component.get("type", "BODY")).upper()  # no type: a BODY (the API's default)
+        found.append((f"{where}{kind.lower()}", component))
+        if kind == "CAROUSEL":
+            for index, card in enumerate(component.get("cards") or []):
+                if isinstance(card, dict):
+                    found += components_of(card.get("components"), f"{where}carousel[{index}].")
+    return found
+
+
+def is_media_header(component: Payload) -> bool:
+    kind = str(component.get("type", "")).upper()
+    return kind == "HEADER" and str(component.get("format", "")).upper() in MEDIA_FORMATS
 
 
 # --- create payload -> model ---------------------------------------------------------------

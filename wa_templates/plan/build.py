@@ -14,7 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from wa_templates.channel.known import Memory
-from wa_templates.channel.normalise import UNCONFIRMABLE, Canonical, align_samples, canonical
+from wa_templates.channel.normalise import (
+    UNCONFIRMABLE,
+    Canonical,
+    align_samples,
+    canonical,
+    sent_only,
+)
 from wa_templates.channel.payload import to_payload
 from wa_templates.channel.remote import ChannelTemplate, by_name, fingerprint
 from wa_templates.channel.statuses import meta_recategorised, status_findings
@@ -36,6 +42,7 @@ from wa_templates.plan.model import (
 )
 from wa_templates.plan.model import PlanOptions as PlanOptions
 from wa_templates.plan.selection import Selection, channel_names
+from wa_templates.plan.sent import NEW_VERSION
 from wa_templates.plan.versions import base_name, next_version, versions_on_channel
 
 # The `x as x` imports above keep is_ignored and PlanOptions importable from here, where drift
@@ -347,7 +354,12 @@ def _add_change(
             detail=detail,
             category=template.category,
             status=r.status if r else None,
-            change=Change(before=r.content if r else None, after=after, fields=changes or []),
+            change=Change(
+                before=r.content if r else None,
+                after=after,
+                fields=changes or [],
+                sent_only=dict(sent_only(payload)) if payload is not None else {},
+            ),
             payload=payload,
             source=source.path,
         )
@@ -392,7 +404,7 @@ def _plan_versioned(b: _Builder, source: Source) -> set[str]:
                 new,
                 lang_code,
                 Action.CREATE,
-                "new_version",
+                NEW_VERSION,
                 detail,
                 after,
                 None,

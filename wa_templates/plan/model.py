@@ -11,7 +11,9 @@ per name and language the change with its reason. Values derived from those (eac
 `address` and `change.actions`, `applyable`, `target`, `summary`, and `safety` but for the
 count of managed names the channel held) are computed, not read: a file's values for them are
 checked for their type, then replaced. It records the history store plan asked whether names
-were ever approved (`history`, 2.1), so apply can ask it again.
+were ever approved (`history`, 2.1), so apply can ask it again, and per create what its
+payload sends beside the content (`change.sent_only`, 2.2), checked with the payload
+(`plan.sent`).
 
 Format version, MAJOR.MINOR (FORMAT_VERSION): a minor version only adds fields, each with a
 default. So a reader accepts every minor version of a major it reads: fields of a newer minor
@@ -38,7 +40,6 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
-from wa_templates.channel.payload import PayloadError, from_payload
 from wa_templates.channel.remote import address
 from wa_templates.channel.statuses import NEVER_APPROVED
 from wa_templates.files.diagnostics import DiagnosticDict
@@ -46,9 +47,10 @@ from wa_templates.plan.diff import FieldChange
 from wa_templates.plan.part import Part, checked, field_problem
 from wa_templates.plan.safety import Safety
 from wa_templates.plan.selection import Selection
+from wa_templates.plan.sent import check_sent
 from wa_templates.rules.structure import language_problem, name_problem
 
-FORMAT_VERSION = "2.1"
+FORMAT_VERSION = "2.2"
 """The version this code writes; it reads every 2.x (see the module's docstring)."""
 READS_MAJOR = 2
 _VERSION = re.compile(r"^(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})$")
@@ -161,6 +163,10 @@ class Change(Part):
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
     fields: list[FieldChange] = Field(default_factory=list)
+    sent_only: dict[str, Any] = Field(default_factory=dict)
+    """What a create's payload sends that `after` leaves out (`normalise.sent_only`: the
+    create-only options, media samples), by where it is (since 2.2; a plan of 2.1 and the
+    renderers read it from the payload)."""
 
 
 class ResourceChange(Part):
@@ -211,20 +217,13 @@ class ResourceChange(Part):
             return self
         if self.payload is None:
             raise field_problem("payload", f"must be an object for a {self.action.value}")
-        try:
-            from_payload(self.payload)
-        except PayloadError as exc:
-            raise field_problem("payload", f"is not a create payload: {exc}") from None
-        for key in ("name", "language"):
-            if self.payload[key] != getattr(self, key):
-                wanted = json.dumps(getattr(self, key))
-                raise field_problem(f"payload.{key}", f"must be the change's {key}, {wanted}")
         # No template holds a NUL, and a path with one (the source, a media sample) cannot be
         # opened.
         if self.source is not None and "\x00" in self.source:
             raise field_problem("source", "must be a path (it holds a NUL character)")
         if (info.context or {}).get(MAY_HOLD_NUL, True) and _holds_nul(self.payload):
             raise field_problem("payload", "must not hold a NUL character")
+        check_sent(self)
         return self
 
     @computed_field  # type: ignore[prop-decorator]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from wa_templates.apply.media import is_local
+from wa_templates.channel.normalise import sent_only
 from wa_templates.files.diagnostics import DiagnosticDict
 from wa_templates.plan.diff import FieldChange
 from wa_templates.plan.model import Action, Plan, ResourceChange, Unmanaged
@@ -41,15 +45,36 @@ def groups(plan: Plan) -> list[Group]:
     return list(by_name.values())
 
 
+SENT_ONLY = " (sent, never compared)"
+"""Marks a row of what a create sends beside its content (`normalise.sent_only`)."""
+
+
 def field_rows(change: ResourceChange) -> list[Row]:
-    """(sign, path, before, after) per field: the diff, or for a plain create its content."""
+    """(sign, path, before, after) per field: the diff, or for a plain create its content; then,
+    for a create or recreate, what its payload sends that the content leaves out."""
+    rows: list[FieldChange] = []
     if change.change.fields:
-        rows = change.change.fields
+        rows = list(change.change.fields)
     elif change.action is Action.CREATE and isinstance(change.change.after, dict):
         rows = [FieldChange(path, None, value) for path, value in _flatten(change.change.after)]
-    else:
-        return []
+    if change.payload is not None:
+        rows += [
+            FieldChange(path + SENT_ONLY, None, _located(path, value, change.source))
+            for path, value in sent_only(change.payload)
+        ]
     return signed(rows)
+
+
+def _located(path: str, value: Any, source: str | None) -> Any:
+    """A local media sample as apply finds it: relative to the template file's folder, which
+    the plan records (`source`), so the row names the file that is uploaded."""
+    if not path.endswith("header.examples") or source is None or not isinstance(value, list):
+        return value
+    folder = posixpath.dirname(source.replace(os.sep, "/"))
+    return [
+        posixpath.normpath(posixpath.join(folder, v)) if isinstance(v, str) and is_local(v) else v
+        for v in value
+    ]
 
 
 def _flatten(content: dict[str, Any]) -> Iterable[tuple[str, Any]]:
