@@ -140,7 +140,7 @@ def receiver(db: str, slack: Slack, root: Path) -> contextlib.AbstractContextMan
 
 def load(url: str, count: int, clients: int, run: str) -> tuple[float, list[float]]:
     """Post `count` events from `clients` threads; (events/s, latencies in ms)."""
-    bodies = [event("PAUSED" if i % 10 == 0 else "APPROVED", f"{run}_{i}") for i in range(count)]
+    bodies = [event("PAUSED" if i % 10 == 0 else "APPROVED", f"{run.lower()}_{i}") for i in range(count)]
     latencies: list[float] = []
     lock = threading.Lock()
     local = threading.local()
@@ -172,7 +172,7 @@ def notification_latency(url: str, slack: Slack, count: int, run: str) -> list[f
     out: list[float] = []
     with httpx.Client(base_url=url, timeout=30) as http:
         for i in range(count):
-            name = f"{run}_told_{i}"
+            name = f"{run.lower()}_told_{i}"
             start = time.perf_counter()
             response = http.post(
                 "/webhooks/8x8",
