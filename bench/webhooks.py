@@ -140,7 +140,9 @@ def receiver(db: str, slack: Slack, root: Path) -> contextlib.AbstractContextMan
 
 def load(url: str, count: int, clients: int, run: str) -> tuple[float, list[float]]:
     """Post `count` events from `clients` threads; (events/s, latencies in ms)."""
-    bodies = [event("PAUSED" if i % 10 == 0 else "APPROVED", f"{run.lower()}_{i}") for i in range(count)]
+    bodies = [
+        event("PAUSED" if i % 10 == 0 else "APPROVED", f"{run.lower()}_{i}") for i in range(count)
+    ]
     latencies: list[float] = []
     lock = threading.Lock()
     local = threading.local()
