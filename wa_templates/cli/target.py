@@ -16,6 +16,7 @@ from wa_templates.config.targets import resolve_target, select_target, select_ta
 from wa_templates.errors import WaError
 from wa_templates.provider.base import Provider
 from wa_templates.provider.client import Client
+from wa_templates.provider.endpoints import check_base_url
 
 if TYPE_CHECKING:
     from wa_templates.channel.known import Memory
@@ -261,16 +262,60 @@ def open_client(project: Project, target_name: str | None, sandbox: bool) -> Ope
 
 
 def _binding(client: Client, target: str | None, sandbox: str | None) -> ChannelBinding:
+    return _channel(
+        target,
+        sandbox,
+        client.base_url,
+        client.account_id,
+        client.channel_id,
+        client.subaccount_id,
+    )
+
+
+def _channel(
+    target: str | None,
+    sandbox: str | None,
+    base_url: str,
+    account_id: str,
+    channel_id: str,
+    subaccount_id: str | None,
+) -> ChannelBinding:
     # Imported here: names and import need no plan model (nor the deepdiff it brings).
     from wa_templates.plan.model import ChannelBinding
 
     return ChannelBinding(
         target=target,
         sandbox=sandbox,
-        base_url=client.base_url,
-        account_id=client.account_id,
-        channel_id=client.channel_id,
-        subaccount_id=client.subaccount_id,
+        base_url=base_url,
+        account_id=account_id,
+        channel_id=channel_id,
+        subaccount_id=subaccount_id,
+    )
+
+
+def channel_of(project: Project, target_name: str | None, sandbox: bool) -> ChannelBinding:
+    """The channel a target (or the sandbox) names, from the configuration alone: no key read,
+    nothing opened. For a report of a run that stopped before its channel was opened."""
+    if sandbox:
+        from wa_templates.sandbox import embedded
+
+        state = os.path.relpath(embedded.default_state_path(project.root), project.root)
+        return _channel(
+            None,
+            state,
+            embedded.SANDBOX_BASE_URL,
+            embedded.SANDBOX_ACCOUNT_ID,
+            embedded.SANDBOX_CHANNEL_ID,
+            embedded.SANDBOX_SUBACCOUNT_ID,
+        )
+    name, settings = select_target(project, target_name)
+    return _channel(
+        name,
+        None,
+        check_base_url(settings.url),
+        settings.account_id,
+        settings.channel_id,
+        settings.subaccount_id,
     )
 
 
