@@ -148,7 +148,7 @@ def _accounts(
 
 
 @command.command("register")
-@target_options
+@target_options(None)
 @click.option("--url", required=True, help="The receiver's public URL (…/webhooks/8x8).")
 @click.option("--remove", is_flag=True, help="Remove the CABM webhook instead.")
 @click.option(
