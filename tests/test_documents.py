@@ -62,7 +62,7 @@ def test_the_script_finds_nothing_stale() -> None:
 
 def test_the_document_schemas_refuse_what_no_command_prints() -> None:
     apply_document = {
-        "format_version": "1.0",
+        "format_version": "1.1",
         "target": "target prod",
         "channel": {
             "target": "prod",
@@ -81,12 +81,14 @@ def test_the_document_schemas_refuse_what_no_command_prints() -> None:
         "rate_limit": None,
         "changes": [],
         "summary": {},
+        "planned": True,
     }
     assert_valid(apply_document, "apply")
     for broken in (
         {**apply_document, "outcome": "partly"},
         {**apply_document, "extra": 1},
         {k: v for k, v in apply_document.items() if k != "changes"},
+        {k: v for k, v in apply_document.items() if k != "planned"},
         {**apply_document, "changes": [{"address": "template.x[en_US]", "result": "created"}]},
     ):
         with pytest.raises(AssertionError):

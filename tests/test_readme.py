@@ -40,3 +40,17 @@ def test_quickstart_is_one_command_and_tests_are_the_ci_command() -> None:
     assert blocks[1].strip() == "./scripts/test"
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "./scripts/test" in ci
+
+
+def test_the_commands_table_names_every_option_of_drift_and_history() -> None:
+    # drift prints `(--fail-on warning)` under every report: a reader looks it up here.
+    # --target, --sandbox and --history are told once, under the table.
+    _register()
+    for name in ("drift", "history"):
+        row = next(
+            line for line in README.splitlines() if line.startswith(f"| `wa-templates {name}")
+        )
+        command = cli.commands[name]
+        shared = {"--target", "--sandbox", "--history", "--help"}
+        options = {o for p in command.params for o in p.opts if o.startswith("--")} - shared
+        assert {o for o in options if o not in row} == set(), name

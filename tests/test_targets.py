@@ -252,7 +252,7 @@ def test_from_pyproject_names_the_tool_table(tmp_path: Path) -> None:
 
 
 @click.command()
-@target_options
+@target_options(None)
 def show(target: str | None, sandbox: bool) -> None:
     click.echo(f"target={target} sandbox={sandbox}")
 

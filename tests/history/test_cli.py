@@ -129,7 +129,71 @@ def test_without_a_history_store_history_says_how_to_get_one(
 ) -> None:
     code, _, err = run(capsys, "history", "order_update", "--sandbox")
     assert code == 1
-    assert "no history store for sandbox: set `history`" in err
+    # The sandbox has no [targets.sandbox] table to set `history` in.
+    assert err == "error: no history store for sandbox: pass --history DB\n"
+    (project / "wa-templates.toml").write_text(cabm.target_table())
+    code, _, err = run(capsys, "history", "order_update")
+    assert code == 1
+    assert err == (
+        "error: no history store for prod: set `history` in its [targets.prod] table, "
+        "or pass --history DB\n"
+    )
+
+
+@pytest.mark.parametrize("given", ["--history", "key"])
+def test_history_refuses_a_sqlite_store_that_does_not_exist_and_creates_none(
+    project: Path, capsys: pytest.CaptureFixture[str], given: str
+) -> None:
+    # A mistyped path would be a new, empty store saying "No history of ...", exit 0.
+    if given == "key":
+        args: tuple[str, ...] = ()
+        missing = project / ".wa-templates" / "history.db"
+    else:
+        missing = project / "mistyped.db"
+        args = ("--sandbox", "--history", str(missing))
+    code, out, err = run(capsys, "history", "order_update", *args)
+    assert (code, out) == (1, "")
+    assert err == f"error: no history store at sqlite:///{missing}: the file does not exist\n"
+    assert not missing.exists() and not missing.parent.joinpath("mistyped.db-wal").exists()
+    # The writers still create it: webhook serve, and the runs that record what they saw.
+    db = f"sqlite:///{project / 'runs.db'}"
+    assert run(capsys, "plan", "--sandbox", "--history", db)[0] == 0
+    assert run(capsys, "history", "order_update", "--sandbox", "--history", db)[0] == 0
+
+
+def test_history_of_a_name_no_template_can_have_is_a_usage_error(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "history", "Bad Name!", "--sandbox", "--history", "x.db")
+    assert (code, out) == (64, "")
+    assert "name 'Bad Name!' must match ^[a-z0-9_]{1,512}$" in err
+    assert not (project / "x.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "says"),
+    [
+        (("history",), "The history store to read"),
+        (("plan",), "to ask what 8x8's list leaves out"),
+        (("apply",), "to ask what 8x8's list leaves out"),
+        (("drift",), "to ask what 8x8's list leaves out"),
+        (("names",), "Record the statuses this run sees"),
+        (("import",), "Record the statuses this run sees"),
+    ],
+)
+def test_each_commands_history_option_says_what_it_does_with_the_store(
+    capsys: pytest.CaptureFixture[str], command: tuple[str, ...], says: str
+) -> None:
+    code, out, _ = run(capsys, *command, "--help")
+    assert code == 0
+    option = " ".join(out[out.index("--history DB") :].split("--", 2)[1].split())
+    assert says in option, option
+
+
+def test_webhook_register_takes_no_history_store(capsys: pytest.CaptureFixture[str]) -> None:
+    # It talks to 8x8's webhook API only: a store given to it was silently ignored.
+    code, out, _ = run(capsys, "webhook", "register", "--help")
+    assert code == 0 and "--history" not in out
 
 
 def test_a_history_that_cannot_be_written_warns_once_and_the_run_goes_on(

@@ -170,7 +170,7 @@ def test_remove_takes_away_only_the_cabm_webhook(
     project: Path, fake: Fake8x8, capsys: pytest.CaptureFixture[str]
 ) -> None:
     register(capsys, "--url", URL)
-    code, out, _ = register(capsys, "--url", URL, "--remove")
+    code, out, _ = register(capsys, "--remove")
     assert code == 0
     assert "- delete CABM subAccountId=*" in out
     assert fake.requests[-1] == ("DELETE", [{"subAccountId": "*", "type": "CABM"}])
@@ -211,7 +211,6 @@ def test_server_errors_are_retried_by_the_client(
 @pytest.mark.parametrize(
     ("args", "env", "message"),
     [
-        (["--url", "http://hooks.example.com/x"], {}, "expected the receiver's https URL"),
         (
             ["--url", URL],
             {"WA_TEMPLATES_WEBHOOK_SECRET": ""},
@@ -236,6 +235,24 @@ def test_refusals_are_one_line(
     assert code == 1
     assert message in err and len(err.strip().splitlines()) == 1
     assert fake.listed("CABM") == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--url", "notaurl"], "--url 'notaurl': expected the receiver's https URL"),
+        (["--url", "http://hooks.example.com/x"], "expected the receiver's https URL"),
+        (["--url", "notaurl", "--remove"], "--url 'notaurl': expected"),
+        ([], "--url is required: the receiver's public URL (only --remove needs none)"),
+    ],
+)
+def test_a_missing_or_bad_url_is_a_usage_error(
+    project: Path, fake: Fake8x8, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    code, _, err = register(capsys, *args)
+    assert code == 64
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert fake.requests == [] and fake.listed("CABM") == []
 
 
 def test_without_auto_approve_and_no_terminal_nothing_changes(

@@ -5,7 +5,10 @@ Built from the run (`apply.run.Applied`) by these models, which also give its JS
 one change of the plan (a registered name and language) with the plan's action and what came
 of it; a failure 8x8 answered carries 8x8's HTTP status, code, message and errorId.
 
-`format_version` is MAJOR.MINOR: a minor version only adds fields.
+`format_version` is MAJOR.MINOR: a minor version only adds fields. 1.1 added `planned` and,
+for several targets, `error`: apply reports a run stopped before it had a plan (an unreadable
+plan file, a missing API key, an unreachable channel), where 1.0 printed nothing; only such a
+document has a null `target` or `channel`, when even they were not known.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from wa_templates.plan.many import TargetResult
 from wa_templates.plan.model import Action, ChannelBinding, ResourceChange
 from wa_templates.provider import redact
 
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"
 
 ResultKind = Literal[
     "created",
@@ -109,9 +112,11 @@ class ApplyDocument(Document):
     """What `apply --format json` prints for one target."""
 
     format_version: str = FORMAT_VERSION
-    target: str
-    """As output names it: `target prod`, `sandbox (.wa-templates/sandbox.json)`."""
-    channel: ChannelBinding
+    target: str | None
+    """As output names it: `target prod`, `sandbox (.wa-templates/sandbox.json)`; null only
+    when apply stopped before it knew which (see `planned`)."""
+    channel: ChannelBinding | None
+    """Null only when apply stopped before it knew the channel (see `planned`)."""
     plan_file: str | None
     """The saved plan applied, or null for a plan made by this run."""
     outcome: Outcome
@@ -128,6 +133,9 @@ class ApplyDocument(Document):
     """Every change of the plan but the no-ops, in the plan's order."""
     summary: dict[str, int]
     """How many records have each result."""
+    planned: bool = True
+    """Whether apply had a plan: false when it stopped before one was made or read (outcome
+    error; `changes` is then empty, and nothing on the channel was touched)."""
 
 
 class TargetApply(TargetResult):
@@ -142,6 +150,9 @@ class ApplyTargets(Document):
     format_version: str = FORMAT_VERSION
     exit_code: int
     """The worst of the targets' exit codes: 1, then 3, 4, 2, 0."""
+    error: str | None = None
+    """Why the whole run stopped before any target had a plan (each target's document says so
+    too); null otherwise."""
     targets: list[TargetApply]
 
 
@@ -151,7 +162,7 @@ def document(applied: Applied) -> ApplyDocument:
     rate_limit = None
     if report is not None and report.rate_limited_until is not None:
         rate_limit = RateLimit(until=report.rate_limited_until, remaining=report.remaining)
-    counts: dict[str, int] = {kind: 0 for kind in RESULTS}
+    counts: dict[str, int] = dict.fromkeys(RESULTS, 0)
     for record in records:
         counts[record.result] += 1
     return ApplyDocument(
@@ -166,6 +177,47 @@ def document(applied: Applied) -> ApplyDocument:
         rate_limit=rate_limit,
         changes=records,
         summary=counts,
+    )
+
+
+def stopped(
+    error: str, exit_code: int, channel: ChannelBinding | None, plan_file: str | None
+) -> ApplyDocument:
+    """The document of a run stopped before it had a plan: `error` already masked."""
+    return ApplyDocument(
+        target=channel.description if channel is not None else None,
+        channel=channel,
+        plan_file=plan_file,
+        outcome="error",
+        exit_code=exit_code,
+        error=error,
+        problems=[],
+        not_touched=[],
+        rate_limit=None,
+        changes=[],
+        summary=dict.fromkeys(RESULTS, 0),
+        planned=False,
+    )
+
+
+def stopped_targets(
+    error: str, exit_code: int, channels: list[tuple[str, ChannelBinding, str | None]]
+) -> ApplyTargets:
+    """The document of a run of several targets stopped before any had a plan: a target per
+    channel known, (target name, channel, plan file or None), each with the run's `error`."""
+    return ApplyTargets(
+        exit_code=exit_code,
+        error=error,
+        targets=[
+            TargetApply(
+                target=name,
+                description=channel.description,
+                exit_code=exit_code,
+                error=error,
+                apply=stopped(error, exit_code, channel, plan_file),
+            )
+            for name, channel, plan_file in channels
+        ],
     )
 
 

@@ -16,6 +16,7 @@ from wa_templates.config.targets import resolve_target, select_target, select_ta
 from wa_templates.errors import WaError
 from wa_templates.provider.base import Provider
 from wa_templates.provider.client import Client
+from wa_templates.provider.endpoints import check_base_url
 
 if TYPE_CHECKING:
     from wa_templates.channel.known import Memory
@@ -37,24 +38,47 @@ def _remember_history(ctx: click.Context, _param: click.Parameter, value: str | 
         ctx.meta[_HISTORY] = value
 
 
-def target_options(func: F) -> F:
-    """Adds `--target NAME` and `--sandbox` (passed as `target` and `sandbox`), never both."""
+_STORE = "sqlite:///FILE, postgresql://... or FILE"
+_DEFAULT_STORE = " [default: the target's `history` key]"
+ASKS_AND_RECORDS = (
+    f"The history store ({_STORE}; created if missing) to ask what 8x8's list leaves out "
+    "(whether a name was ever approved, pause titles, quality), and to record the statuses "
+    "this run sees in." + _DEFAULT_STORE
+)
+"""`--history` of plan, apply and drift."""
+RECORDS = (
+    f"Record the statuses this run sees in this history store ({_STORE}; created if missing)."
+    + _DEFAULT_STORE
+)
+"""`--history` of a command that lists the channel but asks its history nothing."""
+READS = f"The history store to read ({_STORE}; it must exist)." + _DEFAULT_STORE
+"""`--history` of a command that only reads the store."""
 
-    @functools.wraps(func)
-    def checked(*args: Any, **kwargs: Any) -> Any:
-        if kwargs.get("target") is not None and kwargs.get("sandbox"):
-            raise click.UsageError("--target and --sandbox cannot be used together")
-        return func(*args, **kwargs)
 
-    return cast(
-        F,
-        click.option(
-            "--target",
-            "target",
-            metavar="NAME",
-            help="The [targets.NAME] to use (default: the one marked default, or the only one).",
-        )(_sandbox_and_history(checked)),
-    )
+def target_options(history: str | None) -> Callable[[F], F]:
+    """Adds `--target NAME` and `--sandbox` (passed as `target` and `sandbox`), never both,
+    and `--history DB` with the `history` help saying what the command does with the store
+    (ASKS_AND_RECORDS, RECORDS, READS), or none when it uses no store."""
+
+    def options(func: F) -> F:
+        @functools.wraps(func)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            if kwargs.get("target") is not None and kwargs.get("sandbox"):
+                raise click.UsageError("--target and --sandbox cannot be used together")
+            return func(*args, **kwargs)
+
+        return cast(
+            F,
+            click.option(
+                "--target",
+                "target",
+                metavar="NAME",
+                help="The [targets.NAME] to use (default: the one marked default, or the only "
+                "one).",
+            )(_sandbox_and_history(checked, history)),
+        )
+
+    return options
 
 
 def targets_options(func: F) -> F:
@@ -72,7 +96,7 @@ def targets_options(func: F) -> F:
         "--all-targets",
         is_flag=True,
         help="Every [targets.NAME] of the configuration, concurrently.",
-    )(_sandbox_and_history(selected))
+    )(_sandbox_and_history(selected, ASKS_AND_RECORDS))
     return cast(
         F,
         click.option(
@@ -86,15 +110,16 @@ def targets_options(func: F) -> F:
     )
 
 
-def _sandbox_and_history(func: Callable[..., Any]) -> Callable[..., Any]:
-    with_history = click.option(
-        "--history",
-        metavar="DB",
-        expose_value=False,
-        callback=_remember_history,
-        help="Record the statuses this run sees in this history store (sqlite:///FILE, "
-        "postgresql://... or FILE) [default: the target's `history` key].",
-    )(func)
+def _sandbox_and_history(func: Callable[..., Any], history: str | None) -> Callable[..., Any]:
+    with_history = func
+    if history is not None:
+        with_history = click.option(
+            "--history",
+            metavar="DB",
+            expose_value=False,
+            callback=_remember_history,
+            help=history,
+        )(func)
     return click.option(
         "--sandbox",
         is_flag=True,
@@ -261,16 +286,60 @@ def open_client(project: Project, target_name: str | None, sandbox: bool) -> Ope
 
 
 def _binding(client: Client, target: str | None, sandbox: str | None) -> ChannelBinding:
+    return _channel(
+        target,
+        sandbox,
+        client.base_url,
+        client.account_id,
+        client.channel_id,
+        client.subaccount_id,
+    )
+
+
+def _channel(
+    target: str | None,
+    sandbox: str | None,
+    base_url: str,
+    account_id: str,
+    channel_id: str,
+    subaccount_id: str | None,
+) -> ChannelBinding:
     # Imported here: names and import need no plan model (nor the deepdiff it brings).
     from wa_templates.plan.model import ChannelBinding
 
     return ChannelBinding(
         target=target,
         sandbox=sandbox,
-        base_url=client.base_url,
-        account_id=client.account_id,
-        channel_id=client.channel_id,
-        subaccount_id=client.subaccount_id,
+        base_url=base_url,
+        account_id=account_id,
+        channel_id=channel_id,
+        subaccount_id=subaccount_id,
+    )
+
+
+def channel_of(project: Project, target_name: str | None, sandbox: bool) -> ChannelBinding:
+    """The channel a target (or the sandbox) names, from the configuration alone: no key read,
+    nothing opened. For a report of a run that stopped before its channel was opened."""
+    if sandbox:
+        from wa_templates.sandbox import embedded
+
+        state = os.path.relpath(embedded.default_state_path(project.root), project.root)
+        return _channel(
+            None,
+            state,
+            embedded.SANDBOX_BASE_URL,
+            embedded.SANDBOX_ACCOUNT_ID,
+            embedded.SANDBOX_CHANNEL_ID,
+            embedded.SANDBOX_SUBACCOUNT_ID,
+        )
+    name, settings = select_target(project, target_name)
+    return _channel(
+        name,
+        None,
+        check_base_url(settings.url),
+        settings.account_id,
+        settings.channel_id,
+        settings.subaccount_id,
     )
 
 
@@ -278,14 +347,17 @@ def history_of(
     project: Project, target_name: str | None, sandbox: bool
 ) -> tuple[str, HistoryStore | None]:
     """The target's name and its history store (`--history`, else its `history` key), without
-    reading its API key: reading the history does not talk to 8x8."""
+    reading its API key: reading the history does not talk to 8x8. Only read, so a SQLite
+    store that does not exist is an error, not created."""
     if sandbox:
-        return SANDBOX_TARGET, _history_store(project, None)
+        return SANDBOX_TARGET, _history_store(project, None, create=False)
     name, settings = select_target(project, target_name)
-    return name, _history_store(project, settings.history)
+    return name, _history_store(project, settings.history, create=False)
 
 
-def _history_store(project: Project, configured: str | None) -> HistoryStore | None:
+def _history_store(
+    project: Project, configured: str | None, create: bool = True
+) -> HistoryStore | None:
     ctx = click.get_current_context(silent=True)
     given = ctx.meta.get(_HISTORY) if ctx is not None else None
     if given is None and configured is None:
@@ -294,5 +366,5 @@ def _history_store(project: Project, configured: str | None) -> HistoryStore | N
 
     # A target's `history` is relative to the project; `--history` to where you are.
     if given is not None:
-        return open_store(given)
-    return open_store(str(configured), project.root)
+        return open_store(given, create=create)
+    return open_store(str(configured), project.root, create=create)

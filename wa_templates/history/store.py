@@ -109,11 +109,15 @@ def describe(url: URL) -> str:
     return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
 
 
-def open_store(value: str, root: Path | None = None) -> HistoryStore:
-    """The store at `value`, migrated to the latest schema."""
+def open_store(value: str, root: Path | None = None, create: bool = True) -> HistoryStore:
+    """The store at `value`, migrated to the latest schema. A SQLite file that does not exist
+    is created, unless `create` is false (for a command that only reads: a mistyped path
+    would otherwise be a new, empty store that answers "no history")."""
     url = database_url(value, root)
     where = describe(url)
     if url.get_backend_name() == "sqlite" and url.database:
+        if not create and not Path(url.database).is_file():
+            raise StoreError(f"no history store at {where}: the file does not exist")
         try:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

@@ -10,6 +10,8 @@ from wa_templates.apply import document
 from wa_templates.apply.execute import Report, Result
 from wa_templates.apply.run import Applied
 from wa_templates.apply.wait import Verdicts
+from wa_templates.errors import WaError
+from wa_templates.plan.model import ChannelBinding
 from wa_templates.provider import redact
 from wa_templates.render.targets import table
 from wa_templates.untrusted import json_text, shown
@@ -104,3 +106,23 @@ def as_json(applied: Applied) -> str:
 def targets_as_json(runs: list[Applied], exit_code: int) -> str:
     """`apply --format json` for several targets."""
     return json_text(document.targets_document(runs, exit_code).model_dump_json(indent=2))
+
+
+def stopped_json(error: WaError, channel: ChannelBinding | None, plan_file: Path | None) -> str:
+    """`apply --format json` for one target, when apply stopped before it had a plan."""
+    where = str(plan_file) if plan_file is not None else None
+    stopped = document.stopped(_masked(error), error.exit_code, channel, where)
+    return json_text(stopped.model_dump_json(indent=2))
+
+
+def stopped_targets_json(
+    error: WaError, channels: list[tuple[str, ChannelBinding, Path | None]]
+) -> str:
+    """`apply --format json` for several targets, when apply stopped before any had a plan."""
+    known = [(name, c, str(p) if p is not None else None) for name, c, p in channels]
+    stopped = document.stopped_targets(_masked(error), error.exit_code, known)
+    return json_text(stopped.model_dump_json(indent=2))
+
+
+def _masked(error: WaError) -> str:
+    return redact.scrub(str(error))

@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 import httpx
 
-from wa_templates.errors import WaError
+from wa_templates.errors import UsageError
 from wa_templates.provider.client import Client
 from wa_templates.provider.endpoints import is_loopback
 from wa_templates.provider.errors import ResponseError
@@ -102,7 +102,7 @@ def check_receiver_url(url: str) -> str:
         and (parsed.scheme == "https" or (parsed.scheme == "http" and is_loopback(parsed.host)))
     )
     if not ok:
-        raise WaError(
+        raise UsageError(
             f"--url {url!r}: expected the receiver's https URL, e.g. "
             "https://hooks.example.com/webhooks/8x8 (http only for 127.0.0.1 and localhost)"
         )

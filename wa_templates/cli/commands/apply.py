@@ -24,7 +24,15 @@ from wa_templates.apply.execute import Report, Result
 from wa_templates.apply.run import Applied, Settings, execute, recheck_saved
 from wa_templates.cli.commands.plan import plan_targets, render
 from wa_templates.cli.options import format_option, selection_options, use_color
-from wa_templates.cli.target import Targets, memory_of, open_channel, open_channels, targets_options
+from wa_templates.cli.target import (
+    SANDBOX_TARGET,
+    Targets,
+    channel_of,
+    memory_of,
+    open_channel,
+    open_channels,
+    targets_options,
+)
 from wa_templates.config.project import Project, find_project
 from wa_templates.errors import UsageError, WaError, worst_exit_code
 from wa_templates.plan.many import TargetPlan, each_at_once
@@ -94,24 +102,30 @@ def command(
 ) -> None:
     """Apply the changes `plan` shows, or exactly those of saved PLANFILEs (each to the
     channel it was made for, without asking again)."""
-    timeout_s = parse_duration(timeout)
-    given = [("--prune", prune), ("--force", force), (selection.described(), selection.partial)]
-    for flag, on in given:
-        if on and planfiles:
-            raise UsageError(
-                f"{flag} cannot be used with a plan file: {planfiles[0]} already decided it "
-                f"when it was made; run `wa-templates plan {flag} --out {planfiles[0]}` again"
-            )
-    project = find_project()
     say = _Say(as_json=fmt == "json")
     many = targets.many or len(planfiles) > 1
-    if planfiles:
-        jobs = _saved(project, planfiles, targets)
-    else:
-        jobs = [
-            _Job(Applied(p.target, p.channel, p.plan), p.provider, p.error)
-            for p in plan_targets(project, targets, prune, force, fmt, selection)
-        ]
+    project: Project | None = None
+    try:
+        timeout_s = parse_duration(timeout)
+        given = [("--prune", prune), ("--force", force), (selection.described(), selection.partial)]
+        for flag, on in given:
+            if on and planfiles:
+                raise UsageError(
+                    f"{flag} cannot be used with a plan file: {planfiles[0]} already decided it "
+                    f"when it was made; run `wa-templates plan {flag} --out {planfiles[0]}` again"
+                )
+        project = find_project()
+        if planfiles:
+            jobs = _saved(project, planfiles, targets)
+        else:
+            jobs = [
+                _Job(Applied(p.target, p.channel, p.plan), p.provider, p.error)
+                for p in plan_targets(project, targets, prune, force, fmt, selection)
+            ]
+    except WaError as error:
+        if say.as_json:  # apply always reports: here, that it stopped before it had a plan
+            _report_stopped(error, project, planfiles, targets, many)
+        raise
     settings = Settings(
         concurrency=concurrency,
         wait_for_rate_limit=wait_for_rate_limit,
@@ -123,10 +137,8 @@ def command(
     try:
         _show_plans(jobs, say, many)
         ready = [job for job in jobs if job.failure is None and job.applied.ready()]
-        if ready and not planfiles and not _confirmed(auto_approve, say, ready, many):
-            for job in ready:
-                job.applied.stop("cancelled", 1)
-            ready = []
+        if ready and not planfiles:
+            ready = _approved(auto_approve, say, ready, many)
         done = each_at_once(lambda job: _run(job, project, settings, say, many), ready)
         for job, outcome in zip(ready, done, strict=True):
             if isinstance(outcome, WaError):
@@ -135,6 +147,50 @@ def command(
         for job in jobs:
             job.provider.close()
     _finish([job.applied for job in jobs], say, many)
+
+
+def _report_stopped(
+    error: WaError,
+    project: Project | None,
+    planfiles: tuple[Path, ...],
+    targets: Targets,
+    many: bool,
+) -> None:
+    """`--format json` of a run stopped before it had a plan, naming every channel still known
+    from the configuration or the plan files (none when they are what is wrong)."""
+    known = _known_channels(project, planfiles, targets)
+    if many:
+        click.echo(lines.stopped_targets_json(error, known))
+        return
+    channel = known[0][1] if known else None
+    click.echo(lines.stopped_json(error, channel, planfiles[0] if planfiles else None))
+
+
+def _known_channels(
+    project: Project | None, planfiles: tuple[Path, ...], targets: Targets
+) -> list[tuple[str, ChannelBinding, Path | None]]:
+    """(target name, channel, plan file) of each channel the run was for that can still be
+    named; a plan file that cannot be read, or a target the configuration cannot name, is
+    left out (the error says why)."""
+    known: list[tuple[str, ChannelBinding, Path | None]] = []
+    if planfiles:
+        for path in planfiles:
+            try:
+                channel = read_plan(path).channel
+            except WaError:
+                continue
+            known.append((channel.target or SANDBOX_TARGET, channel, path))
+        return known
+    if project is None:
+        return known
+    try:
+        wanted = targets.channels(project)
+        for name, sandbox in wanted:
+            channel = channel_of(project, name, sandbox)
+            known.append((channel.target or SANDBOX_TARGET, channel, None))
+    except WaError:
+        return []
+    return known
 
 
 @dataclass(slots=True)
@@ -257,6 +313,26 @@ def _show_plans(jobs: list[_Job], say: _Say, many: bool) -> None:
         for job in jobs
     ]
     say(render_targets.text(shown, use_color(sys.stderr if say.as_json else sys.stdout), False))
+
+
+def _approved(auto_approve: bool, say: _Say, ready: list[_Job], many: bool) -> list[_Job]:
+    """The jobs to run: all of them when confirmed, none when not (each then says so). With
+    --format json, a confirmation that cannot be asked fails every job instead of the run, so
+    the document still says what each target would have done."""
+    try:
+        if _confirmed(auto_approve, say, ready, many):
+            return ready
+    except WaError as error:
+        if not say.as_json:
+            raise
+        if many:  # with one target, main prints it as every error
+            say(f"error: {redact.scrub(str(error))}", err=True)
+        for job in ready:
+            job.fail(error, None)
+        return []
+    for job in ready:
+        job.applied.stop("cancelled", 1)
+    return []
 
 
 def _confirmed(auto_approve: bool, say: _Say, ready: list[_Job], many: bool) -> bool:

@@ -9,7 +9,7 @@ import click
 
 from wa_templates.cli.invalid import stop_if_invalid
 from wa_templates.cli.options import format_option, from_root, selection_options, use_color
-from wa_templates.cli.target import memory_of, open_provider, target_options
+from wa_templates.cli.target import ASKS_AND_RECORDS, memory_of, open_provider, target_options
 from wa_templates.config.project import find_project
 from wa_templates.drift import report as drift
 from wa_templates.plan.prepare import checked_templates, plan_options
@@ -35,7 +35,7 @@ def _fail_on(ctx: click.Context, param: click.Parameter, value: str) -> drift.Fa
 
 
 @click.command("drift")
-@target_options
+@target_options(ASKS_AND_RECORDS)
 @format_option("text for people, markdown for the body of a GitHub issue, json for tools.")
 @click.option(
     "--fail-on",

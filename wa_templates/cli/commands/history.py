@@ -9,17 +9,18 @@ from typing import Any
 
 import click
 
-from wa_templates.cli.target import history_of, target_options
+from wa_templates.cli.target import READS, history_of, target_options
 from wa_templates.config.project import find_project
 from wa_templates.errors import WaError
 from wa_templates.history.queries import Entry, History
+from wa_templates.rules.structure import name_problem
 from wa_templates.untrusted import shown, to_json
 
 
 @click.command("history")
 @click.argument("name")
 @click.option("--language", metavar="L", help="Only this language (e.g. en_US).")
-@target_options
+@target_options(READS)
 @click.option(
     "--format",
     "fmt",
@@ -29,13 +30,14 @@ from wa_templates.untrusted import shown, to_json
 )
 def command(name: str, language: str | None, target: str | None, sandbox: bool, fmt: str) -> None:
     """Show what happened to template NAME: webhook events and the statuses runs saw."""
+    problem = name_problem(name)
+    if problem is not None:
+        raise click.BadParameter(problem, param_hint="NAME")
     project = find_project()
     target_name, store = history_of(project, target, sandbox)
     if store is None:
-        raise WaError(
-            f"no history store for {target_name}: set `history` in its [targets.{target_name}] "
-            "table, or pass --history DB"
-        )
+        where = "" if sandbox else f"set `history` in its [targets.{target_name}] table, or "
+        raise WaError(f"no history store for {target_name}: {where}pass --history DB")
     try:
         history = History(store, target_name)
         entries = history.timeline(name, language)

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from wa_templates.cli.options import format_option, selection_options
-from wa_templates.cli.target import open_provider, target_options
+from wa_templates.cli.target import RECORDS, open_provider, target_options
 from wa_templates.config.project import find_project
 from wa_templates.files.load import display
 from wa_templates.importer import document as import_document
@@ -23,7 +23,7 @@ from wa_templates.render.preview import terminal
 
 
 @click.command("import")
-@target_options
+@target_options(RECORDS)
 @selection_options
 @click.option(
     "--dir",

@@ -14,7 +14,7 @@ import click
 from wa_templates.channel.remote import by_name
 from wa_templates.channel.statuses import SENDABLE
 from wa_templates.cli.invalid import stop_if_invalid
-from wa_templates.cli.target import open_provider, target_options
+from wa_templates.cli.target import RECORDS, open_provider, target_options
 from wa_templates.config.project import find_project
 from wa_templates.plan.prepare import checked_templates, plan_options
 from wa_templates.plan.versions import versions_on_channel
@@ -22,7 +22,7 @@ from wa_templates.untrusted import shown
 
 
 @click.command("names")
-@target_options
+@target_options(RECORDS)
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )

@@ -148,9 +148,9 @@ def _accounts(
 
 
 @command.command("register")
-@target_options
-@click.option("--url", required=True, help="The receiver's public URL (…/webhooks/8x8).")
-@click.option("--remove", is_flag=True, help="Remove the CABM webhook instead.")
+@target_options(None)
+@click.option("--url", help="The receiver's public URL (…/webhooks/8x8); required unless --remove.")
+@click.option("--remove", is_flag=True, help="Remove the CABM webhook instead (needs no --url).")
 @click.option(
     "--subaccount",
     default="*",
@@ -162,7 +162,7 @@ def _accounts(
 def register_command(
     target: str | None,
     sandbox: bool,
-    url: str,
+    url: str | None,
     remove: bool,
     subaccount: str,
     force: bool,
@@ -178,8 +178,13 @@ def register_command(
         wanted_webhook,
     )
 
-    url = check_receiver_url(url)
-    wanted = None if remove else wanted_webhook(url, authorization_from_env(), subaccount)
+    if url is None and not remove:
+        raise UsageError("--url is required: the receiver's public URL (only --remove needs none)")
+    if url is not None:  # checked with --remove too: a script may still pass it
+        url = check_receiver_url(url)
+    wanted = None
+    if url is not None and not remove:
+        wanted = wanted_webhook(url, authorization_from_env(), subaccount)
     project = find_project()
     opened = open_client(project, target, sandbox)
     client, name = opened.client, opened.name
