@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 from pathlib import Path
 
 from wa_templates.channel.payload import from_payload
@@ -66,6 +67,29 @@ def test_plan_gets_the_same_models_from_workers_and_this_process_is_free_meanwhi
     assert [s.path for s in parallel.sources] == [s.path for s in serial.sources]
     assert [s.template for s in parallel.sources] == [s.template for s in serial.sources]
     assert all(isinstance(s.template, TemplateFile) for s in parallel.sources)
+    # From the workers, equal sets of the fields a file set are one set (plan's peak memory).
+    first, second = (s.template for s in parallel.sources[:2])
+    assert first.model_fields_set is second.model_fields_set
+    assert first.languages["en_US"].body is not second.languages["en_US"].body
+    assert (
+        first.languages["en_US"].body.model_fields_set
+        is second.languages["en_US"].body.model_fields_set
+    )
+
+
+def test_a_shared_set_of_fields_is_never_changed_through_a_copy() -> None:
+    one, two = (
+        TemplateFile.model_validate(
+            {"name": name, "category": "UTILITY", "languages": {"en_US": {"body": {"text": "Hi"}}}}
+        )
+        for name in ("one", "two")
+    )
+    back_one, back_two = pickle.loads(pickle.dumps([one, two]))
+    assert (back_one, back_two) == (one, two)
+    assert back_one.model_fields_set is back_two.model_fields_set
+    copied = back_one.model_copy(update={"allow_category_change": True})
+    assert "allow_category_change" in copied.model_fields_set
+    assert back_two.model_fields_set == one.model_fields_set == {"name", "category", "languages"}
 
 
 def test_check_template_judges_a_payload_without_positions() -> None:

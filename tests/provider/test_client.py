@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import weakref
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -35,6 +36,7 @@ from wa_templates.provider.errors import (
     TransportError,
 )
 from wa_templates.provider.retry import RetryPolicy
+from wa_templates.rules.check import collector_paused
 
 PAYLOAD: dict[str, Any] = {
     "name": "order_update",
@@ -71,6 +73,25 @@ def test_ids_are_url_encoded_in_the_path(fake: Fake8x8) -> None:
     with pytest.raises(ApiError):
         client.list_templates()
     assert fake.requests[0].url.raw_path.endswith(b"/channels/chan%2F1%20x/templates")
+
+
+def test_the_list_answer_is_freed_while_the_cyclic_collector_is_paused(fake: Fake8x8) -> None:
+    # Plan pauses the cyclic collector until it is done. httpx binds each response's stream
+    # back to the response, so a full channel's answer (10 MB) stayed in memory at plan's peak
+    # unless the client breaks that cycle once the answer is read.
+    fake.templates.append(listed(PAYLOAD))
+    answers: list[weakref.ref[httpx.Response]] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        response = fake.handle(request)
+        answers.append(weakref.ref(response))
+        return response
+
+    client = fake.client(transport=httpx.MockTransport(handle))
+    with collector_paused():
+        [template] = client.list_templates()
+        assert len(answers) == 1 and answers[0]() is None
+    assert template.raw == listed(PAYLOAD)
 
 
 @pytest.mark.parametrize("body", [{"items": []}, {"templates": {}}, [1], {"templates": [1]}])

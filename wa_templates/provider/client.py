@@ -286,6 +286,8 @@ class Client:
         log.debug(
             "%s %s -> %d (%.0f ms)", request.method, request.url, response.status_code, elapsed
         )
+        if not stream:
+            _unbind(response)
         return response
 
     def _call(
@@ -419,6 +421,20 @@ class Client:
         detail = redact.scrub(" ".join(str(exc).split()))[:300]
         message = f"{_name(exc)}: {detail}" if detail else _name(exc)
         return TransportError(message, summary=f"no answer from {self.base_url} to {action}{note}")
+
+
+def _unbind(response: httpx.Response) -> None:
+    """Let a read answer go as soon as nothing refers to it.
+
+    httpx binds a response's stream back to the response (to set `elapsed` when it closes): a
+    reference cycle, which only the cyclic collector frees. Plan pauses that collector until it
+    is done (`rules.check.collector_paused`), so a full channel's list answer, 10 MB of bytes,
+    stayed in memory through the whole plan, at its peak. Read and closed, the body is in
+    `content` and the stream has nothing left to give: an empty one in its place (as httpx
+    itself gives an unpickled response) breaks the cycle.
+    """
+    if response.is_closed:
+        response.stream = httpx.ByteStream(b"")
 
 
 def _let_go(items: list[Any]) -> Iterator[Any]:
