@@ -18,6 +18,7 @@ import pytest
 
 from tests.commands.conftest import Outcome, Repo
 from tests.plan.channel import simple
+from tests.plan.test_sent import RAW as RAW_OFFER
 from wa_templates.channel.payload import to_payload
 from wa_templates.files.load import load_bytes
 from wa_templates.plan.saved import MAX_PLAN_BYTES
@@ -546,24 +547,4 @@ def test_a_genuine_plan_of_the_shipped_templates_and_raw_ones_applies(repo: Repo
     assert names == expected and {"summer_offer", "login_code", "product_carousel"} <= names
 
 
-RAW_OFFER = """\
-name: summer_offer
-category: MARKETING
-allow_category_change: true
-languages:
-  en_US:
-    components:
-      - type: HEADER
-        format: IMAGE
-        examples: [media/summer.png]
-      - type: LIMITED_TIME_OFFER
-        limited_time_offer: {text: "Expiring offer!", has_expiration: true}
-      - type: BODY
-        text: "Good news, {{1}}! Use code {{2}} today."
-        examples: [Ana, X1]
-      - type: BUTTONS
-        buttons:
-          - {type: COPY_CODE, examples: [CARIBE25]}
-          - {type: URL, text: Book, url: "https://x.example/{{1}}", examples: [a]}
-"""
 REPO = Path(__file__).resolve().parents[2]
