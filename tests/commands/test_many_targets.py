@@ -306,6 +306,33 @@ def test_github_annotations_of_several_targets_name_each(
     assert all("file=templates/order_update.yaml" in line for line in errors)
 
 
+def test_github_annotations_say_on_stderr_which_target_got_no_plan(
+    targets: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def opened(project: Project, name: str | None, sandbox: bool) -> tuple[Provider, Any]:
+        assert name is not None
+        if name == "bravo":
+            return Refusing(), made_for(name)  # type: ignore[return-value]
+        return Approved(), made_for(name)  # type: ignore[return-value]
+
+    monkeypatch.setattr(plan_command, "open_channel", opened)
+    code = main(["plan", "--target", "alpha", "--target", "bravo", "--format", "github"])
+    out, err = capsys.readouterr()
+    assert code == 1, out + err  # the worst: an error outranks a blocked change
+    assert "title=alpha%3A blocked" in out and "bravo" not in out
+    assert "error: bravo: the key was refused" in err
+
+
+class Refusing:
+    description = "target refusing"
+
+    def list_templates(self) -> list[ChannelTemplate]:
+        raise WaError("the key was refused")
+
+    def close(self) -> None:
+        pass
+
+
 def test_only_selects_the_same_templates_on_every_target(
     targets: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -32,6 +32,7 @@ from wa_templates.plan.selection import Selection
 from wa_templates.provider import redact
 from wa_templates.provider.base import Provider
 from wa_templates.rules.check import collector_paused
+from wa_templates.untrusted import shown
 
 EXIT_CHANGES = 2
 EXIT_BLOCKED = 3
@@ -110,6 +111,9 @@ def command(
             click.echo(render_targets.markdown(results))
         elif fmt == "github":
             _show(project, [(r.target, r.plan) for r in results if r.plan is not None], fmt)
+            for r in results:  # annotations hold plans only: a target with none says why here
+                if r.error is not None:
+                    click.echo(f"error: {shown(r.target)}: {r.error}", err=True)
         else:
             click.echo(render_targets.text(results, use_color()), color=use_color())
     raise click.exceptions.Exit(code)
