@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +16,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.helpers import target_table
+from tests.memory import Remembered
 from tests.plan.channel import made_for
 from tests.render.test_plan_render import order, outside_fences
+from wa_templates.channel.known import Known
 from wa_templates.channel.remote import ChannelTemplate
 from wa_templates.cli.commands import plan as plan_command
 from wa_templates.cli.main import main
@@ -355,3 +359,63 @@ def test_only_selects_the_same_templates_on_every_target(
         assert plan["selection"]["only"] == ["order_*"]
         assert plan["selection"]["left_out"] == ["other_update"]
         assert {c["name"] for c in plan["resource_changes"]} == {"order_update"}
+
+
+class Rejected(Approved):
+    """order_update listed REJECTED with other content, no timestamps: from the list alone a
+    name never approved, which plan would delete and create again."""
+
+    def list_templates(self) -> list[ChannelTemplate]:
+        (template,) = super().list_templates()
+        return [replace(template, status="REJECTED")]
+
+
+def _remembering_alpha(provider: Any) -> Remembered | None:
+    # Only alpha's history saw order_update approved (before Meta rejected it).
+    if getattr(provider, "target", None) != "alpha":
+        return None
+    seen = Known(approved_at=datetime(2026, 11, 1, tzinfo=UTC), status="REJECTED")
+    return Remembered({("order_update", "en_US"): seen})
+
+
+def test_each_target_asks_its_own_history(
+    targets: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    def opened(project: Project, name: str | None, sandbox: bool) -> tuple[Provider, Any]:
+        channel = Rejected()
+        channel.target = name  # type: ignore[attr-defined]
+        return channel, made_for(name or "")  # type: ignore[return-value]
+
+    monkeypatch.setattr(plan_command, "open_channel", opened)
+    monkeypatch.setattr(plan_command, "memory_of", _remembering_alpha)
+    code = main(["plan", "--target", "alpha", "--target", "bravo", "--format", "json"])
+    document = json.loads(capsys.readouterr().out)
+    assert code == 3
+    actions = {
+        each["target"]: [c["action"] for c in each["plan"]["resource_changes"]]
+        for each in document["targets"]
+    }
+    assert actions == {"alpha": ["blocked"], "bravo": ["recreate"]}
+
+
+def test_apply_planfile_asks_the_targets_history_now(
+    targets: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from wa_templates.cli.commands import apply as apply_command
+
+    def opened(project: Project, name: str | None, sandbox: bool) -> tuple[Provider, Any]:
+        channel = Rejected()
+        channel.target = name  # type: ignore[attr-defined]
+        return channel, made_for(name or "")  # type: ignore[return-value]
+
+    monkeypatch.setattr(plan_command, "open_channel", opened)
+    monkeypatch.setattr(apply_command, "open_channel", opened)
+    # Planned without a history (a recreate), applied once alpha's history knows better.
+    assert main(["plan", "--target", "alpha", "--out", "alpha.json"]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(apply_command, "memory_of", _remembering_alpha)
+    assert main(["apply", "alpha.json"]) == 3
+    err = capsys.readouterr().err
+    assert "template.order_update[en_US]" in err and "approved" in err

@@ -236,3 +236,12 @@ def test_markdown_fits_github_with_thousands_of_findings() -> None:
         flags=re.M,
     )
     assert "<sub>--fail-on warning" in out
+
+
+def test_the_schema_documents_every_finding_kind() -> None:
+    from wa_templates.drift.document import Finding
+    from wa_templates.drift.fail_on import KINDS
+
+    described = Finding.model_fields["kind"].description or ""
+    listed = set(re.findall(r"[a-z_]+", described.split(":", 1)[1])) - {"or"}
+    assert listed == set(KINDS)

@@ -25,8 +25,10 @@ class Finding(_Model):
     """The registered name (for a versioned template, the version's: order_shipped_v2)."""
     language: str
     kind: str
-    """out_of_sync, missing, extra_language, unreadable, pending_review, rejected, paused,
-    disabled, flagged, in_appeal, pending_deletion, category_changed or unknown_status."""
+    """One of drift/fail_on.py's KINDS: out_of_sync, missing, extra_language, unreadable,
+    pending_review, rejected, paused, disabled, flagged, in_appeal, pending_deletion,
+    category_changed, unknown_status, quality_red, quality, reinstated, unarchived, locked,
+    archived or limit_exceeded."""
     severity: str
     """info, warning or error."""
     health: str
