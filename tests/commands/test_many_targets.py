@@ -4,6 +4,7 @@ holds every target within GitHub's limit, shared fairly."""
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from dataclasses import replace
@@ -340,8 +341,6 @@ class Refusing:
 def test_only_selects_the_same_templates_on_every_target(
     targets: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import json
-
     waiting_channels(monkeypatch)
     (targets / "templates" / "other_update.yaml").write_text(
         (targets / "templates" / "order_update.yaml")
@@ -370,6 +369,12 @@ class Rejected(Approved):
         return [replace(template, status="REJECTED")]
 
 
+def _rejected_everywhere(project: Project, name: str | None, sandbox: bool) -> tuple[Any, Any]:
+    channel = Rejected()
+    channel.target = name  # type: ignore[attr-defined]  # what _remembering_alpha looks at
+    return channel, made_for(name or "")
+
+
 def _remembering_alpha(provider: Any) -> Remembered | None:
     # Only alpha's history saw order_update approved (before Meta rejected it).
     if getattr(provider, "target", None) != "alpha":
@@ -381,14 +386,7 @@ def _remembering_alpha(provider: Any) -> Remembered | None:
 def test_each_target_asks_its_own_history(
     targets: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import json
-
-    def opened(project: Project, name: str | None, sandbox: bool) -> tuple[Provider, Any]:
-        channel = Rejected()
-        channel.target = name  # type: ignore[attr-defined]
-        return channel, made_for(name or "")  # type: ignore[return-value]
-
-    monkeypatch.setattr(plan_command, "open_channel", opened)
+    monkeypatch.setattr(plan_command, "open_channel", _rejected_everywhere)
     monkeypatch.setattr(plan_command, "memory_of", _remembering_alpha)
     code = main(["plan", "--target", "alpha", "--target", "bravo", "--format", "json"])
     document = json.loads(capsys.readouterr().out)
@@ -405,13 +403,8 @@ def test_apply_planfile_asks_the_targets_history_now(
 ) -> None:
     from wa_templates.cli.commands import apply as apply_command
 
-    def opened(project: Project, name: str | None, sandbox: bool) -> tuple[Provider, Any]:
-        channel = Rejected()
-        channel.target = name  # type: ignore[attr-defined]
-        return channel, made_for(name or "")  # type: ignore[return-value]
-
-    monkeypatch.setattr(plan_command, "open_channel", opened)
-    monkeypatch.setattr(apply_command, "open_channel", opened)
+    monkeypatch.setattr(plan_command, "open_channel", _rejected_everywhere)
+    monkeypatch.setattr(apply_command, "open_channel", _rejected_everywhere)
     # Planned without a history (a recreate), applied once alpha's history knows better.
     assert main(["plan", "--target", "alpha", "--out", "alpha.json"]) == 0
     capsys.readouterr()

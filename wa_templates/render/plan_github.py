@@ -37,19 +37,18 @@ def file_locator(root: Path) -> Locate:
     return locate
 
 
-def github(plans: Plan | list[tuple[str, Plan]], locate: Locate | None = None) -> str:
-    """Workflow commands, one line each; "" when nothing is blocked and nothing was found.
+def github(plan: Plan, locate: Locate | None = None) -> str:
+    """Workflow commands, one line each; "" when nothing is blocked and nothing was found."""
+    return annotate(_annotations(plan, locate or (lambda _: None)), "wa-templates plan")
 
-    Several targets' plans (target, plan) share one set of annotations, within GitHub's limit
-    per step, each title starting with its target's name.
-    """
-    locate = locate or (lambda _: None)
-    if isinstance(plans, Plan):
-        return annotate(_annotations(plans, locate), "wa-templates plan")
+
+def github_targets(plans: list[tuple[str, Plan]], locate: Locate | None = None) -> str:
+    """Several targets' plans (target, plan) as one set of annotations, within GitHub's limit
+    per step (which is per step, not per target), each title starting with its target."""
     every = [
         replace(a, title=f"{target}: {a.title}")
         for target, plan in plans
-        for a in _annotations(plan, locate)
+        for a in _annotations(plan, locate or (lambda _: None))
     ]
     return annotate(every, "wa-templates plan")
 

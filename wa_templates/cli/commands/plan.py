@@ -31,6 +31,7 @@ from wa_templates.plan.saved import plan_file, save_plans
 from wa_templates.plan.selection import Selection
 from wa_templates.provider import redact
 from wa_templates.provider.base import Provider
+from wa_templates.render.plan_github import file_locator, github, github_targets
 from wa_templates.rules.check import collector_paused
 from wa_templates.untrusted import shown
 
@@ -90,7 +91,10 @@ def command(
             plan = planned[0].plan_or_raise()
             if out is not None:
                 save_plans({out: plan}, [])
-            _show(project, plan, fmt)
+            if fmt == "github":
+                _annotate(github(plan, file_locator(project.root)))
+            else:
+                click.echo(render(plan, fmt), color=use_color() if fmt == "text" else False)
             raise click.exceptions.Exit(plan_exit_code(plan, detailed_exitcode))
         results = [each.result(detailed_exitcode) for each in planned]
         code = worst_exit_code(r.exit_code for r in results)
@@ -110,7 +114,8 @@ def command(
         elif fmt == "markdown":
             click.echo(render_targets.markdown(results))
         elif fmt == "github":
-            _show(project, [(r.target, r.plan) for r in results if r.plan is not None], fmt)
+            plans = [(r.target, r.plan) for r in results if r.plan is not None]
+            _annotate(github_targets(plans, file_locator(project.root)))
             for r in results:  # annotations hold plans only: a target with none says why here
                 if r.error is not None:
                     click.echo(f"error: {shown(r.target)}: {r.error}", err=True)
@@ -119,15 +124,8 @@ def command(
     raise click.exceptions.Exit(code)
 
 
-def _show(project: Project, plans: list[tuple[str, Plan]] | Plan, fmt: str) -> None:
-    """One plan as `fmt` says, or github's annotations of several targets' plans."""
-    if fmt != "github":
-        assert isinstance(plans, Plan)
-        click.echo(render(plans, fmt), color=use_color() if fmt == "text" else False)
-        return
-    from wa_templates.render.plan_github import file_locator, github
-
-    lines = github(plans, file_locator(project.root))
+def _annotate(lines: str) -> None:
+    """GitHub's annotations, read by the runner from stdout; nothing when there are none."""
     if lines:
         click.echo(lines)
 
